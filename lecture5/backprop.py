@@ -1,0 +1,204 @@
+"""Backpropagation: the Hadamard product (9), the four equations BP1-BP4, and the algorithm.
+
+Numbering: Nielsen's, as on the backprop slides, with the input as layer 1 and the output as layer
+L.  In code, ``weights[i]`` is w^{i+2} and ``zs[i]``, ``activations[i+1]`` are z^{i+2}, a^{i+2}.
+
+Column convention: every array has one column per example, shape ``(d_l, m)``.  BP1 and BP2 act on
+each column independently; BP3 and BP4 *average* over the columns, so with m = 1 they are exactly
+eqs (19) and (20), and with m columns they give the gradient of C = (1/m) sum_x C_x.
+
+Two forms of the same algorithm live here:
+
+* :func:`backprop_batch`, the matrix form: one pass over the layers for the whole mini-batch, one
+  matrix product per layer (this is what ``Network.backprop`` uses);
+* :func:`backprop_per_example`, the slides' "for each training example x" loop, written for
+  reading, not speed.  A test shows both give the same gradient.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import Activation, sigmoid
+
+__all__ = [
+    "hadamard",
+    "bp1",
+    "bp2",
+    "bp3",
+    "bp4",
+    "feedforward_trace",
+    "backprop_batch",
+    "backprop_single",
+    "backprop_per_example",
+]
+
+
+def hadamard(s, t):
+    """The Hadamard (elementwise) product s (.) t, eq (9): (s (.) t)_j = s_j t_j.
+
+    Shapes must match exactly: numpy would silently broadcast a (3, 1) against a (1, 3) into a
+    (3, 3) matrix, which is never what eq (9) means.
+    """
+    s = np.asarray(s)
+    t = np.asarray(t)
+    if s.shape != t.shape:
+        raise ValueError(
+            f"hadamard: s and t must have the same shape, got s {s.shape} and t {t.shape}"
+        )
+    return s * t
+
+
+def bp1(nabla_a_C, z_L, activation: Activation = sigmoid):
+    """BP1 (eq (11)): delta^L = nabla_a C (.) sigma'(z^L), the error of the output layer."""
+    return hadamard(nabla_a_C, activation.prime(z_L))
+
+
+def bp2(w_next, delta_next, z, activation: Activation = sigmoid):
+    """BP2 (eq (18)): delta^l = ((w^{l+1})^T delta^{l+1}) (.) sigma'(z^l).
+
+    ``w_next`` is w^{l+1} of shape (d_{l+1}, d_l); ``delta_next`` and ``z`` have m columns.
+    """
+    w_next = np.asarray(w_next)
+    delta_next = np.asarray(delta_next)
+    if w_next.ndim != 2 or delta_next.shape[0] != w_next.shape[0]:
+        raise ValueError(
+            f"bp2: w_next must be (d_l+1, d_l) and delta_next (d_l+1, m); got w_next "
+            f"{w_next.shape} and delta_next {delta_next.shape}"
+        )
+    return hadamard(w_next.T @ delta_next, activation.prime(z))
+
+
+def bp3(delta, out=None):
+    """BP3 (eq (19)): dC/db^l_j = delta^l_j, averaged over the m columns -> shape (d_l, 1)."""
+    delta = np.asarray(delta)
+    if delta.ndim == 1:
+        delta = delta[:, None]
+    m = delta.shape[1]
+    out = np.sum(delta, axis=1, keepdims=True, out=out)
+    out *= 1.0 / m
+    return out
+
+
+def bp4(delta, a_prev, out=None):
+    """BP4 (eq (20)): dC/dw^l_jk = a^{l-1}_k delta^l_j, averaged over the m columns.
+
+    For one column this is the outer product delta (a^{l-1})^T; for m columns the matrix product
+    delta (a^{l-1})^T sums the m outer products, and dividing by m averages them.
+    """
+    delta = np.asarray(delta)
+    a_prev = np.asarray(a_prev)
+    if delta.ndim == 1:
+        delta = delta[:, None]
+    if a_prev.ndim == 1:
+        a_prev = a_prev[:, None]
+    if delta.shape[1] != a_prev.shape[1]:
+        raise ValueError(
+            f"bp4: delta and a_prev must have the same number of columns m, got delta "
+            f"{delta.shape} and a_prev {a_prev.shape}"
+        )
+    m = delta.shape[1]
+    out = np.matmul(delta, a_prev.T, out=out)
+    out *= 1.0 / m
+    return out
+
+
+def feedforward_trace(weights, biases, X, activation=sigmoid, output_activation=sigmoid,
+                      masks=None):
+    """Run eq (4) layer by layer and keep every z^l and a^l (needed by BP1-BP4).
+
+    Returns ``(zs, activations)`` with ``activations[0] = X``.  ``masks`` (optional, one per hidden
+    layer, ``None`` for no mask) multiply the hidden activations: this is how dropout deletes nodes.
+    """
+    a = X
+    zs, activations = [], [X]
+    last = len(weights) - 1
+    for i, (w, b) in enumerate(zip(weights, biases)):
+        z = w @ a
+        z += b
+        a = (output_activation if i == last else activation).fn(z)
+        if masks is not None and i < last and masks[i] is not None:
+            a = a * masks[i]
+        zs.append(z)
+        activations.append(a)
+    return zs, activations
+
+
+def backprop_batch(weights, biases, X, Y, cost, activation=sigmoid, output_activation=sigmoid,
+                   masks=None, nabla_b=None, nabla_w=None):
+    """The backpropagation algorithm in matrix form for a whole mini-batch X (d_1, m), Y (d_L, m).
+
+    1. feedforward (eq (4)) keeping every z^l, a^l;  2. output error delta^L, BP1 (via
+    ``cost.delta``);  3. for l = L-1, ..., 2: delta^l by BP2;  4. gradients by BP3 and BP4.
+
+    Returns ``(nabla_b, nabla_w)``: the gradient of the *unregularized* cost averaged over the m
+    columns.  ``nabla_b``/``nabla_w`` may be lists of preallocated arrays to write into.
+    """
+    zs, activations = feedforward_trace(weights, biases, X, activation, output_activation, masks)
+    L = len(weights)
+    if nabla_b is None:
+        nabla_b = [None] * L
+    if nabla_w is None:
+        nabla_w = [None] * L
+    delta = cost.delta(zs[-1], activations[-1], Y, output_activation)  # BP1
+    for i in range(L - 1, -1, -1):
+        nabla_b[i] = bp3(delta, out=nabla_b[i])  # BP3
+        nabla_w[i] = bp4(delta, activations[i], out=nabla_w[i])  # BP4
+        if i > 0:
+            # BP2, written out (bp2 without its shape checks, on the hot path)
+            delta = weights[i].T @ delta
+            delta *= activation.prime(zs[i - 1])
+            if masks is not None and masks[i - 1] is not None:
+                delta *= masks[i - 1]
+    return nabla_b, nabla_w
+
+
+def backprop_single(weights, biases, x, y, cost, activation=sigmoid, output_activation=sigmoid):
+    """Gradient of C_x for one example x: the slides' algorithm, steps 1-5, with vectors.
+
+    ``x`` has shape (d_1, 1) or (d_1,); returns ``(nabla_b, nabla_w)`` for C_x alone.
+    """
+    x = np.asarray(x, dtype=float).reshape(-1, 1)
+    y = np.asarray(y, dtype=float).reshape(-1, 1)
+    # 1. input: a^1 = x;  2. feedforward: z^l = w^l a^{l-1} + b^l, a^l = sigma(z^l)
+    a, activations, zs = x, [x], []
+    for i, (w, b) in enumerate(zip(weights, biases)):
+        z = w @ a + b
+        a = (output_activation if i == len(weights) - 1 else activation).fn(z)
+        zs.append(z)
+        activations.append(a)
+    # 3. output error: delta^L = nabla_a C_x (.) sigma'(z^L)   (BP1)
+    delta = cost.delta(zs[-1], activations[-1], y, output_activation)
+    nabla_b = [np.zeros_like(b, dtype=float) for b in biases]
+    nabla_w = [np.zeros_like(w, dtype=float) for w in weights]
+    nabla_b[-1] = delta  # BP3
+    nabla_w[-1] = delta @ activations[-2].T  # BP4
+    # 4. backpropagate: delta^l = ((w^{l+1})^T delta^{l+1}) (.) sigma'(z^l)   (BP2)
+    for i in range(len(weights) - 2, -1, -1):
+        delta = bp2(weights[i + 1], delta, zs[i], activation)
+        nabla_b[i] = delta
+        nabla_w[i] = delta @ activations[i].T
+    # 5. output: dC_x/db^l = delta^l, dC_x/dw^l_jk = a^{l-1}_k delta^l_j
+    return nabla_b, nabla_w
+
+
+def backprop_per_example(weights, biases, X, Y, cost, activation=sigmoid,
+                         output_activation=sigmoid):
+    """The slides' "for each training example x" loop: average of backprop_single over columns.
+
+    This is the gradient that step 3 of the slides' stochastic gradient descent uses,
+    (1/m) sum_x delta^{x,l} (a^{x,l-1})^T, computed one example at a time.
+    """
+    X = np.asarray(X, dtype=float)
+    Y = np.asarray(Y, dtype=float)
+    m = X.shape[1]
+    sum_b = [np.zeros_like(b, dtype=float) for b in biases]
+    sum_w = [np.zeros_like(w, dtype=float) for w in weights]
+    for j in range(m):
+        nb, nw = backprop_single(weights, biases, X[:, j], Y[:, j], cost, activation,
+                                 output_activation)
+        for s, g in zip(sum_b, nb):
+            s += g
+        for s, g in zip(sum_w, nw):
+            s += g
+    return [s / m for s in sum_b], [s / m for s in sum_w]
