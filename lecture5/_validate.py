@@ -25,8 +25,12 @@ def as_matrix(name: str, x, rows: int | None = None, cols: int | None = None) ->
         raise ValueError(f"{name} must have shape {want}, got {arr.shape}")
     if arr.dtype.kind != "f":
         arr = arr.astype(float)
-    # one reduction: a NaN or an infinity anywhere makes the sum non-finite
-    if not math.isfinite(float(np.add.reduce(arr, axis=None))) and not np.isfinite(arr).all():
+    # one reduction: a NaN or an infinity anywhere makes the sum non-finite.  Huge finite entries
+    # can overflow the sum itself; that is not an error (the elementwise check decides), so the
+    # overflow warning is silenced
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = float(np.add.reduce(arr, axis=None))
+    if not math.isfinite(total) and not np.isfinite(arr).all():
         raise ValueError(f"{name} must contain only finite numbers (found NaN or infinity)")
     return arr
 
