@@ -23,6 +23,11 @@ def as_matrix(name: str, x, rows: int | None = None, cols: int | None = None) ->
     if (rows is not None and arr.shape[0] != rows) or (cols is not None and arr.shape[1] != cols):
         want = f"({rows if rows is not None else 'any'}, {cols if cols is not None else 'm'})"
         raise ValueError(f"{name} must have shape {want}, got {arr.shape}")
+    if arr.size == 0:
+        # an empty batch has no mean: the averages of eq (8), BP3 and BP4 would divide by m = 0
+        raise ValueError(
+            f"{name} must have at least one column (one example), got shape {arr.shape}"
+        )
     if arr.dtype.kind != "f":
         arr = arr.astype(float)
     # one reduction: a NaN or an infinity anywhere makes the sum non-finite.  Huge finite entries
