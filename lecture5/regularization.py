@@ -43,6 +43,8 @@ def l1_penalty(weights, lmbda: float, n: int) -> float:
 def penalty_cost(weights, lmbda: float, n: int, penalty: str = "l2") -> float:
     """The penalty part of the cost for ``penalty`` in :data:`PENALTIES` (0 for "none")."""
     _validate.choice("penalty", penalty, PENALTIES)
+    lmbda = _validate.number("lmbda", lmbda, low=0.0)
+    n = _validate.integer("n", n, low=1)
     if penalty == "none" or lmbda == 0:
         return 0.0
     if penalty == "l2":
