@@ -86,6 +86,8 @@ def apply_penalty_step(w, eta: float, lmbda: float, n: int, penalty: str, scratc
     (see :func:`lecture5.network.Network.update_mini_batch`).  ``scratch`` is an optional array of
     w's shape reused to avoid allocating.
     """
+    if penalty not in PENALTIES:
+        raise ValueError(f"penalty must be one of {list(PENALTIES)}, got {penalty!r}")
     if penalty == "none" or lmbda == 0:
         return w
     step = eta * lmbda / n
@@ -101,6 +103,4 @@ def apply_penalty_step(w, eta: float, lmbda: float, n: int, penalty: str, scratc
         a -= step
         np.maximum(a, 0.0, out=a)
         np.copysign(a, w, out=w)
-    else:
-        raise ValueError(f"penalty must be one of {list(PENALTIES)}, got {penalty!r}")
     return w
