@@ -21,6 +21,14 @@ from .activations import Activation, sigmoid
 __all__ = ["QuadraticCost", "CrossEntropyCost", "COSTS", "get_cost"]
 
 
+#: how close to 0 and 1 the cross-entropy lets a^L get, so that ln a and ln(1 - a) stay finite
+_EPS = 1e-15
+
+
+def _clip01(a):
+    return np.clip(np.asarray(a, dtype=float), _EPS, 1.0 - _EPS)
+
+
 def _m(a) -> int:
     a = np.asarray(a)
     return 1 if a.ndim < 2 else a.shape[1]
@@ -61,18 +69,21 @@ class CrossEntropyCost:
 
     @staticmethod
     def fn(a, y) -> float:
-        a = np.asarray(a, dtype=float)
         y = np.asarray(y, dtype=float)
         # xlogy(0, 0) = 0, and a at exactly 0 or 1 is clipped so a wrong certain answer costs a
         # large finite amount instead of inf
-        eps = 1e-15
-        a = np.clip(a, eps, 1.0 - eps)
+        a = _clip01(a)
         return float(-np.sum(xlogy(y, a) + xlogy(1.0 - y, 1.0 - a)) / _m(a))
 
     @staticmethod
     def nabla_a(a, y):
-        """dC_x/da^L_j = (a_j - y_j) / (a_j (1 - a_j))."""
-        a = np.asarray(a, dtype=float)
+        """dC_x/da^L_j = (a_j - y_j) / (a_j (1 - a_j)).
+
+        a is clipped away from 0 and 1 exactly as in :meth:`fn`, so a saturated output gives a
+        finite value (the limit 1 or -1 when a = y, a large number when a is certainly wrong)
+        instead of 0/0 = nan.
+        """
+        a = _clip01(a)
         return (a - y) / (a * (1.0 - a))
 
     @staticmethod
