@@ -68,12 +68,15 @@ linear = Activation("linear", _linear, _linear_prime)
 ACTIVATIONS = {a.name: a for a in (sigmoid, tanh, relu, linear)}
 
 
-def get_activation(activation) -> Activation:
-    """Return the :class:`Activation` named by a string, or the object itself."""
+def get_activation(activation, name: str = "activation") -> Activation:
+    """Return the :class:`Activation` named by a string, or the object itself.
+
+    ``name`` is the argument named in the error message (e.g. ``"output_activation"``).
+    """
     if isinstance(activation, Activation):
         return activation
     if isinstance(activation, str) and activation in ACTIVATIONS:
         return ACTIVATIONS[activation]
     raise ValueError(
-        f"activation must be an Activation or one of {sorted(ACTIVATIONS)}, got {activation!r}"
+        f"{name} must be an Activation or one of {sorted(ACTIVATIONS)}, got {activation!r}"
     )
