@@ -1,0 +1,145 @@
+"""ipywidgets apps: controls + an ``Output`` + a call to a ``plots`` builder.  No maths here.
+
+The pattern every app follows (it never flickers and never stacks figures):
+
+* the figure lives in one :class:`ipywidgets.Output`; a redraw clears it with ``wait=True`` (the
+  old picture stays until the new one arrives) and displays the new figure;
+* a line of text under the figure gives the numbers for the current setting;
+* an exception in a callback (a diverging eta, an extreme lambda) is shown as a message in that
+  line, never as a traceback.
+
+Apps are plain functions returning a widget; the callbacks they install are reachable from Python
+(``app.refresh()``; sliders as ``app.controls[name]``) so tests can drive them without a browser.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+from IPython.display import display
+
+__all__ = [
+    "show_figure",
+    "log_slider",
+    "float_slider",
+    "eta_slider",
+    "lmbda_slider",
+    "FigureApp",
+    "figure_app",
+]
+
+_SLIDER_LAYOUT = {"width": "520px"}
+_SLIDER_STYLE = {"description_width": "140px"}
+
+
+def show_figure(out: w.Output, fig) -> None:
+    """Replace whatever ``out`` shows by ``fig``, without a blank frame in between."""
+    with out:
+        out.clear_output(wait=True)
+        display(fig)
+
+
+def log_slider(description, value, min_exp, max_exp, step=0.05, continuous_update=True,
+               readout_format=".3g"):
+    """A slider over 10**min_exp .. 10**max_exp (eta and lambda span several decades)."""
+    return w.FloatLogSlider(
+        value=value, base=10, min=min_exp, max=max_exp, step=step, description=description,
+        continuous_update=continuous_update, readout_format=readout_format,
+        layout=w.Layout(**_SLIDER_LAYOUT), style=dict(_SLIDER_STYLE),
+    )
+
+
+def float_slider(description, value, lo, hi, step, continuous_update=True, readout_format=".3g"):
+    """A linear slider with the package's layout."""
+    return w.FloatSlider(
+        value=value, min=lo, max=hi, step=step, description=description,
+        continuous_update=continuous_update, readout_format=readout_format,
+        layout=w.Layout(**_SLIDER_LAYOUT), style=dict(_SLIDER_STYLE),
+    )
+
+
+def eta_slider(value=0.5, min_exp=-3, max_exp=1, continuous_update=True):
+    """The learning rate eta, on a log scale."""
+    s = log_slider("learning rate η", value, min_exp, max_exp, continuous_update=continuous_update)
+    s.add_class("lecture5-eta")
+    return s
+
+
+def lmbda_slider(value=1.0, min_exp=-3, max_exp=2, continuous_update=True):
+    """The regularization parameter lambda, on a log scale."""
+    s = log_slider("regularization λ", value, min_exp, max_exp,
+                   continuous_update=continuous_update)
+    s.add_class("lecture5-lmbda")
+    return s
+
+
+class FigureApp(w.VBox):
+    """Controls, one figure and one line of numbers, redrawn whenever a control changes.
+
+    ``builder(**values)`` must return ``(fig, caption)``: a Figure and a short text with the
+    numbers for this setting.  ``controls`` maps the builder's keyword names to widgets.
+    """
+
+    def __init__(self, builder, controls: dict, title: str | None = None):
+        self.builder = builder
+        self.controls = dict(controls)
+        self.output = w.Output(layout=w.Layout(min_height="360px"))
+        self.output.add_class("lecture5-figure")
+        self.caption = w.HTML()
+        self.caption.add_class("lecture5-caption")
+        self.figure = None
+        self.error = None
+        children = []
+        if title:
+            children.append(w.HTML(f"<b>{html.escape(title)}</b>"))
+        children += [*self.controls.values(), self.output, self.caption]
+        super().__init__(children)
+        for c in self.controls.values():
+            c.observe(self._on_change, names="value")
+        self.refresh()
+
+    def values(self) -> dict:
+        return {name: c.value for name, c in self.controls.items()}
+
+    def _on_change(self, _change):
+        self.refresh()
+
+    def refresh(self):
+        """Rebuild the figure for the current control values and show it."""
+        try:
+            fig, caption = self.builder(**self.values())
+        except (ValueError, FloatingPointError, OverflowError) as exc:
+            self.error = str(exc)
+            self.caption.value = f"<span style='color:#b00'>{html.escape(str(exc))}</span>"
+            return
+        self.error = None
+        self.figure = fig
+        self.caption.value = html.escape(caption)
+        show_figure(self.output, fig)
+
+
+def figure_app(builder, title=None, **controls) -> FigureApp:
+    """Shorthand: ``figure_app(plots.some_builder, eta=eta_slider())``."""
+    return FigureApp(builder, controls, title=title)
+
+
+
+# ============================================================================ apps by topic
+# Each notebook's apps live in its own section below; add new apps inside your section.
+
+# --- 01-03: notation, Hadamard product, backpropagation -------------------------------------
+
+# --- end 01-03 ---
+
+# --- 04-05: gradient descent, SGD, L2 and the Hessian ----------------------------------------
+
+# --- end 04-05 ---
+
+# --- 06-08: L1, dropout, early stopping ------------------------------------------------------
+
+# --- end 06-08 ---
+
+# --- 09: artificial expansion of the training data -------------------------------------------
+
+# --- end 09 ---
