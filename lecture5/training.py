@@ -204,7 +204,9 @@ class Trainer:
         np.take(self._YT, idx, axis=0, out=yb, mode="clip")
         masks = self._dropout_masks(m)
         try:
-            net._sgd_step(xb.T, yb.T, self._eta, self._lmbda, self.n, self._penalty, masks)
+            # overflow on the way to a divergence is expected: it is caught as a non-finite value
+            with np.errstate(over="ignore", invalid="ignore"):
+                net._sgd_step(xb.T, yb.T, self._eta, self._lmbda, self.n, self._penalty, masks)
         except FloatingPointError:
             self._diverged("the gradient became non-finite")
             return None
@@ -268,13 +270,15 @@ class Trainer:
 
             net.weights = test_time_weights(weights, self._p_drop)
         try:
-            a = net.feedforward(X)
+            with np.errstate(over="ignore", invalid="ignore"):
+                a = net.feedforward(X)
         finally:
             net.weights = weights
         if labels is None:
             labels = np.argmax(Y, axis=0)
-        data = net.cost.fn(a, Y)
-        pen = penalty_cost(weights, self._lmbda, self.n, self._penalty)
+        with np.errstate(over="ignore", invalid="ignore"):
+            data = net.cost.fn(a, Y)
+            pen = penalty_cost(weights, self._lmbda, self.n, self._penalty)
         acc = float(np.mean(np.argmax(a, axis=0) == labels))
         return data, pen, acc
 
@@ -324,7 +328,8 @@ class Trainer:
         rec.update(epoch=self.epoch, seconds=self._epoch_seconds, eta=self._eta,
                    lmbda=self._lmbda)
         total = sum(w.size for w in net.weights)
-        rec["weight_norm"] = math.sqrt(sum(float(np.vdot(w, w)) for w in net.weights))
+        with np.errstate(over="ignore"):
+            rec["weight_norm"] = math.sqrt(sum(float(np.vdot(w, w)) for w in net.weights))
         rec["zero_fraction"] = sum(int(np.count_nonzero(w == 0)) for w in net.weights) / total
         if self.monitor:
             c, p, a = self.evaluate(self.X, self.Y, self.labels)
