@@ -180,3 +180,28 @@ def test_sgd_wrapper_and_progress_bar_in_a_terminal(capsys):
     h = sgd(net, X, Y, epochs=2, mini_batch_size=10, eta=0.5, progress=True)
     assert len(h["epoch"]) == 2
     assert "epochs" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("mode", ["slides", "inverted"])
+def test_dropout_deletes_hidden_nodes_per_mini_batch_and_evaluates_at_test_scale(mode):
+    from lecture5 import dropout
+
+    X, Y, _ = _data()
+    net = Network([6, 10, 3], cost=CrossEntropyCost, seed=0)
+    tr = Trainer(net, X, Y, eta=0.5, mini_batch_size=10, p_drop=0.5, dropout=mode)
+    before = [w.copy() for w in net.weights]
+    tr.step()
+    # with the slides' procedure one mask serves the whole mini-batch: exactly half of the hidden
+    # nodes were deleted, so exactly half of the rows of w^2 (their incoming weights) are untouched
+    changed_rows = np.any(net.weights[0] != before[0], axis=1)
+    if mode == "slides":
+        assert changed_rows.sum() == 5
+    else:
+        assert changed_rows.sum() >= 5
+    # evaluation uses the test-time network: outgoing weights scaled by (1 - p_drop) in "slides"
+    c, _, _ = tr.evaluate(X, Y)
+    scaled = dropout.test_time_weights(net.weights, 0.5) if mode == "slides" else net.weights
+    ref = net.copy()
+    ref.weights = [w.copy() for w in scaled]
+    assert math.isclose(c, CrossEntropyCost.fn(ref.feedforward(X), Y), rel_tol=1e-12)
+    np.testing.assert_array_equal(net.weights[1], tr.net.weights[1])  # evaluation restored them
