@@ -487,12 +487,15 @@ def _fetch(url: str, dest: Path, timeout: float, checksums: dict | None) -> None
                 f"from {url}"
             )
         try:
-            _verify(tmp, checksums, dest.name)
+            # read directly (not memoised): the temporary path is never read again
+            read_idx_gz(tmp, None if checksums is None else checksums[dest.name].lower(),
+                        dest.name)
         except ChecksumError as exc:
             raise ChecksumError(f"{exc} (downloaded from {url}; nothing was cached)") from exc
         except ValueError as exc:
             raise MnistDownloadError(f"{exc} (downloaded from {url}; nothing was cached)"
                                      ) from exc
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; a cache is ordinary readable data
         os.replace(tmp, dest)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
