@@ -99,6 +99,333 @@ def to_png(fig) -> bytes:
 # Each notebook's builders live in its own section below; add new builders inside your section.
 
 # --- 01-03: notation, Hadamard product, backpropagation -------------------------------------
+# Numbering in this section: the backprop slides' (Nielsen's), input = layer 1, output = layer L,
+# so net.weights[i] is w^{i+2}; the first slides' W^(i+1) is the same matrix (input = layer 0).
+
+import numpy as np  # noqa: E402
+from matplotlib.patches import Circle, Rectangle  # noqa: E402
+
+from . import _validate  # noqa: E402
+from .activations import sigmoid  # noqa: E402
+from .backprop import bp2, feedforward_trace, hadamard  # noqa: E402
+from .costs import CrossEntropyCost, QuadraticCost  # noqa: E402
+from .network import Network  # noqa: E402
+
+_RED = "#c62828"
+_BLUE = "#1565c0"
+_ORANGE = "#ef6c00"
+_GREY = "#9e9e9e"
+
+
+def _check_sizes(sizes):
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+        raise TypeError(f"sizes must be a list of layer widths like [3, 4, 2], got {sizes!r}")
+    sizes = [_validate.integer(f"sizes[{i}]", s, low=1, high=5) for i, s in enumerate(sizes)]
+    if not 2 <= len(sizes) <= 4:
+        raise ValueError(f"sizes must list 2 to 4 layers (to fit the drawing), got {sizes}")
+    return sizes
+
+
+@styled
+def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
+    """A small network drawn with its notation, one weight w^l_jk highlighted (l = ``layer``).
+
+    Eqs (1)-(4): neuron j of layer l computes z^l_j = sum_k w^l_jk a^{l-1}_k + b^l_j and
+    a^l_j = sigma(z^l_j).  The highlighted edge is w^l_jk, from neuron k of layer l-1 to neuron j
+    of layer l (Nielsen's numbering, input = layer 1).  Under each layer both numberings of the
+    slides are written: a^l (input = layer 1) and x^(l-1) (the first slides, input = layer 0).
+    Above each weight matrix: its place in the code, ``net.weights[l-2]``, and its shape.
+
+    If ``net`` is given, its sizes are drawn and its value of w^l_jk goes into the caption.
+    Returns ``(fig, caption)``.
+    """
+    if net is not None:
+        sizes = net.sizes
+    sizes = _check_sizes(sizes)
+    L = len(sizes)
+    hl = _validate.integer("layer", layer, low=2, high=L)
+    j = _validate.integer("j", j, low=1, high=sizes[hl - 1])
+    k = _validate.integer("k", k, low=1, high=sizes[hl - 2])
+
+    fig, ax = new_figure(figsize=FIGSIZE)
+    f = mpl.rcParams["font.size"] / 12.0  # > 1 in projection mode: bigger circles, more room
+    dx, r = 4.0, min(0.3 * f, 0.42)
+    top = (max(sizes) - 1) / 2
+    row1, row2 = -top - 0.8, -top - 0.8 - 0.9 * f
+
+    def pos(lay, neuron):  # layer 1..L, neuron 1..d_l, neuron 1 on top
+        return (lay - 1) * dx, (sizes[lay - 1] - 1) / 2 - (neuron - 1)
+
+    for lay in range(2, L + 1):
+        for jj in range(1, sizes[lay - 1] + 1):
+            for kk in range(1, sizes[lay - 2] + 1):
+                (x0, y0), (x1, y1) = pos(lay - 1, kk), pos(lay, jj)
+                hot = (lay, jj, kk) == (hl, j, k)
+                ax.plot([x0 + r, x1 - r], [y0, y1], color=_RED if hot else _GREY,
+                        lw=3.5 if hot else 0.9, alpha=1.0 if hot else 0.55, zorder=3 if hot else 1)
+        ax.text((lay - 1.5) * dx, top + 0.45 + 0.6 * f,
+                f"net.weights[{lay - 2}]\n$w^{{{lay}}} = W^{{({lay - 1})}}$,  "
+                f"{sizes[lay - 1]}×{sizes[lay - 2]}",
+                ha="center", va="bottom", fontsize="small", color="#333")
+
+    for lay in range(1, L + 1):
+        for n in range(1, sizes[lay - 1] + 1):
+            x, y = pos(lay, n)
+            hot = (lay, n) in ((hl, j), (hl - 1, k))
+            ax.add_patch(Circle((x, y), r, facecolor="#ffebee" if hot else "white",
+                                edgecolor=_RED if hot else "#424242", lw=2.2 if hot else 1.4,
+                                zorder=4))
+            ax.text(x, y, f"$a^{{{lay}}}_{{{n}}}$", ha="center", va="center", fontsize="medium",
+                    zorder=5)
+        x = (lay - 1) * dx
+        role = "input" if lay == 1 else ("output" if lay == L else "hidden")
+        ax.text(x, top + 0.45, role, ha="center", va="bottom", fontsize="medium",
+                style="italic", color="#555")
+        ax.text(x, row1, f"layer {lay}:  $\\mathbf{{a}}^{{{lay}}}$", ha="center", va="top",
+                fontsize="medium")
+        ax.text(x, row2, f"layer {lay - 1}:  $\\mathbf{{x}}^{{({lay - 1})}}$",
+                ha="center", va="top", fontsize="medium", color=_BLUE)
+
+    left = -0.55 * dx
+    ax.text(left, row1, "backprop slides\n(input = layer 1)", ha="right", va="top",
+            fontsize="small")
+    ax.text(left, row2, "first slides\n(input = layer 0)", ha="right", va="top",
+            fontsize="small", color=_BLUE)
+
+    (x0, y0), (x1, y1) = pos(hl - 1, k), pos(hl, j)
+    t = 0.3  # label near the tail of the edge, where edges into one neuron are still apart
+    ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0) + 0.22, f"$w^{{{hl}}}_{{{j}{k}}}$",
+            ha="center", va="bottom", fontsize="x-large", color=_RED, zorder=6,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.9})
+    ax.text(x1 + r + 0.15, y1, f"$b^{{{hl}}}_{{{j}}}$, $z^{{{hl}}}_{{{j}}}$", ha="left",
+            va="center", fontsize="medium", color=_RED, zorder=6,
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.9})
+
+    ax.set_xlim(left - 2.4, (L - 1) * dx + 1.4)
+    ax.set_ylim(row2 - 0.8 * f, top + 0.45 + 1.7 * f)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(f"$w^{{{hl}}}_{{{j}{k}}}$ links neuron k = {k} of layer {hl - 1} to neuron "
+                 f"j = {j} of layer {hl}\n"
+                 f"$z^{{{hl}}}_{{{j}}} = \\sum_k w^{{{hl}}}_{{{j}k}}\\, a^{{{hl - 1}}}_k + "
+                 f"b^{{{hl}}}_{{{j}}}$")
+    caption = (f"w^{hl}_{j}{k} = net.weights[{hl - 2}][{j - 1}, {k - 1}] (row j-1, column k-1) "
+               f"= W^({hl - 1})_{j}{k} in the first slides' numbering")
+    if net is not None:
+        caption += f"; its value here: {float(net.weights[hl - 2][j - 1, k - 1]):.4f}"
+    return fig, caption
+
+
+def _draw_matrix(ax, M, x, y, label, color="#e3f2fd", dim_zeros=False):
+    """Draw the 2-D array M as a grid of numbered cells with its top-left corner at (x, y)."""
+    M = np.atleast_2d(M)
+    rows, cols = M.shape
+    for a in range(rows):
+        for b in range(cols):
+            v = float(M[a, b])
+            faint = dim_zeros and v == 0.0
+            ax.add_patch(Rectangle((x + b, y - a - 1), 1, 1, facecolor="white" if faint else color,
+                                   edgecolor="#616161", lw=1.0))
+            ax.text(x + b + 0.5, y - a - 0.5, f"{v:.3g}", ha="center", va="center",
+                    fontsize="medium", color="#bdbdbd" if faint else "black")
+    ax.text(x + cols / 2, y + 0.25, label, ha="center", va="bottom", fontsize="medium")
+    return x + cols
+
+
+@styled
+def hadamard_pictures(s=(1.0, 2.0, 3.0), t=(4.0, 5.0, 6.0)):
+    """Eq (9) as pictures: diag(s) t = s (.) t, and numpy's broadcasting pitfall.
+
+    Top row: the matrix diag(s) times the column t equals the Hadamard product s (.) t (computed
+    with :func:`lecture5.hadamard`).  Bottom row: with s as a column (n, 1) and t as a row (1, n)
+    numpy's ``*`` silently broadcasts to an n x n matrix (an outer product), which is not eq (9);
+    ``hadamard`` refuses those shapes.
+    """
+    s = _validate.as_matrix("s", np.reshape(np.asarray(s, dtype=float), (-1, 1)))
+    t = _validate.as_matrix("t", np.reshape(np.asarray(t, dtype=float), (-1, 1)), rows=s.shape[0])
+    n = s.shape[0]
+    if n > 6:
+        raise ValueError(f"s and t must have at most 6 entries to be drawn, got {n}")
+    fig, ax = new_figure(figsize=FIGSIZE)
+    y1, y2 = 0.0, -n - 2.2
+
+    def sign(x, y, text):
+        ax.text(x + 0.6, y - n / 2, text, ha="center", va="center", fontsize="xx-large")
+        return x + 1.2
+
+    x = _draw_matrix(ax, np.diag(s[:, 0]), 0.0, y1, r"diag($\mathbf{s}$)", dim_zeros=True)
+    x = sign(x, y1, "@")
+    x = _draw_matrix(ax, t, x, y1, r"$\mathbf{t}$", color="#fff3e0")
+    x = sign(x, y1, "=")
+    _draw_matrix(ax, hadamard(s, t), x, y1, r"$\mathbf{s}\odot\mathbf{t}$", color="#e8f5e9")
+
+    x = _draw_matrix(ax, s, 0.0, y2, f"s, shape ({n}, 1)")
+    x = sign(x, y2, "*")
+    x = _draw_matrix(ax, t.T, x, y2 + 1 - (n + 1) / 2, f"t.T, shape (1, {n})",
+                     color="#fff3e0")
+    x = sign(x, y2, "=")
+    _draw_matrix(ax, s * t.T, x, y2, f"a {n}×{n} outer product", color="#ffebee")
+    ax.text(x + n + 0.5, y2 - n / 2, "not eq (9):\nnumpy broadcasts\nthe shapes:\nno error",
+            ha="left", va="center", fontsize="medium", color=_RED)
+    ax.text(x + n + 0.5, y1 - n / 2, "eq (9): entry by\nentry, the same as\nmultiplying by\n"
+            "a diagonal matrix", ha="left", va="center", fontsize="medium", color="#2e7d32")
+    ax.set_xlim(-0.3, x + n + 5.2)
+    ax.set_ylim(y2 - n - 0.4, y1 + 1.2)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(r"Top: $\mathrm{diag}(\mathbf{s})\,\mathbf{t} = \mathbf{s}\odot\mathbf{t}$"
+                 "\nBottom: a column times a row broadcasts, silently")
+    return fig
+
+
+def _gate_network():
+    """The fixed network, input and target used by :func:`hadamard_gate` (seeded)."""
+    net = Network([4, 6, 3], seed=3)
+    rng = np.random.default_rng(3)
+    return net, rng.normal(size=(4, 1)), np.array([[1.0], [0.0], [0.0]])
+
+
+@styled
+def hadamard_gate(weight_scale=1.0):
+    """BP2's Hadamard product as a gate: delta^2 = ((w^3)^T delta^3) (.) sigma'(z^2).
+
+    A fixed network [4, 6, 3] (quadratic cost, sigmoid) and one example; the first-layer weights
+    w^2 are multiplied by ``weight_scale``.  Large weights push |z^2_j| up, sigma'(z^2_j) towards 0
+    and so shut the gate: the error that reaches the hidden layer, (w^3)^T delta^3, is multiplied
+    neuron by neuron by sigma'(z^2) and delta^2 shrinks.  Returns ``(fig, caption)``.
+    """
+    weight_scale = _validate.number("weight_scale", weight_scale, low=0.0, low_open=True,
+                                    high=1e3)
+    net, x, y = _gate_network()
+    weights = [net.weights[0] * weight_scale, *net.weights[1:]]
+    zs, activations = feedforward_trace(weights, net.biases, x)
+    delta_L = net.cost.delta(zs[-1], activations[-1], y)  # BP1, eq (13)
+    incoming = weights[1].T @ delta_L
+    gate = sigmoid.prime(zs[0])
+    delta = bp2(weights[1], delta_L, zs[0])  # BP2
+    fig, axes = new_figure(1, 3, figsize=FIGSIZE)
+    idx = np.arange(1, len(gate) + 1)
+    span = 1.15 * max(float(np.max(np.abs(incoming))), 1e-12)
+    panels = [
+        (incoming, _BLUE, "error arriving\n" r"$((w^3)^T\delta^3)_j$", (-span, span)),
+        (gate, _ORANGE, "the gate\n" r"$\sigma'(z^2_j)$", (0.0, 0.27)),
+        (delta, _RED, "product " r"$\delta^2_j$" "\n(dashed: arriving)", (-span, span)),
+    ]
+    for ax, (vals, color, title, ylim) in zip(axes, panels):
+        ax.bar(idx, vals[:, 0], color=color, width=0.65)
+        ax.axhline(0.0, color="black", lw=0.8)
+        ax.set_ylim(*ylim)
+        ax.set_xticks(idx)
+        ax.set_xlabel("hidden neuron $j$")
+        ax.set_title(title)
+    axes[1].axhline(0.25, color="black", ls="--", lw=1)
+    axes[1].text(len(gate) + 0.4, 0.252, "max 1/4", ha="right", va="bottom", fontsize="small")
+    axes[2].bar(idx, incoming[:, 0], width=0.65, fill=False, edgecolor=_BLUE, ls="--", lw=1.2)
+    fig.suptitle(f"BP2 entry by entry: $\\delta^2 = ((w^3)^T\\delta^3)\\odot\\sigma'(z^2)$"
+                 f"\nfirst-layer weights $w^2$ × {weight_scale:.3g}")
+    z_max = float(np.max(np.abs(zs[0])))
+    caption = (f"weights x {weight_scale:.3g}: largest |z^2_j| = {z_max:.2f},"
+               f" largest sigma'(z^2_j) = {float(np.max(gate)):.3g}, "
+               f"|delta^2| / |(w^3)^T delta^3| = "
+               f"{float(np.linalg.norm(delta) / max(np.linalg.norm(incoming), 1e-300)):.3f}")
+    return fig, caption
+
+
+@styled
+def output_saturation(z_L=-4.0, y=1):
+    """How sigma'(z^L) slows the quadratic cost when the output saturates (after eq (13)).
+
+    One sigmoid output neuron with target ``y`` (0 or 1).  Top: a^L = sigma(z^L) and the target.
+    Bottom: the output error delta^L for the quadratic cost, (a^L - y) sigma'(z^L) (eq (13)), and
+    for the cross-entropy cost, a^L - y, with the current ``z_L`` marked.  Far from the target on
+    the flat part of the sigmoid the quadratic delta^L is tiny, so the updates (19)/(20) are tiny;
+    the cross-entropy delta^L stays as large as the mistake.  Returns ``(fig, caption)``.
+    """
+    z_L = _validate.number("z_L", z_L, low=-50.0, high=50.0)
+    if y not in (0, 1):
+        raise ValueError(f"y must be 0 or 1, got {y!r}")
+    zz = np.linspace(-8.0, 8.0, 401)
+    z_all = np.append(zz, z_L)[None, :]
+    a_all = sigmoid(z_all)
+    y_all = np.full_like(a_all, float(y))
+    quad = QuadraticCost.delta(z_all, a_all, y_all)[0]
+    xent = CrossEntropyCost.delta(z_all, a_all, y_all)[0]
+    a = float(a_all[0, -1])
+    dq, dx = float(quad[-1]), float(xent[-1])
+
+    fig, (top, bottom) = new_figure(2, 1, figsize=FIGSIZE, sharex=True)
+    top.plot(zz, a_all[0, :-1], color="black", label=r"output $a^L = \sigma(z^L)$")
+    top.axhline(y, color="#2e7d32", ls="--", label=f"target $y = {y}$")
+    top.plot([z_L], [a], "o", color=_RED, ms=10, zorder=5)
+    top.vlines(z_L, min(a, y), max(a, y), color=_RED, lw=2.5, label=r"mistake $a^L - y$")
+    top.set_ylabel("$a^L$")
+    top.set_ylim(-0.08, 1.08)
+    top.legend(loc="center left", bbox_to_anchor=(1.0, 0.5))
+    bottom.plot(zz, quad[:-1], color=_BLUE, label="quadratic:\n" r"$(a^L-y)\,\sigma'(z^L)$")
+    bottom.plot(zz, xent[:-1], color=_ORANGE, label="cross-entropy:\n" r"$a^L - y$")
+    bottom.plot([z_L], [dq], "o", color=_BLUE, ms=10, zorder=5)
+    bottom.plot([z_L], [dx], "o", color=_ORANGE, ms=10, zorder=5)
+    bottom.axhline(0.0, color="black", lw=0.8)
+    side = -1 if z_L > 3.0 else 1  # write the values beside the dots, inside the axes
+    for value, color in ((dq, _BLUE), (dx, _ORANGE)):
+        bottom.annotate(f"{value:+.3f}", (z_L, value), xytext=(side * 10, 6),
+                        textcoords="offset points", ha="left" if side > 0 else "right",
+                        color=color, fontsize="medium", fontweight="bold",
+                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none",
+                              "alpha": 0.85})
+    bottom.set_ylim(-1.1, 1.1)
+    bottom.set_xlim(-8.0, 8.0)
+    bottom.set_xlabel("weighted input of the output neuron $z^L$")
+    bottom.set_ylabel(r"$\delta^L$")
+    bottom.legend(loc="center left", bbox_to_anchor=(1.0, 0.5))
+    top.set_title("Output error $\\delta^L$: quadratic cost (13) vs cross-entropy")
+    ratio = abs(dx) / abs(dq) if dq != 0.0 else float("inf")
+    caption = (f"z^L = {z_L:.2f}, a^L = {a:.4f}, y = {y}: mistake a^L - y = {a - y:+.4f}; "
+               f"delta^L quadratic = {dq:+.2e}, cross-entropy = {dx:+.2e} "
+               f"(cross-entropy/quadratic = {ratio:.3g})")
+    return fig, caption
+
+
+@styled
+def backprop_speed(rows):
+    """Why backpropagation is fast: one gradient by BP1-BP4 vs by finite differences.
+
+    ``rows`` come from :func:`lecture5.gradcheck.time_backprop_vs_finite_differences`.  Left: the
+    seconds for one whole gradient against the number of parameters P, log-log; finite
+    differences need 2P forward passes, so their time grows about like P, while backprop's one
+    forward and one backward pass grow far more slowly.  Right: the ratio of the two times.
+    Rows whose finite-difference time was extrapolated are drawn with open markers.
+    """
+    rows = list(rows)
+    if not rows:
+        raise ValueError("rows must hold at least one timing row, got none")
+    P = np.array([r.n_params for r in rows], dtype=float)
+    t_bp = np.array([r.seconds_backprop for r in rows])
+    t_fd = np.array([r.seconds_fd for r in rows])
+    extra = np.array([r.extrapolated for r in rows])
+    fig, (left, right) = new_figure(1, 2, figsize=FIGSIZE)
+    for t, color, label in ((t_fd, _RED, "finite differences\n(2P forward passes)"),
+                            (t_bp, _BLUE, "backprop\n(BP1-BP4)")):
+        left.loglog(P, t, "-", color=color, label=label)
+        left.loglog(P[~extra], t[~extra], "o", color=color)
+        if extra.any():
+            left.loglog(P[extra], t[extra], "o", mfc="white", color=color)
+    left.set_xlabel("number of parameters $P$")
+    left.set_ylabel("seconds for one gradient")
+    left.set_title("Time for one gradient")
+    left.legend(loc="center right", bbox_to_anchor=(1.0, 0.42))
+    ratio = t_fd / t_bp
+    right.loglog(P, ratio, "o-", color="black", label="measured ratio")
+    # a line of slope 1 through the geometric mean of the measured points, for comparison
+    c = float(np.exp(np.mean(np.log(ratio) - np.log(P))))
+    right.loglog(P, c * P, ":", color=_GREY, label=r"$\propto P$ (slope 1)")
+    right.set_xlabel("number of parameters $P$")
+    right.set_ylabel("finite differences / backprop")
+    right.set_title("Speed-up of backprop")
+    right.legend(loc="upper left")
+    for ax in (left, right):
+        ax.grid(True, which="both", alpha=0.25)
+    return fig
 
 # --- end 01-03 ---
 
@@ -115,5 +442,203 @@ def to_png(fig) -> bytes:
 # --- end 09 ---
 
 # --- 10: the live playground -----------------------------------------------------------------
+# One figure that the playground (lecture5/playground.py) keeps and updates in place while it
+# trains: cost and accuracy per epoch, the data with the decision boundary (2-D sets) or the
+# first-layer weights as images (MNIST), and the histogram of all weights.  Building the figure
+# once and moving its artists keeps a redraw cheap and the memory flat over a whole lecture.
+# Numbering: Nielsen's (input = layer 1), so net.weights[0] is w^2, the first layer of weights.
+
+import math  # noqa: E402
+
+import numpy as np  # noqa: E402, F811
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+
+from . import _validate  # noqa: E402, F811
+
+PLAYGROUND_FIGSIZE = (11.0, 7.0)
+_PLAYGROUND_GRID = 90  # decision boundary evaluated on a 90 x 90 grid
+_PLAYGROUND_TILES = 30  # at most this many first-layer neurons drawn as images
+_PG_ORANGE, _PG_BLUE, _PG_GREY = "#ef6c00", "#1565c0", "#757575"
+_CLASS_COLORS = (_PG_ORANGE, _PG_BLUE)  # class 0 orange, class 1 blue
+
+
+def _finite(values):
+    """A float array with inf / -inf turned into NaN (a gap in a curve, ignored by autoscale)."""
+    a = np.asarray(values, dtype=float)
+    a[~np.isfinite(a)] = np.nan
+    return a
+
+
+def _weight_mosaic(w, tiles=_PLAYGROUND_TILES, side=28):
+    """Rows of ``w`` (one hidden neuron's incoming weights each) tiled as side x side images.
+
+    Returns a 2-D array with NaN in the 1-pixel gaps between tiles.
+    """
+    k = min(w.shape[0], tiles)
+    cols = max(1, math.ceil(math.sqrt(k * 1.6)))
+    rows = math.ceil(k / cols)
+    mosaic = np.full((rows * (side + 1) - 1, cols * (side + 1) - 1), np.nan)
+    for i in range(k):
+        r, c = divmod(i, cols)
+        mosaic[r * (side + 1): r * (side + 1) + side,
+               c * (side + 1): c * (side + 1) + side] = w[i].reshape(side, side)
+    return mosaic
+
+
+@styled
+def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test=None,
+                      figsize=PLAYGROUND_FIGSIZE):
+    """An empty playground figure; :func:`update_playground_figure` fills it in.
+
+    ``kind="2d"``: the lower-left panel shows the training points (filled) and test points
+    (hollow) of a 2-D toy set, ``X_*`` of shape (2, m) with labels ``y_*`` in {0, 1}, over the
+    network's output.  ``kind="mnist"``: it shows the first-layer weights w^2 as 28 x 28 images.
+
+    Returns a dict ``view`` holding the Figure (``view["fig"]``) and the artists to update.
+    """
+    _validate.choice("kind", kind, ("2d", "mnist"))
+    fig, axes = new_figure(2, 2, figsize=figsize)
+    ax_cost, ax_acc, ax_data, ax_hist = axes.ravel()
+    view = {"kind": kind, "fig": fig, "canvas": FigureCanvasAgg(fig), "hist_range": 0.0}
+
+    ax_cost.set_title("cost per epoch (data part $C_0$ and penalty)")
+    ax_cost.set_xlabel("epoch")
+    ax_cost.set_ylabel("cost")
+    view["train_cost"], = ax_cost.plot([], [], color=_PG_BLUE, label="training $C_0$")
+    view["test_cost"], = ax_cost.plot([], [], color=_PG_ORANGE, label="test $C_0$")
+    view["penalty"], = ax_cost.plot([], [], color=_PG_GREY, ls="--", label="penalty")
+    ax_cost.legend(loc="upper right")
+
+    ax_acc.set_title("accuracy per epoch")
+    ax_acc.set_xlabel("epoch")
+    ax_acc.set_ylabel("accuracy")
+    view["train_acc"], = ax_acc.plot([], [], color=_PG_BLUE, label="training")
+    view["test_acc"], = ax_acc.plot([], [], color=_PG_ORANGE, label="test")
+    ax_acc.legend(loc="lower right")
+
+    if kind == "2d":
+        X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
+        both = np.concatenate([X_train, X_test], axis=1)
+        lo, hi = both.min(axis=1), both.max(axis=1)
+        pad = 0.1 * (hi - lo) + 0.05
+        lo, hi = lo - pad, hi + pad
+        gx = np.linspace(lo[0], hi[0], _PLAYGROUND_GRID)
+        gy = np.linspace(lo[1], hi[1], _PLAYGROUND_GRID)
+        GX, GY = np.meshgrid(gx, gy)
+        view["grid"] = np.stack([GX.ravel(), GY.ravel()])  # (2, G): one column per grid point
+        extent = (lo[0], hi[0], lo[1], hi[1])
+        cmap = mpl.colors.LinearSegmentedColormap.from_list(
+            "lecture5_two_classes", ["#fdba74", "#ffffff", "#93c5fd"])
+        view["image"] = ax_data.imshow(np.full(GX.shape, 0.5), origin="lower", extent=extent,
+                                       cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto",
+                                       interpolation="bilinear")
+        colors = np.array(_CLASS_COLORS)
+        ax_data.scatter(X_train[0], X_train[1], c=colors[np.asarray(y_train)], s=22,
+                        edgecolors="white", linewidths=0.6, label="training", zorder=3)
+        ax_data.scatter(X_test[0], X_test[1], facecolors="none",
+                        edgecolors=colors[np.asarray(y_test)], s=22, linewidths=1.0,
+                        label="test", zorder=3)
+        ax_data.set_xlim(extent[:2])
+        ax_data.set_ylim(extent[2:])
+        ax_data.set_xlabel("$x_1$")
+        ax_data.set_ylabel("$x_2$")
+        ax_data.grid(False)
+        ax_data.set_title("data and the network's output (blue: class 1)")
+    else:
+        view["image"] = ax_data.imshow(np.zeros((28, 28)), cmap="RdBu_r", vmin=-1, vmax=1,
+                                       interpolation="nearest")
+        ax_data.set_axis_off()
+        ax_data.set_title("first-layer weights $w^2$, one image per neuron")
+
+    ax_hist.set_xlabel("weight $w$ (all layers)")
+    ax_hist.set_ylabel("count")
+    view["hist"] = ax_hist.stairs(np.zeros(1), np.array([-1.0, 1.0]), fill=True, color=_PG_BLUE,
+                                  alpha=0.8)
+    view["ax"] = {"cost": ax_cost, "acc": ax_acc, "data": ax_data, "hist": ax_hist}
+    return view
+
+
+def _set_curves(ax, pairs, epochs, clamp_top=None):
+    for line, values in pairs:
+        line.set_data(epochs, _finite(values))
+    ax.relim()
+    ax.autoscale_view()
+    if clamp_top is not None and ax.get_ylim()[1] > clamp_top:
+        ax.set_ylim(top=clamp_top)
+
+
+@styled
+def update_playground_figure(view, net, history, bins=81):
+    """Move the artists of ``view`` (from :func:`playground_figure`) to the state of ``net``.
+
+    ``history`` is a :class:`lecture5.training.Trainer` history (lists per epoch).  The curves
+    show the data part C_0 of the cost on the training and test sets and the penalty part
+    (lambda/2n sum w^2, eq (21), or lambda/n sum |w|, eq (39)); the 2-D panel colours the
+    plane by the network's output a^L (eq (4) at every grid point); the histogram covers all
+    weights, with the fraction that is exactly zero in its title.  Its range only ever widens,
+    so a shrinking set of weights (L2, eq (28)) visibly narrows.  Returns a caption.
+    """
+    epochs = np.asarray(history["epoch"], dtype=float)
+    ax = view["ax"]
+    _set_curves(ax["cost"], [(view["train_cost"], history["train_cost"]),
+                             (view["test_cost"], history["eval_cost"]),
+                             (view["penalty"], history["train_penalty"])], epochs)
+    _set_curves(ax["acc"], [(view["train_acc"], history["train_accuracy"]),
+                            (view["test_acc"], history["eval_accuracy"])], epochs,
+                clamp_top=1.01)
+
+    with np.errstate(all="ignore"):
+        if view["kind"] == "2d":
+            a = net.feedforward(view["grid"])
+            p1 = a[1] / np.maximum(a[0] + a[1], 1e-12)  # how much the output favours class 1
+            view["image"].set_data(_finite(p1).reshape(_PLAYGROUND_GRID, _PLAYGROUND_GRID))
+        else:
+            mosaic = _weight_mosaic(net.weights[0])
+            s = float(np.nanmax(np.abs(mosaic))) if np.isfinite(mosaic).any() else 1.0
+            s = s if s > 0 and math.isfinite(s) else 1.0
+            image = view["image"]
+            image.set_data(mosaic)
+            image.set_extent((-0.5, mosaic.shape[1] - 0.5, mosaic.shape[0] - 0.5, -0.5))
+            image.set_clim(-s, s)
+
+        w_all = np.concatenate([w.ravel() for w in net.weights])
+        finite = w_all[np.isfinite(w_all)]
+        zero = float(np.mean(w_all == 0))
+        top = float(np.max(np.abs(finite))) if finite.size else 1.0
+        view["hist_range"] = max(view["hist_range"], top, 1e-3)
+        r = view["hist_range"]
+        counts, edges = np.histogram(finite, bins=bins, range=(-r, r))
+    view["hist"].set_data(counts, edges)
+    hax = ax["hist"]
+    hax.set_xlim(-r, r)
+    hax.set_ylim(0, max(1, counts.max()) * 1.08)
+    norm = math.sqrt(float(np.sum(finite * finite)))
+    hax.set_title(f"weights: {100 * zero:.1f}% exactly 0, $\\|w\\|$ = {norm:.3g}")
+
+    if len(epochs):
+        caption = (f"epoch {int(epochs[-1])}: training cost {history['train_cost'][-1]:.3f}, "
+                   f"test accuracy {history['eval_accuracy'][-1]:.3f}, "
+                   f"{100 * zero:.1f}% of weights exactly 0")
+    else:
+        caption = f"not trained yet; {100 * zero:.1f}% of weights exactly 0"
+    return caption
+
+
+def render_png(view, compress_level=1) -> bytes:
+    """The playground figure as PNG bytes, fast: the Agg canvas is reused and the PNG is only
+    lightly compressed (a redraw must not slow training down)."""
+    buf = io.BytesIO()
+    view["canvas"].print_png(buf, pil_kwargs={"compress_level": compress_level})
+    return buf.getvalue()
+
+
+def playground_snapshot(net, history, kind="2d", **data):
+    """A one-off playground figure for ``net`` and ``history``: ``(fig, caption)``.
+
+    ``data`` are the ``X_train, y_train, X_test, y_test`` of :func:`playground_figure`.
+    """
+    view = playground_figure(kind, **data)
+    caption = update_playground_figure(view, net, history)
+    return view["fig"], caption
 
 # --- end 10 ---

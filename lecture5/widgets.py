@@ -129,6 +129,65 @@ def figure_app(builder, title=None, **controls) -> FigureApp:
 # Each notebook's apps live in its own section below; add new apps inside your section.
 
 # --- 01-03: notation, Hadamard product, backpropagation -------------------------------------
+# Numbering: the backprop slides' (Nielsen's), input = layer 1.  All figures close over maths in
+# the package; these apps only wire sliders to the builders of the same section in plots.py.
+
+import functools  # noqa: E402
+
+from . import plots as _plots_01  # noqa: E402
+
+
+def _int_slider(description, value, lo, hi):
+    return w.IntSlider(value=value, min=lo, max=hi, step=1, description=description,
+                       continuous_update=True, layout=w.Layout(**_SLIDER_LAYOUT),
+                       style=dict(_SLIDER_STYLE))
+
+
+def notation_app(net=None, sizes=(3, 4, 2)) -> FigureApp:
+    """Choose l, j, k and see the weight w^l_jk highlighted in the drawn network (eqs (1)-(4)).
+
+    The ranges of j (neurons of layer l) and k (neurons of layer l-1) follow the chosen layer.
+    With ``net`` the caption also shows that network's value of w^l_jk.
+    """
+    if net is not None:
+        sizes = net.sizes
+    _plots_01.network_diagram(2, 1, 1, sizes=sizes, net=net)  # validates sizes early
+    sizes = list(sizes)
+    L = len(sizes)
+    layer = _int_slider("layer l", min(3, L), 2, L)
+    j = _int_slider("neuron j (layer l)", 1, 1, sizes[layer.value - 1])
+    k = _int_slider("neuron k (layer l−1)", min(2, sizes[layer.value - 2]), 1,
+                    sizes[layer.value - 2])
+
+    def follow_layer(change):  # registered before the app's own observer, so it runs first
+        j.max = sizes[change["new"] - 1]
+        k.max = sizes[change["new"] - 2]
+
+    layer.observe(follow_layer, names="value")
+    builder = functools.partial(_plots_01.network_diagram, sizes=sizes, net=net)
+    app = FigureApp(builder, {"layer": layer, "j": j, "k": k},
+                    title="Which weight is w^l_jk? Move l, j and k.")
+    app.add_class("lecture5-notation-app")
+    return app
+
+
+def hadamard_gate_app(weight_scale=1.0) -> FigureApp:
+    """BP2's Hadamard product as a gate: scale the first-layer weights, watch sigma'(z^2) close."""
+    s = log_slider("weights w² ×", weight_scale, -1.3, 1.5)
+    s.add_class("lecture5-weight-scale")
+    return figure_app(_plots_01.hadamard_gate, title="delta^2 = ((w^3)^T delta^3) (.) sigma'(z^2)",
+                      weight_scale=s)
+
+
+def saturation_app(z_L=-4.0, y=1) -> FigureApp:
+    """The output error delta^L of the quadratic cost (13) vs cross-entropy as z^L moves."""
+    z = float_slider("weighted input zᴸ", z_L, -8.0, 8.0, 0.1)
+    z.add_class("lecture5-zL")
+    target = w.ToggleButtons(options=[0, 1], value=y, description="target y",
+                             style={"description_width": "140px"})
+    return figure_app(_plots_01.output_saturation,
+                      title="Saturated output: quadratic cost vs cross-entropy",
+                      z_L=z, y=target)
 
 # --- end 01-03 ---
 
