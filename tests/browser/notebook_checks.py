@@ -1,0 +1,180 @@
+"""What the browser tests check in a notebook with widgets (JupyterLab and Voila alike).
+
+Which notebooks: every notebook whose code uses widgets.  How many eta/lambda sliders and figure
+outputs it must show: what its saved widget state records (notebooks are committed executed by
+tests/tools/refresh_notebooks.py), so a slider that stops rendering is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import labkit
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+ARTIFACTS = ROOT / "test-artifacts"
+
+#: notebooks that must show eta or lambda sliders (kept in sync with notebooks/ by hand: a notebook
+#: listed here without sliders in its saved state fails test_expected_notebooks_have_sliders)
+MUST_HAVE_SLIDERS: tuple[str, ...] = ()
+
+#: the notebook with the live playground (Play / Pause, training while lambda moves)
+PLAYGROUND_NOTEBOOK = "10_playground.ipynb"
+
+_USES_WIDGETS = re.compile(r"\bwidgets\.|\bPlayground\(|_slider\(|figure_app\(|FigureApp\(")
+
+
+def widget_notebooks() -> list[str]:
+    """Notebooks whose code cells use widgets (apps from lecture5.widgets or the playground)."""
+    names = []
+    for path in sorted(NOTEBOOKS.glob("[0-9]*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        code = "\n".join("".join(c.get("source", "")) for c in nb.get("cells", [])
+                         if c.get("cell_type") == "code")
+        if _USES_WIDGETS.search(code):
+            names.append(path.name)
+    return names
+
+
+def expected_counts(name: str) -> dict[str, int]:
+    """``lecture5-*`` widget classes and how many of each the saved notebook holds."""
+    return labkit.saved_widget_classes(NOTEBOOKS / name)
+
+
+def slider_count(counts: dict[str, int]) -> int:
+    return counts.get(labkit.ETA, 0) + counts.get(labkit.LMBDA, 0)
+
+
+# ----------------------------------------------------------------------------- polish notes
+
+@dataclass
+class Notes:
+    """Things a person would not accept but that do not break the widget: written to a file."""
+
+    notebook: str
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, text: str) -> None:
+        self.lines.append(text)
+
+    def write(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / "polish.txt"
+        path.write_text("\n".join(self.lines) + ("\n" if self.lines else ""), encoding="utf-8")
+
+
+def look_at_layout(page, scope: str, notes: Notes) -> None:
+    """Note clipped slider labels and figures too small to read when projected."""
+    for i, s in enumerate(labkit.sliders(page, scope)):
+        if s["labelClipped"]:
+            notes.add(f"slider {i} ({s['cls']}, label {s['label']!r}): label is cut off")
+    for i, f in enumerate(labkit.figures(page, scope)):
+        if f["width"] and f["width"] < 600:
+            notes.add(f"figure {i}: shown only {f['width']:.0f} px wide")
+        if f["naturalWidth"] and f["width"] and f["width"] < 0.8 * f["naturalWidth"]:
+            notes.add(f"figure {i}: scaled down from {f['naturalWidth']} to {f['width']:.0f} px")
+
+
+# ----------------------------------------------------------------------------- slider moves
+
+def _key_towards_room(s: dict, big: bool) -> str:
+    """ArrowRight/PageUp unless the slider is too close to its maximum, then the other way."""
+    value, hi, lo = (float(s[k]) for k in ("value", "max", "min"))
+    room = (hi - value) / max(hi - lo, 1e-12)
+    up = room > (0.3 if big else 0.1)
+    if big:
+        return "PageUp" if up else "PageDown"
+    return "ArrowRight" if up else "ArrowLeft"
+
+
+def assert_one_figure_each(figs: list[dict], indices, where: str) -> None:
+    for i in indices:
+        f = figs[i]
+        assert f["images"] == 1, (
+            f"{where}: figure output {i} shows {f['images']} figures, expected exactly one "
+            f"(stacked or missing); its text: {f['text'][:300]!r}")
+        assert f["outputs"] == 1, (
+            f"{where}: figure output {i} holds {f['outputs']} outputs, expected one "
+            f"(something is appended instead of replaced): {f['text'][:300]!r}")
+
+
+def rapid_two_slider_move(page, scope: str, lab: bool, timeout: float) -> str:
+    """Move two sliders in quick succession, before any other interaction after Run All.
+
+    This is the case that lost figures to the Log Console with kernel subshells: the second
+    slider changes while the first one's redraws are still arriving.
+    """
+    ss = [(i, s) for i, s in enumerate(labkit.sliders(page, scope))
+          if not s["playground"] and s["figures"]]
+    if not ss:
+        return "no slider with a figure"
+    first = next(((i, s) for i, s in ss if s["cls"] == labkit.LMBDA), ss[0])
+    second = next(((i, s) for i, s in ss if s["cls"] == labkit.ETA and i != first[0]), None)
+    if second is None:
+        second = next(((i, s) for i, s in ss if i != first[0]), first)
+    before = labkit.figures(page, scope)
+    indices = sorted(set(first[1]["figures"]) | set(second[1]["figures"]))
+    for i, s in (first, second):
+        labkit.press(page, labkit.slider_locator(page, i, scope), _key_towards_room(s, False), 3)
+    figs = labkit.wait_settled(page, scope, indices, before, timeout, quiet=1.0, kernel=lab)
+    where = f"after moving sliders {first[0]} and {second[0]} quickly one after the other"
+    assert_one_figure_each(figs, indices, where)
+    return where
+
+
+def move_each_slider(page, scope: str, lab: bool, timeout: float, notes: Notes,
+                     shots: Path | None = None) -> int:
+    """PageUp (or PageDown) on every eta/lambda slider; its figure must change, and stay one."""
+    moved = 0
+    n = len(labkit.sliders(page, scope))
+    for i in range(n):
+        s = labkit.sliders(page, scope)[i]
+        if s["playground"]:
+            continue
+        assert s["figures"], (f"slider {i} ({s['cls']}, {s['label']!r}) belongs to no app with a "
+                              f"'{labkit.FIGURE}' output: nothing to see change")
+        assert not s["disabled"], f"slider {i} ({s['cls']}, {s['label']!r}) is disabled"
+        before = labkit.figures(page, scope)
+        caps_before = labkit.captions(page, scope)
+        key = _key_towards_room(s, True)
+        t0 = time.monotonic()
+        labkit.watch_layout(page, scope)
+        labkit.press(page, labkit.slider_locator(page, i, scope), key)
+        try:
+            figs = labkit.wait_settled(page, scope, s["figures"], before, timeout, kernel=lab)
+        except labkit.LabError as exc:
+            after = labkit.sliders(page, scope)[i]
+            raise labkit.LabError(
+                f"slider {i} ({s['cls']}, {s['label']!r}, {key}: aria-valuenow "
+                f"{s['value']} -> {after['value']}): {exc}; captions now "
+                f"{labkit.captions(page, scope)}") from None
+        took = time.monotonic() - t0
+        seen = labkit.stop_watching(page).get("figs", {})
+        after = labkit.sliders(page, scope)[i]
+        where = f"after {key} on slider {i} ({s['cls']}, {s['label']!r})"
+        assert_one_figure_each(figs, s["figures"], where)
+        if abs(after["top"] - s["top"]) > 2:
+            notes.add(f"slider {i} ({s['label']!r}): moved on the page by "
+                      f"{after['top'] - s['top']:+.0f} px after its redraw (layout jump)")
+        for j in s["figures"]:
+            h0, h1 = before[j]["height"], figs[j]["height"]
+            m = seen.get(str(j))
+            if abs(h1 - h0) > 2 or (m and m["maxH"] - m["minH"] > 2):
+                span = f" (between {m['minH']:.0f} and {m['maxH']:.0f} px meanwhile)" if m else ""
+                notes.add(f"slider {i} ({s['label']!r}): figure {j} height {h0:.0f} -> "
+                          f"{h1:.0f} px{span}: the content below jumps while it redraws")
+        if took > 3.0:
+            notes.add(f"slider {i} ({s['label']!r}): the redraw took {took:.1f} s")
+        caps_after = labkit.captions(page, scope)
+        if caps_before == caps_after and caps_after:
+            notes.add(f"slider {i} ({s['label']!r}): the figure changed but no caption did")
+        if shots is not None:
+            for j in s["figures"]:
+                labkit.screenshot_figure(page, scope, j, shots / f"slider{i}-figure{j}.png")
+        moved += 1
+    return moved
