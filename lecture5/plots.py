@@ -452,6 +452,7 @@ import math  # noqa: E402
 
 import numpy as np  # noqa: E402, F811
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from . import _validate  # noqa: E402, F811
 
@@ -515,6 +516,10 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
     view["train_acc"], = ax_acc.plot([], [], color=_PG_BLUE, label="training")
     view["test_acc"], = ax_acc.plot([], [], color=_PG_ORANGE, label="test")
     ax_acc.legend(loc="lower right")
+    for ax in (ax_cost, ax_acc):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlim(0, 10)  # until the first epoch is done
+        ax.set_ylim(0, 1)
 
     if kind == "2d":
         X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
@@ -561,6 +566,8 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
 def _set_curves(ax, pairs, epochs, clamp_top=None):
     for line, values in pairs:
         line.set_data(epochs, _finite(values))
+    if not len(epochs):
+        return
     ax.relim()
     ax.autoscale_view()
     if clamp_top is not None and ax.get_ylim()[1] > clamp_top:
@@ -568,7 +575,7 @@ def _set_curves(ax, pairs, epochs, clamp_top=None):
 
 
 @styled
-def update_playground_figure(view, net, history, bins=81):
+def update_playground_figure(view, net, history, bins=None):
     """Move the artists of ``view`` (from :func:`playground_figure`) to the state of ``net``.
 
     ``history`` is a :class:`lecture5.training.Trainer` history (lists per epoch).  The curves
@@ -576,7 +583,8 @@ def update_playground_figure(view, net, history, bins=81):
     (lambda/2n sum w^2, eq (21), or lambda/n sum |w|, eq (39)); the 2-D panel colours the
     plane by the network's output a^L (eq (4) at every grid point); the histogram covers all
     weights, with the fraction that is exactly zero in its title.  Its range only ever widens,
-    so a shrinking set of weights (L2, eq (28)) visibly narrows.  Returns a caption.
+    so a shrinking set of weights (L2, eq (28)) visibly narrows; ``bins`` defaults to about
+    2 sqrt(number of weights).  Returns a caption.
     """
     epochs = np.asarray(history["epoch"], dtype=float)
     ax = view["ax"]
@@ -605,14 +613,17 @@ def update_playground_figure(view, net, history, bins=81):
         finite = w_all[np.isfinite(w_all)]
         zero = float(np.mean(w_all == 0))
         top = float(np.max(np.abs(finite))) if finite.size else 1.0
-        view["hist_range"] = max(view["hist_range"], top, 1e-3)
+        # capped so that a run on its way to divergence cannot overflow the axis arithmetic
+        view["hist_range"] = min(max(view["hist_range"], top, 1e-3), 1e12)
         r = view["hist_range"]
-        counts, edges = np.histogram(finite, bins=bins, range=(-r, r))
+        if bins is None:  # about 2 sqrt(number of weights), between 11 and 81
+            bins = int(np.clip(2 * math.sqrt(w_all.size), 11, 81))
+        counts, edges = np.histogram(np.clip(finite, -r, r), bins=bins, range=(-r, r))
+        norm = math.sqrt(float(np.sum(finite * finite)))
     view["hist"].set_data(counts, edges)
     hax = ax["hist"]
     hax.set_xlim(-r, r)
     hax.set_ylim(0, max(1, counts.max()) * 1.08)
-    norm = math.sqrt(float(np.sum(finite * finite)))
     hax.set_title(f"weights: {100 * zero:.1f}% exactly 0, $\\|w\\|$ = {norm:.3g}")
 
     if len(epochs):
@@ -629,6 +640,10 @@ def render_png(view, compress_level=1) -> bytes:
     lightly compressed (a redraw must not slow training down)."""
     buf = io.BytesIO()
     view["canvas"].print_png(buf, pil_kwargs={"compress_level": compress_level})
+    if not view.get("frozen"):
+        # the constrained layout (about half of a redraw) is computed once, then kept
+        view["fig"].set_layout_engine("none")
+        view["frozen"] = True
     return buf.getvalue()
 
 
