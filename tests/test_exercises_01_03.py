@@ -27,10 +27,21 @@ def _by_hand_03():
     return x, delta2, delta3, a3 - y
 
 
+def _z_3_2_by_hand():
+    """z^3_2 with explicit sums over k (eqs (1), (3)); also two typical slips."""
+    net, x = tiny_network()
+    (w2, w3), (b2, b3) = net.weights, net.biases
+    a2 = [1 / (1 + np.exp(-(sum(w2[j, k] * x[k, 0] for k in range(3)) + b2[j, 0])))
+          for j in range(4)]
+    no_bias = sum(w3[1, k] * a2[k] for k in range(4))
+    z2 = [sum(w2[j, k] * x[k, 0] for k in range(3)) + b2[j, 0] for j in range(4)]
+    no_sigma = sum(w3[1, k] * z2[k] for k in range(4)) + b3[1, 0]
+    return no_bias + b3[1, 0], no_bias, no_sigma
+
+
 RIGHT = {
     "01.1": lambda: (2, 4),
-    "01.2": lambda: sum(tiny_network()[0].weights[0][2, k] * tiny_network()[1][k, 0]
-                        for k in range(3)) + tiny_network()[0].biases[0][2, 0],
+    "01.2": lambda: _z_3_2_by_hand()[0],
     "01.3": lambda: 784 * 30 + 30 + 30 * 10 + 10,
     "02.1": lambda: np.array([S[0] * T[0], S[1] * T[1], S[2] * T[2]]),
     "02.2": lambda: (4, 4),
@@ -42,8 +53,9 @@ RIGHT = {
 
 WRONG = {
     "01.1": [(4, 2), (2, 3), 8],  # transposed, wrong layer, size instead of shape
-    "01.2": [RIGHT["01.2"]() - tiny_network()[0].biases[0][2, 0],  # bias forgotten
-             float(sigmoid(RIGHT["01.2"]()))],  # a^2_3 instead of z^2_3
+    "01.2": [lambda: _z_3_2_by_hand()[1],  # bias forgotten
+             lambda: float(sigmoid(_z_3_2_by_hand()[0])),  # a^3_2 instead of z^3_2
+             lambda: _z_3_2_by_hand()[2]],  # x fed into layer 3's neuron without sigma
     "01.3": [784 * 30 + 30 * 10, 784 + 30 + 10],  # biases forgotten; neurons counted
     "02.1": [np.outer(S, T), np.dot(S, T), S + T],
     "02.2": [(4, 1), (1, 4), (4,)],

@@ -28,13 +28,13 @@ def shape_of_w3():
     return net.weights[1].shape
 
 
-@exercise("01.2", hint="eq (3): z^2_3 = sum over k of w^2_3k x_k, plus b^2_3.  In code neuron j "
-                       "is row j-1: net.weights[0][2, k] and net.biases[0][2, 0].")
-def z_2_3():
-    """z^2_3, the weighted input of neuron 3 in layer 2, for the tiny network's x (eq (3))."""
+@exercise("01.2", hint="first a^2 = sigma(w^2 x + b^2) (eq (2)), then eq (3) for neuron 2 of "
+                       "layer 3: z^3_2 = sum over k of w^3_2k a^2_k, plus b^3_2 (row 1 in code).")
+def z_3_2():
+    """z^3_2, the weighted input of neuron 2 in layer 3, for the tiny network's x (eqs (2), (3))."""
     net, x = tiny_network()
     zs, _ = feedforward_trace(net.weights, net.biases, x)
-    return float(zs[0][2, 0])
+    return float(zs[1][1, 0])
 
 
 @exercise("01.3", hint="layer l contributes d(l) x d(l-1) weights and d(l) biases, for "
