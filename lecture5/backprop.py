@@ -18,6 +18,7 @@ Two forms of the same algorithm live here:
 from __future__ import annotations
 
 import numpy as np
+from scipy.linalg.blas import dger
 
 from .activations import Activation, sigmoid
 
@@ -28,7 +29,9 @@ __all__ = [
     "bp3",
     "bp4",
     "feedforward_trace",
+    "forward_backward",
     "backprop_batch",
+    "errors_single",
     "backprop_single",
     "backprop_per_example",
 ]
@@ -124,42 +127,89 @@ def feedforward_trace(weights, biases, X, activation=sigmoid, output_activation=
     return zs, activations
 
 
+def forward_backward(weights, biases, X, Y, cost, activation=sigmoid, output_activation=sigmoid,
+                     masks=None):
+    """Steps 1-3 of the algorithm for a whole mini-batch: every delta^l, but not yet BP3/BP4.
+
+    1. feedforward (eq (4)) for X (d_1, m);  2. output error delta^L by BP1 (via ``cost.delta``);
+    3. for l = L-1, ..., 2: delta^l by BP2.
+
+    Returns ``(inputs, deltas)``, lists as long as ``weights``: ``inputs[i]`` is a^{i+1}, the
+    activation that enters ``weights[i]`` (so ``inputs[0]`` is X), and ``deltas[i]`` is
+    delta^{i+2}, one column per example.  BP3 and BP4 turn them into the gradient
+    (:func:`backprop_batch`); ``Network``'s SGD step folds BP4 straight into the weight update.
+
+    ``masks`` (optional, one per hidden layer, ``None`` for no mask) multiply the hidden
+    activations and hence the factor sigma'(z^l) of BP2: a deleted node passes nothing forward and
+    gets delta = 0.  For the sigmoid, sigma'(z) is computed as a (1 - a) from the activation itself
+    (the identity used before eq (12)) instead of evaluating sigma(z) a second time.
+    """
+    last = len(weights) - 1
+    inputs, primes = [X], []
+    a = X
+    for i in range(last):  # hidden layers 2, ..., L-1
+        z = weights[i] @ a
+        z += biases[i]  # eq (4)
+        if activation is sigmoid:
+            a = activation.fn(z, out=z)  # sigma(z), written over z (not needed any more)
+            prime = 1.0 - a
+            prime *= a  # sigma'(z) = sigma(z) (1 - sigma(z))
+        else:
+            prime = activation.prime(z)
+            a = activation.fn(z)
+        mask = None if masks is None else masks[i]
+        if mask is not None:
+            a = a * mask
+            prime = prime * mask
+        inputs.append(a)
+        primes.append(prime)
+    z = weights[last] @ a
+    z += biases[last]
+    delta = cost.delta(z, output_activation.fn(z), Y, output_activation)  # BP1
+    deltas = [delta]
+    for i in range(last - 1, -1, -1):
+        # BP2, written out (bp2 without its shape checks, on the hot path)
+        delta = weights[i + 1].T @ delta
+        delta *= primes[i]
+        deltas.append(delta)
+    deltas.reverse()
+    return inputs, deltas
+
+
 def backprop_batch(weights, biases, X, Y, cost, activation=sigmoid, output_activation=sigmoid,
                    masks=None, nabla_b=None, nabla_w=None):
     """The backpropagation algorithm in matrix form for a whole mini-batch X (d_1, m), Y (d_L, m).
 
     1. feedforward (eq (4)) keeping every z^l, a^l;  2. output error delta^L, BP1 (via
-    ``cost.delta``);  3. for l = L-1, ..., 2: delta^l by BP2;  4. gradients by BP3 and BP4.
+    ``cost.delta``);  3. for l = L-1, ..., 2: delta^l by BP2 (steps 1-3 are
+    :func:`forward_backward`);  4. gradients by BP3 and BP4.
 
     Returns ``(nabla_b, nabla_w)``: the gradient of the *unregularized* cost averaged over the m
     columns.  ``nabla_b``/``nabla_w`` may be lists of preallocated arrays to write into.
     """
-    zs, activations = feedforward_trace(weights, biases, X, activation, output_activation, masks)
+    inputs, deltas = forward_backward(weights, biases, X, Y, cost, activation, output_activation,
+                                      masks)
     L = len(weights)
     if nabla_b is None:
         nabla_b = [None] * L
     if nabla_w is None:
         nabla_w = [None] * L
-    delta = cost.delta(zs[-1], activations[-1], Y, output_activation)  # BP1
-    for i in range(L - 1, -1, -1):
-        nabla_b[i] = bp3(delta, out=nabla_b[i])  # BP3
-        nabla_w[i] = bp4(delta, activations[i], out=nabla_w[i])  # BP4
-        if i > 0:
-            # BP2, written out (bp2 without its shape checks, on the hot path)
-            delta = weights[i].T @ delta
-            delta *= activation.prime(zs[i - 1])
-            if masks is not None and masks[i - 1] is not None:
-                delta *= masks[i - 1]
+    for i in range(L):
+        nabla_b[i] = bp3(deltas[i], out=nabla_b[i])  # BP3
+        nabla_w[i] = bp4(deltas[i], inputs[i], out=nabla_w[i])  # BP4
     return nabla_b, nabla_w
 
 
-def backprop_single(weights, biases, x, y, cost, activation=sigmoid, output_activation=sigmoid):
-    """Gradient of C_x for one example x: the slides' algorithm, steps 1-5, with vectors.
+def errors_single(weights, biases, x, y, cost, activation=sigmoid, output_activation=sigmoid):
+    """Steps 1-4 of the slides' algorithm for one example x, with column vectors.
 
-    ``x`` has shape (d_1, 1) or (d_1,); returns ``(nabla_b, nabla_w)`` for C_x alone.
+    Returns ``(activations, deltas)``: ``activations[i]`` is a^{i+1} (``activations[0]`` is x),
+    ``deltas[i]`` is delta^{i+2} = dC_x/dz^{i+2}.  Step 5 (BP3, BP4) is left to the caller.
     """
-    x = np.asarray(x, dtype=float).reshape(-1, 1)
-    y = np.asarray(y, dtype=float).reshape(-1, 1)
+    # a contiguous column: a strided one (a column of a C-ordered X) keeps the outer products of
+    # BP4 away from BLAS and makes them many times slower
+    x = np.ascontiguousarray(x, dtype=float).reshape(-1, 1)
+    y = np.ascontiguousarray(y, dtype=float).reshape(-1, 1)
     # 1. input: a^1 = x;  2. feedforward: z^l = w^l a^{l-1} + b^l, a^l = sigma(z^l)
     a, activations, zs = x, [x], []
     for i, (w, b) in enumerate(zip(weights, biases)):
@@ -169,36 +219,49 @@ def backprop_single(weights, biases, x, y, cost, activation=sigmoid, output_acti
         activations.append(a)
     # 3. output error: delta^L = nabla_a C_x (.) sigma'(z^L)   (BP1)
     delta = cost.delta(zs[-1], activations[-1], y, output_activation)
-    nabla_b = [np.zeros_like(b, dtype=float) for b in biases]
-    nabla_w = [np.zeros_like(w, dtype=float) for w in weights]
-    nabla_b[-1] = delta  # BP3
-    nabla_w[-1] = delta @ activations[-2].T  # BP4
+    deltas = [delta]
     # 4. backpropagate: delta^l = ((w^{l+1})^T delta^{l+1}) (.) sigma'(z^l)   (BP2)
     for i in range(len(weights) - 2, -1, -1):
         delta = bp2(weights[i + 1], delta, zs[i], activation)
-        nabla_b[i] = delta
-        nabla_w[i] = delta @ activations[i].T
-    # 5. output: dC_x/db^l = delta^l, dC_x/dw^l_jk = a^{l-1}_k delta^l_j
-    return nabla_b, nabla_w
+        deltas.insert(0, delta)
+    return activations, deltas
+
+
+def backprop_single(weights, biases, x, y, cost, activation=sigmoid, output_activation=sigmoid):
+    """Gradient of C_x for one example x: the slides' algorithm, steps 1-5, with vectors.
+
+    ``x`` has shape (d_1, 1) or (d_1,); returns ``(nabla_b, nabla_w)`` for C_x alone.
+    """
+    activations, deltas = errors_single(weights, biases, x, y, cost, activation,
+                                        output_activation)
+    # 5. output: dC_x/db^l = delta^l (BP3), dC_x/dw^l_jk = a^{l-1}_k delta^l_j (BP4)
+    nabla_w = [delta @ a.T for delta, a in zip(deltas, activations)]
+    return deltas, nabla_w
 
 
 def backprop_per_example(weights, biases, X, Y, cost, activation=sigmoid,
                          output_activation=sigmoid):
-    """The slides' "for each training example x" loop: average of backprop_single over columns.
+    """The slides' "for each training example x" loop, averaged over the m columns of X.
 
     This is the gradient that step 3 of the slides' stochastic gradient descent uses,
-    (1/m) sum_x delta^{x,l} (a^{x,l-1})^T, computed one example at a time.
+    (1/m) sum_x delta^{x,l} (a^{x,l-1})^T: steps 1-4 for one example at a time
+    (:func:`errors_single`), then its BP3/BP4 terms added to running sums.  The outer product
+    delta^{x,l} (a^{x,l-1})^T is added in place by a BLAS rank-one update (``dger``) rather than
+    built as a new matrix and then added: same numbers, without a weight-sized temporary per
+    example.
     """
     X = np.asarray(X, dtype=float)
     Y = np.asarray(Y, dtype=float)
     m = X.shape[1]
-    sum_b = [np.zeros_like(b, dtype=float) for b in biases]
-    sum_w = [np.zeros_like(w, dtype=float) for w in weights]
+    sum_b = [np.zeros((b.shape[0], 1)) for b in biases]
+    # Fortran order, the layout BLAS updates in place
+    sum_w = [np.zeros(np.shape(w), order="F") for w in weights]
     for j in range(m):
-        nb, nw = backprop_single(weights, biases, X[:, j], Y[:, j], cost, activation,
-                                 output_activation)
-        for s, g in zip(sum_b, nb):
-            s += g
-        for s, g in zip(sum_w, nw):
-            s += g
-    return [s / m for s in sum_b], [s / m for s in sum_w]
+        activations, deltas = errors_single(weights, biases, X[:, j], Y[:, j], cost, activation,
+                                            output_activation)
+        for i, (delta, a) in enumerate(zip(deltas, activations)):
+            sum_b[i] += delta  # BP3
+            sum_w[i] = dger(1.0, delta.ravel(), a.ravel(), a=sum_w[i], overwrite_a=1)  # BP4
+    for s in sum_b + sum_w:
+        s /= m
+    return sum_b, [np.ascontiguousarray(s) for s in sum_w]
