@@ -438,6 +438,313 @@ def backprop_speed(rows):
 # --- end 06-08 ---
 
 # --- 09: artificial expansion of the training data -------------------------------------------
+# Slides "More training data improves test accuracy" and "Generating artificial training data".
+# Images are 28 x 28 with rows running downwards (as imshow draws them); data sets are in the
+# column form X (784, m).  The transformations come from lecture5.augment, the networks are
+# trained by lecture5.training.Trainer; this section only picks digits, runs them and draws.
+
+import numpy as np  # noqa: E402, F811
+from matplotlib.patches import Rectangle as _Rectangle09  # noqa: E402
+
+from . import _validate as _validate09  # noqa: E402
+from . import augment as _augment09  # noqa: E402
+from .costs import CrossEntropyCost as _CrossEntropy09  # noqa: E402
+from .datasets import load_mnist as _load_mnist09  # noqa: E402
+from .datasets import one_hot as _one_hot09  # noqa: E402
+from .network import Network as _Network09  # noqa: E402
+from .training import Trainer as _Trainer09  # noqa: E402
+
+_SIDE09 = 28
+_DIGIT_CMAP09 = "gray_r"  # ink dark on white, like a digit written on paper
+_RED09 = "#c62828"
+_BLUE09 = "#1565c0"
+_ORANGE09 = "#ef6c00"
+
+
+def sample_digits(labels=(5, 0, 4, 1)):
+    """The first bundled MNIST training digit of each class in ``labels``, in MNIST's own order.
+
+    Returns ``(X, y)``: ``X`` (784, k) with one digit per column, ``y`` (k,) its labels.  The very
+    first MNIST training digit is a 5, the one to rotate as on the slide.
+    """
+    if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__") or len(labels) == 0:
+        raise TypeError(f"labels must be a non-empty list of digit classes 0-9, got {labels!r}")
+    labels = [_validate09.integer(f"labels[{i}]", c, low=0, high=9) for i, c in enumerate(labels)]
+    data = _load_mnist09(n_test=1, seed=None)
+    cols = [int(np.flatnonzero(data.y_train == c)[0]) for c in labels]
+    return data.X_train[:, cols].copy(), data.y_train[cols].copy()
+
+
+def _images09(X, name="X", max_images=6):
+    """``X`` (784, k) -> images (k, 28, 28); a single 784-vector or 28 x 28 image is one column."""
+    arr = np.asarray(X)
+    if arr.ndim == 1 or arr.shape == (_SIDE09, _SIDE09):
+        arr = np.reshape(arr, (-1, 1))
+    arr = _validate09.as_matrix(name, arr, rows=_SIDE09 * _SIDE09)
+    if arr.shape[1] > max_images:
+        raise ValueError(f"{name} must hold at most {max_images} digits (columns) to be drawn, "
+                         f"got {arr.shape[1]}")
+    return arr.T.reshape(-1, _SIDE09, _SIDE09)
+
+
+def _show_digit09(ax, img, title=None, fontsize="medium"):
+    """A grey-value image (ink dark) or an RGB picture in a frame without ticks."""
+    if img.ndim == 3:
+        ax.imshow(img, interpolation="nearest")
+    else:
+        ax.imshow(img, cmap=_DIGIT_CMAP09, vmin=0.0, vmax=1.0, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+        spine.set_color("#bdbdbd")
+    if title:
+        ax.set_title(title, fontsize=fontsize)
+
+
+def _overlay09(before, after):
+    """An RGB picture: ``before`` in blue, ``after`` in red, both (overlap) dark purple."""
+    b = np.clip(before, 0.0, 1.0)
+    a = np.clip(after, 0.0, 1.0)
+    return np.stack([1.0 - 0.85 * b, 1.0 - 0.85 * np.maximum(a, b), 1.0 - 0.85 * a], axis=-1)
+
+
+@styled
+def rotation_figure(image, degrees=15.0):
+    """The slide's example: a digit and the same digit rotated by ``degrees`` to the left.
+
+    Positive ``degrees`` turn counter-clockwise (to the left), computed by
+    :func:`lecture5.augment.rotate`.  Three panels: the original, the rotated copy (a new training
+    digit with the same label), and both on top of each other (original blue, rotated red).
+    Returns the Figure.
+    """
+    img = _images09(image, "image", max_images=1)[0]
+    degrees = _validate09.number("degrees", degrees, low=-180.0, high=180.0)
+    turned = _augment09.rotate(img, degrees)
+    fig, axes = new_figure(1, 3, figsize=(FIGSIZE[0], 3.9))
+    where = "left" if degrees >= 0 else "right"
+    _show_digit09(axes[0], img, "original")
+    _show_digit09(axes[1], turned, f"rotated {abs(degrees):g}° to the {where}")
+    _show_digit09(axes[2], _overlay09(img, turned), "both: original blue, rotated red")
+    fig.suptitle(f"Rotating by {abs(degrees):g}° to the {where}: a new training digit, same label")
+    return fig
+
+
+_GAP09 = 4  # pixels of grey between the panels of the mosaic
+
+
+@styled
+def distortion_grid(X, degrees=15.0, dx=2.0, dy=0.0, factor=0.3, alpha=34.0, sigma=4.0, seed=0):
+    """A few digits, each transformed four ways (one row per digit).
+
+    Columns: the original; rotated by ``degrees`` to the left (:func:`~lecture5.augment.rotate`);
+    shifted ``dx`` pixels right and ``dy`` down (:func:`~lecture5.augment.shift`); skewed by
+    ``factor`` (:func:`~lecture5.augment.skew`); elastically distorted with ``alpha``, ``sigma``
+    (:func:`~lecture5.augment.elastic_distortion`, Simard, Steinkraus & Platt 2003); and that
+    random displacement field (:func:`~lecture5.augment.elastic_field`) as arrows: an arrow starts
+    at an output pixel and ends where that pixel reads its ink in the original, so the ink moves
+    roughly against the arrows.  Row i uses the random field of seed ``seed + i``, so moving alpha
+    or sigma deforms the same field smoothly.
+
+    All panels are one mosaic image in one Axes, so a redraw is quick enough for a slider.
+    ``X``: (784, k) digits as columns, 1 <= k <= 6.  Returns ``(fig, caption)``; the caption
+    gives, for each transformation and averaged over the digits, the share of ink that moved
+    (sum |new - old| / (2 sum old): 0 = nothing changed, 100% = no overlap) and the share of ink
+    kept (sum new / sum old: ink pushed over the border is lost, interpolation can add a
+    little), and the largest displacement of the elastic fields.
+    """
+    images = _images09(X)
+    degrees = _validate09.number("degrees", degrees, low=-180.0, high=180.0)
+    dx = _validate09.number("dx", dx, low=-_SIDE09, high=_SIDE09)
+    dy = _validate09.number("dy", dy, low=-_SIDE09, high=_SIDE09)
+    factor = _validate09.number("factor", factor, low=-5.0, high=5.0)
+    alpha = _validate09.number("alpha", alpha, low=0.0)
+    sigma = _validate09.number("sigma", sigma, low=0.0, low_open=True)
+    seed = _validate09.integer("seed", seed, low=0)
+
+    k, cols, cell = images.shape[0], 6, _SIDE09 + _GAP09
+    mosaic = np.full((k * cell + _GAP09, cols * cell + _GAP09), 0.08)
+    ink = {"rotate": [], "shift": [], "skew": [], "elastic": []}
+    moved = {name: [] for name in ink}
+    arrows = []  # (x0, y0, u, v) in mosaic pixels, one block per row
+    largest = 0.0
+    grid_rows, grid_cols = np.mgrid[1:_SIDE09:3, 1:_SIDE09:3]
+    for i, img in enumerate(images):
+        # the same seed gives elastic_distortion the very field that is drawn in the last column
+        field_x, field_y = _augment09.elastic_field(img.shape, alpha, sigma, seed + i)
+        outs = {
+            "rotate": _augment09.rotate(img, degrees),
+            "shift": _augment09.shift(img, dx, dy),
+            "skew": _augment09.skew(img, factor),
+            "elastic": _augment09.elastic_distortion(img, alpha, sigma, rng=seed + i),
+        }
+        total = float(img.sum())
+        for name, out in outs.items():
+            ink[name].append(float(out.sum()) / total)
+            moved[name].append(float(np.abs(out - img).sum()) / (2.0 * total))
+        largest = max(largest, float(np.hypot(field_x, field_y).max()))
+        top = _GAP09 + i * cell
+        for j, panel in enumerate([img, *outs.values(), 0.25 * img]):
+            left = _GAP09 + j * cell
+            mosaic[top:top + _SIDE09, left:left + _SIDE09] = np.clip(panel, 0.0, 1.0)
+        left = _GAP09 + 5 * cell
+        arrows.append((left + grid_cols, top + grid_rows, field_x[grid_rows, grid_cols],
+                       field_y[grid_rows, grid_cols]))
+
+    width, top_room = FIGSIZE[0] * 1.15, 10.0
+    height = round(width * (mosaic.shape[0] + top_room) / mosaic.shape[1] + 0.45, 2)
+    fig, ax = new_figure(figsize=(width, height))
+    ax.imshow(mosaic, cmap=_DIGIT_CMAP09, vmin=0.0, vmax=1.0, interpolation="nearest")
+    for i, (x0, y0, u, v) in enumerate(arrows):
+        arrows_i = ax.quiver(x0, y0, u, v, angles="xy", scale_units="xy", scale=1.0,
+                             color=_RED09, width=0.0022)
+        # arrows longer than the panel are cut at its border
+        arrows_i.set_clip_path(_Rectangle09((_GAP09 + 5 * cell - 0.5, _GAP09 + i * cell - 0.5),
+                                            _SIDE09, _SIDE09, transform=ax.transData))
+    turn = "left" if degrees >= 0 else "right"
+    titles = ["original", f"rotate {abs(degrees):g}° {turn}", f"shift ({dx:g}, {dy:g}) px",
+              f"skew {factor:g}", f"elastic α={alpha:g}, σ={sigma:g}",
+              "each pixel reads its\nink at the arrow tip"]
+    for j, title in enumerate(titles):
+        ax.text(_GAP09 + j * cell + _SIDE09 / 2, -1.0, title, ha="center", va="bottom",
+                fontsize="small")
+    ax.set_xlim(-0.5, mosaic.shape[1] - 0.5)
+    ax.set_ylim(mosaic.shape[0] - 0.5, -0.5 - top_room)
+    ax.axis("off")
+    ax.set_title("Every transformed digit is a new training example with the original's label")
+    parts = [f"{name} {100.0 * np.mean(moved[name]):.0f}% / {100.0 * np.mean(ink[name]):.0f}%"
+             for name in ink]
+    caption = (f"ink moved / ink kept: {', '.join(parts)}; "
+               f"largest elastic displacement {largest:.2f} px")
+    return fig, caption
+
+
+def training_size_accuracy(sizes=(250, 500, 1000, 2000), copies=0, examples_seen=30_000,
+                           seeds=(0, 1, 2), eta=0.5, mini_batch_size=10, n_test=10_000,
+                           transforms=("rotate", "shift", "elastic"), **expand_options):
+    """Test accuracy of a [784, 30, 10] cross-entropy network against the training-set size n.
+
+    For every n in ``sizes`` and every seed: take n bundled MNIST training digits (a random sample,
+    the same for every seed), optionally add ``copies`` randomly transformed versions of each
+    (:func:`lecture5.augment.expand_dataset` with ``transforms`` and ``expand_options``, seeded by
+    the seed), train with mini-batch SGD (eq (27)/(28) with lambda = 0, learning rate ``eta``)
+    until the network has seen ``examples_seen`` examples (``examples_seen / (n (copies + 1))``
+    epochs, rounded, at least 1), and measure the accuracy on ``n_test`` test digits.  Every run
+    sees the same number of examples, so expansion costs no extra training steps here; only the
+    variety of the data differs.
+
+    Returns a dict with ``sizes``, ``copies``, ``epochs`` (per size), ``accuracy`` (array of
+    shape (len(sizes), len(seeds)), fractions) and ``mean`` (over the seeds).
+    """
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) == 0:
+        raise TypeError(f"sizes must be a non-empty list of training-set sizes, got {sizes!r}")
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__len__") or len(seeds) == 0:
+        raise TypeError(f"seeds must be a non-empty list of integers, got {seeds!r}")
+    data = _load_mnist09(n_test=_validate09.integer("n_test", n_test, low=1, high=10_000),
+                         seed=0)
+    available = data.X_train.shape[1]
+    sizes = [_validate09.integer(f"sizes[{i}]", n, low=1, high=available)
+             for i, n in enumerate(sizes)]
+    seeds = [_validate09.integer(f"seeds[{i}]", s, low=0) for i, s in enumerate(seeds)]
+    copies = _validate09.integer("copies", copies, low=0)
+    examples_seen = _validate09.integer("examples_seen", examples_seen, low=1)
+    eta = _validate09.number("eta", eta, low=0.0, low_open=True)
+    mini_batch_size = _validate09.integer("mini_batch_size", mini_batch_size, low=1)
+
+    accuracy = np.empty((len(sizes), len(seeds)))
+    epochs = []
+    for a, n in enumerate(sizes):
+        X, y = data.X_train[:, :n], data.y_train[:n]
+        n_total = n * (copies + 1)
+        epochs.append(max(1, round(examples_seen / n_total)))
+        for b, seed in enumerate(seeds):
+            Xs, ys = X, y
+            if copies:
+                Xs, ys = _augment09.expand_dataset(X, y, copies=copies, transforms=transforms,
+                                                   seed=seed, **expand_options)
+            net = _Network09([784, 30, 10], cost=_CrossEntropy09, seed=seed)
+            trainer = _Trainer09(net, Xs, _one_hot09(ys, 10), labels=ys, eta=eta,
+                                 mini_batch_size=min(mini_batch_size, n_total), monitor=False,
+                                 seed=seed)
+            trainer.train(epochs[-1], progress=False)
+            if trainer.stopped:
+                raise FloatingPointError(trainer.message)
+            accuracy[a, b] = net.accuracy(data.X_test, data.y_test)
+    return {"sizes": sizes, "copies": copies, "epochs": epochs, "accuracy": accuracy,
+            "mean": accuracy.mean(axis=1), "examples_seen": examples_seen}
+
+
+def _result_label09(result):
+    if result["copies"] == 0:
+        return "original digits only"
+    return f"expanded ×{result['copies'] + 1} (original + {result['copies']} transformed copies)"
+
+
+def accuracy_table(*results):
+    """The accuracies of :func:`training_size_accuracy` results as a text table, in percent.
+
+    One line per training-set size n, one column per result (mean over the seeds, then the
+    lowest and highest seed in brackets).
+    """
+    if not results:
+        raise ValueError("accuracy_table needs at least one result of training_size_accuracy")
+    sizes = sorted({n for r in results for n in r["sizes"]})
+    head = "n digits | " + " | ".join(
+        "original only" if r["copies"] == 0 else f"expanded x{r['copies'] + 1}" for r in results)
+    lines = [head]
+    for n in sizes:
+        cells = []
+        for r in results:
+            if n in r["sizes"]:
+                i = r["sizes"].index(n)
+                acc = 100.0 * r["accuracy"][i]
+                cells.append(f"{acc.mean():5.1f}% [{acc.min():.1f}, {acc.max():.1f}]")
+            else:
+                cells.append("-")
+        lines.append(f"{n:8d} | " + " | ".join(cells))
+    return "\n".join(lines)
+
+
+@styled
+def training_size_figure(*results):
+    """Test accuracy (%) against the number of original training digits n, one curve per result.
+
+    Each point is the mean over the seeds; the bar spans the lowest to the highest seed.  The
+    x axis counts original digits, so an expanded curve sits above the n digits it was made from.
+    """
+    if not results:
+        raise ValueError("training_size_figure needs at least one result of "
+                         "training_size_accuracy")
+    fig, ax = new_figure(figsize=FIGSIZE)
+    colors = [_BLUE09, _RED09, _ORANGE09, "#2e7d32"]
+    for r, color in zip(results, colors):
+        acc = 100.0 * np.asarray(r["accuracy"])
+        mean = acc.mean(axis=1)
+        err = np.vstack([mean - acc.min(axis=1), acc.max(axis=1) - mean])
+        marker = "o" if r["copies"] == 0 else "s"
+        ax.errorbar(r["sizes"], mean, yerr=err, color=color, marker=marker, capsize=4,
+                    label=_result_label09(r))
+        for n, m in zip(r["sizes"], mean):
+            ax.annotate(f"{m:.1f}%", (n, m), textcoords="offset points",
+                        xytext=(8, 4 if r["copies"] else -14), ha="left", color=color,
+                        fontsize="small")
+    sizes = sorted({n for r in results for n in r["sizes"]})
+    ax.set_xscale("log")
+    ax.set_xticks(sizes)
+    ax.set_xticklabels([f"{n:,}" for n in sizes])
+    ax.minorticks_off()
+    ax.set_xlabel("number of original training digits n (log scale)")
+    ax.set_ylabel("test accuracy (%)")
+    seen = results[0]["examples_seen"]
+    title = ("More training data improves test accuracy" if len(results) == 1 else
+             "Artificial expansion: more variety from the same digits")
+    ax.set_title(f"{title}\n[784, 30, 10] network, cross-entropy, every run sees {seen:,} "
+                 f"examples")
+    ax.legend(loc="lower right")
+    ax.margins(x=0.08, y=0.15)
+    return fig
+
 
 # --- end 09 ---
 

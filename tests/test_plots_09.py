@@ -1,0 +1,243 @@
+"""Figure builders and the training-size experiment of notebook 09 (artificial expansion)."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matplotlib.figure import Figure
+
+from lecture5 import augment, plots
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return plots.sample_digits((5, 0, 4, 1))
+
+
+def _panel(fig, row, col):
+    """The (row, col) panel of distortion_grid's mosaic image."""
+    mosaic = fig.axes[0].images[0].get_array()
+    cell = 28 + plots._GAP09
+    top, left = plots._GAP09 + row * cell, plots._GAP09 + col * cell
+    return np.asarray(mosaic[top:top + 28, left:left + 28])
+
+
+def _caption_numbers(caption):
+    """{'rotate': (moved %, kept %), ...} and the largest displacement from the caption."""
+    body, largest = caption.split("; largest elastic displacement ")
+    parts = body.split(": ", 1)[1].split(", ")
+    numbers = {}
+    for part in parts:
+        name, values = part.split(" ", 1)
+        moved, kept = values.replace("%", "").split(" / ")
+        numbers[name] = (float(moved), float(kept))
+    return numbers, float(largest.removesuffix(" px"))
+
+
+# --------------------------------------------------------------------------- sample_digits
+def test_sample_digits_are_the_first_of_each_class(digits):
+    X, y = digits
+    assert X.shape == (784, 4)
+    assert y.tolist() == [5, 0, 4, 1]
+    assert 0.0 <= X.min() and X.max() <= 1.0
+    assert (X.sum(axis=0) > 20).all()  # real ink, not blank images
+
+
+def test_the_first_mnist_digit_is_the_five_of_the_slide():
+    X, y = plots.sample_digits((5,))
+    from lecture5.datasets import load_mnist
+
+    first = load_mnist(n_test=1, seed=None)
+    assert first.y_train[0] == 5
+    np.testing.assert_array_equal(X[:, 0], first.X_train[:, 0])
+
+
+@pytest.mark.parametrize("labels, error", [((), TypeError), ("5", TypeError),
+                                           ((10,), ValueError), ((-1,), ValueError),
+                                           ((1.5,), TypeError)])
+def test_sample_digits_rejects_bad_labels(labels, error):
+    with pytest.raises(error, match="labels"):
+        plots.sample_digits(labels)
+
+
+# --------------------------------------------------------------------------- rotation_figure
+def test_rotation_figure_shows_original_and_left_rotation(digits):
+    X, _ = digits
+    fig = plots.rotation_figure(X[:, 0], 15)
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 3
+    original = fig.axes[0].images[0].get_array()
+    turned = fig.axes[1].images[0].get_array()
+    np.testing.assert_allclose(original, X[:, 0].reshape(28, 28))
+    np.testing.assert_allclose(turned, augment.rotate(X[:, 0].reshape(28, 28), 15))
+    assert "to the left" in fig.axes[1].get_title()
+    assert "right" in plots.rotation_figure(X[:, 0], -15).axes[1].get_title()
+
+
+def test_rotation_figure_accepts_a_28x28_image_and_rejects_others(digits):
+    X, _ = digits
+    plots.rotation_figure(X[:, 0].reshape(28, 28), 90)
+    with pytest.raises(ValueError, match="image"):
+        plots.rotation_figure(X[:, :2], 15)
+    with pytest.raises(ValueError, match="image"):
+        plots.rotation_figure(np.zeros(100), 15)
+    with pytest.raises(ValueError, match="degrees"):
+        plots.rotation_figure(X[:, 0], 200)
+
+
+# --------------------------------------------------------------------------- distortion_grid
+def test_distortion_grid_panels_are_the_package_transforms(digits):
+    X, _ = digits
+    fig, caption = plots.distortion_grid(X, degrees=15, dx=2, dy=-1, factor=0.3, alpha=34,
+                                         sigma=4, seed=7)
+    assert isinstance(fig, Figure) and isinstance(caption, str)
+    for i in range(4):
+        img = X[:, i].reshape(28, 28)
+        np.testing.assert_allclose(_panel(fig, i, 0), img)
+        np.testing.assert_allclose(_panel(fig, i, 1), np.clip(augment.rotate(img, 15), 0, 1))
+        np.testing.assert_allclose(_panel(fig, i, 2), np.clip(augment.shift(img, 2, -1), 0, 1))
+        np.testing.assert_allclose(_panel(fig, i, 3), np.clip(augment.skew(img, 0.3), 0, 1))
+        elastic = augment.elastic_distortion(img, 34, 4, rng=7 + i)
+        np.testing.assert_allclose(_panel(fig, i, 4), np.clip(elastic, 0, 1))
+    # one quiver per digit: the elastic fields, drawn at full length (scale 1)
+    quivers = fig.axes[0].collections
+    assert len(quivers) == 4
+    dx, dy = augment.elastic_field((28, 28), 34, 4, 7)
+    np.testing.assert_allclose(quivers[0].U, dx[1:28:3, 1:28:3].ravel())
+    np.testing.assert_allclose(quivers[0].V, dy[1:28:3, 1:28:3].ravel())
+
+
+def test_distortion_grid_identity_setting_moves_nothing(digits):
+    X, _ = digits
+    _, caption = plots.distortion_grid(X, degrees=0, dx=0, dy=0, factor=0, alpha=0, sigma=4)
+    numbers, largest = _caption_numbers(caption)
+    assert numbers == {name: (0.0, 100.0) for name in ("rotate", "shift", "skew", "elastic")}
+    assert largest == 0.0
+
+
+def test_distortion_grid_caption_follows_the_setting(digits):
+    X, _ = digits
+    _, small = plots.distortion_grid(X, degrees=5, dx=1, factor=0.1, alpha=10)
+    _, large = plots.distortion_grid(X, degrees=40, dx=5, factor=0.6, alpha=60)
+    small_n, small_d = _caption_numbers(small)
+    large_n, large_d = _caption_numbers(large)
+    for name in ("rotate", "shift", "skew", "elastic"):
+        assert large_n[name][0] > small_n[name][0]
+    assert large_d == pytest.approx(6 * small_d, rel=1e-2)  # the field scales with alpha
+    _, gone = plots.distortion_grid(X, dx=28)
+    assert _caption_numbers(gone)[0]["shift"] == (50.0, 0.0)  # all ink pushed out
+
+
+def test_distortion_grid_size_is_fixed(digits):
+    X, _ = digits
+    fig, _ = plots.distortion_grid(X)
+    w, h = fig.get_size_inches() * fig.dpi
+    assert (round(w, 6), round(h, 6)) == (1035, 795)
+    fig1, _ = plots.distortion_grid(X[:, :1])
+    assert fig1.get_size_inches()[1] < fig.get_size_inches()[1]
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"sigma": 0.0}, "sigma"), ({"alpha": -1.0}, "alpha"), ({"degrees": 181}, "degrees"),
+    ({"dx": 40}, "dx"), ({"dy": float("nan")}, "dy"), ({"factor": 6}, "factor"),
+    ({"seed": -1}, "seed"),
+])
+def test_distortion_grid_rejects_bad_settings(digits, kwargs, name):
+    X, _ = digits
+    with pytest.raises(ValueError, match=name):
+        plots.distortion_grid(X, **kwargs)
+
+
+def test_distortion_grid_rejects_bad_digits():
+    with pytest.raises(ValueError, match="at most 6"):
+        plots.distortion_grid(np.zeros((784, 7)))
+    with pytest.raises(ValueError, match="X"):
+        plots.distortion_grid(np.zeros((100, 2)))
+    with pytest.raises(TypeError, match="X"):
+        plots.distortion_grid("digits")
+
+
+@settings(max_examples=15, deadline=None)
+@given(degrees=st.floats(-45, 45), dx=st.floats(-6, 6), factor=st.floats(-0.6, 0.6),
+       alpha=st.floats(0, 80), sigma=st.floats(1, 10))
+def test_distortion_grid_any_slider_setting_draws(degrees, dx, factor, alpha, sigma):
+    X = plots.sample_digits((7,))[0]
+    fig, caption = plots.distortion_grid(X, degrees, dx, 0.0, factor, alpha, sigma)
+    numbers, largest = _caption_numbers(caption)
+    assert all(0 <= moved <= 100 for moved, _ in numbers.values())
+    assert largest >= 0
+    np.testing.assert_allclose(_panel(fig, 0, 1),
+                               np.clip(augment.rotate(X[:, 0].reshape(28, 28), degrees), 0, 1))
+
+
+# --------------------------------------------------------------------------- experiment
+SMALL = {"sizes": (40, 80), "examples_seen": 800, "seeds": (0, 1), "n_test": 300}
+
+
+@pytest.fixture(scope="module")
+def small_runs():
+    return (plots.training_size_accuracy(**SMALL),
+            plots.training_size_accuracy(copies=1, **SMALL))
+
+
+def test_training_size_accuracy_shapes_and_epochs(small_runs):
+    plain, expanded = small_runs
+    assert plain["sizes"] == [40, 80] and plain["copies"] == 0
+    assert plain["epochs"] == [20, 10]  # 800 examples seen / n
+    assert expanded["epochs"] == [10, 5]  # 800 / (2 n): the same number of SGD steps
+    for r in small_runs:
+        assert r["accuracy"].shape == (2, 2)
+        assert ((r["accuracy"] >= 0) & (r["accuracy"] <= 1)).all()
+        np.testing.assert_allclose(r["mean"], r["accuracy"].mean(axis=1))
+        assert r["accuracy"].min() > 0.3  # far better than guessing (10%)
+
+
+def test_training_size_accuracy_is_reproducible(small_runs):
+    again = plots.training_size_accuracy(**SMALL)
+    np.testing.assert_array_equal(again["accuracy"], small_runs[0]["accuracy"])
+
+
+@pytest.mark.parametrize("kwargs, error, name", [
+    ({"sizes": ()}, TypeError, "sizes"), ({"sizes": (0,)}, ValueError, "sizes"),
+    ({"sizes": (10_001,)}, ValueError, "sizes"), ({"copies": -1}, ValueError, "copies"),
+    ({"seeds": ()}, TypeError, "seeds"), ({"eta": 0}, ValueError, "eta"),
+    ({"examples_seen": 0}, ValueError, "examples_seen"), ({"n_test": 0}, ValueError, "n_test"),
+    ({"copies": 1, "transforms": ("flip",)}, ValueError, "transforms"),
+])
+def test_training_size_accuracy_rejects_bad_arguments(kwargs, error, name):
+    args = dict(SMALL, sizes=(20,), seeds=(0,), examples_seen=20)
+    args.update(kwargs)
+    with pytest.raises(error, match=name):
+        plots.training_size_accuracy(**args)
+
+
+FAKE_PLAIN = {"sizes": [250, 500], "copies": 0, "epochs": [120, 60], "examples_seen": 30_000,
+              "accuracy": np.array([[0.81, 0.83], [0.85, 0.87]])}
+FAKE_X5 = {"sizes": [250], "copies": 4, "epochs": [24], "examples_seen": 30_000,
+           "accuracy": np.array([[0.84, 0.845]])}
+
+
+def test_accuracy_table_prints_rounded_percentages():
+    table = plots.accuracy_table(FAKE_PLAIN, FAKE_X5).splitlines()
+    assert table[0] == "n digits | original only | expanded x5"
+    assert table[1] == "     250 |  82.0% [81.0, 83.0] |  84.2% [84.0, 84.5]"
+    assert table[2] == "     500 |  86.0% [85.0, 87.0] | -"
+    with pytest.raises(ValueError):
+        plots.accuracy_table()
+
+
+def test_training_size_figure_draws_one_curve_per_result():
+    fig = plots.training_size_figure(FAKE_PLAIN, FAKE_X5)
+    ax = fig.axes[0]
+    lines = [line for line in ax.get_lines() if len(line.get_xdata()) > 1 or
+             line.get_label().startswith("expanded")]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["original digits only",
+                      "expanded ×5 (original + 4 transformed copies)"]
+    np.testing.assert_allclose(lines[0].get_ydata(), [82.0, 86.0])
+    assert ax.get_xscale() == "log"
+    assert "test accuracy" in ax.get_ylabel()
+    single = plots.training_size_figure(FAKE_PLAIN)
+    assert "More training data improves test accuracy" in single.axes[0].get_title()
+    with pytest.raises(ValueError):
+        plots.training_size_figure()
