@@ -175,8 +175,8 @@ def hadamard_gate_app(weight_scale=1.0) -> FigureApp:
     """BP2's Hadamard product as a gate: scale the first-layer weights, watch sigma'(z^2) close."""
     s = log_slider("weights w² ×", weight_scale, -1.3, 1.5)
     s.add_class("lecture5-weight-scale")
-    return figure_app(_plots_01.hadamard_gate, title="delta^2 = ((w^3)^T delta^3) (.) sigma'(z^2)",
-                      weight_scale=s)
+    return figure_app(_plots_01.hadamard_gate,
+                      title="BP2 as a gate: scale the first-layer weights w²", weight_scale=s)
 
 
 def saturation_app(z_L=-4.0, y=1) -> FigureApp:
