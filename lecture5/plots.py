@@ -430,6 +430,444 @@ def backprop_speed(rows):
 # --- end 01-03 ---
 
 # --- 04-05: gradient descent, SGD, L2 and the Hessian ----------------------------------------
+# Figures of notebooks 04 (gradient descent and mini-batch SGD, eqs (27)/(28)) and 05 (L2
+# regularization and the Hessian view, eqs (21)-(38)).  The 2-D pictures use the slides' flat
+# weight vector w = (w_1, w_2) and the quadratic model of lecture5.hessian; the training curves
+# come from Trainer histories (Nielsen's layer numbering, input = layer 1).
+
+import math as _math  # noqa: E402
+
+import numpy as _np  # noqa: E402
+
+from . import _validate as _check  # noqa: E402
+from . import hessian as _hessian  # noqa: E402
+
+#: colour of each verdict of :func:`lecture5.hessian.step_regime`
+REGIME_COLOURS = {"slow": "#78909c", "good": "#2e7d32", "oscillating": "#ef6c00",
+                  "diverging": "#c62828"}
+_RUN_COLOURS = ("#1565c0", "#c62828", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f")
+_Q_COLOURS = ("#1565c0", "#ef6c00")
+
+#: notebook 04's 2-D quadratic cost: eigenvalues of H, angle of its first eigenvector, the
+#: minimum w*, the start w_0 and the number of gradient-descent steps
+GD_EIGENVALUES = (5.0, 1.0)
+GD_ANGLE = 30.0
+GD_W_STAR = (1.0, 0.5)
+GD_W0 = (-1.6, 2.0)
+GD_STEPS = 30
+GD_ETA_RANGE = (1e-3, 1.0)
+
+#: notebook 05's C_0 (the textbook's fig 7.1): flat along w_1 (small D_11), steep along w_2
+L2_EIGENVALUES = (0.25, 2.0)
+L2_ANGLE = 0.0
+L2_W_STAR = (2.0, 1.2)
+
+_COST_FLOOR, _COST_CEILING = 1e-12, 1e4  # y-range of the cost-per-step panel
+
+
+def _grid_cost(H, w_star, xlim, ylim, num=121):
+    """C_0 of eq (31) on a num x num grid: (W1, W2, C)."""
+    W1, W2 = _np.meshgrid(_np.linspace(*xlim, num), _np.linspace(*ylim, num))
+    C = _hessian.quadratic_cost(_np.stack([W1.ravel(), W2.ravel()]), H, w_star)
+    return W1, W2, C.reshape(W1.shape)
+
+
+def _gd_view(w_star, w0):
+    """A square box around w* that holds the start w_0 with a margin: (centre, half-width)."""
+    centre = _np.asarray(w_star, dtype=float)
+    half = 1.25 * float(_np.abs(_np.asarray(w0, dtype=float) - centre).max())
+    return centre, max(half, 1e-6)
+
+
+def _gd_run(eta, eigenvalues, angle_degrees, w_star, w0, steps):
+    """Everything a gradient-descent figure needs, from lecture5.hessian."""
+    H, _Q, D = _hessian.hessian_2d(eigenvalues, angle_degrees)
+    path = _hessian.gradient_descent(H, w_star, w0, eta, steps)
+    regime = _hessian.step_regime(eta, D)
+    with _np.errstate(over="ignore", invalid="ignore"):  # a diverging path overflows on purpose
+        costs = _hessian.quadratic_cost(path.T, H, _np.asarray(w_star, dtype=float))
+    centre, half = _gd_view(w_star, w0)
+    finite = _np.isfinite(path).all(axis=1)
+    with _np.errstate(invalid="ignore"):
+        inside = finite & (_np.abs(path - centre).max(axis=1) <= half)
+    left = int(_np.argmin(inside)) if not inside.all() else None  # first step outside the box
+    return dict(H=H, D=D, path=path, regime=regime, costs=costs, centre=centre, half=half,
+                left_at=left, finite=finite)
+
+
+def _draw_gd_path(ax, run, w_star, w0, legend=True):
+    """Contours of C_0, the path w_0, w_1, ... (cut where it leaves the picture), w* and w_0."""
+    centre, half = run["centre"], run["half"]
+    xlim = (centre[0] - half, centre[0] + half)
+    ylim = (centre[1] - half, centre[1] + half)
+    W1, W2, C = _grid_cost(run["H"], w_star, xlim, ylim)
+    top = float(C.max())
+    levels = top * _np.geomspace(2e-4, 1.0, 12)
+    ax.contourf(W1, W2, C, levels=_np.concatenate([[0.0], levels]), cmap="Blues_r", alpha=0.3)
+    ax.contour(W1, W2, C, levels=levels, colors="#546e7a", linewidths=0.7)
+    path = run["path"]
+    # draw up to the first point far outside the picture (the axes clip the rest of the line)
+    with _np.errstate(invalid="ignore"):
+        near = run["finite"] & (_np.abs(path - centre).max(axis=1) <= 50 * half)
+    n = len(path)
+    if not near.all():
+        n = int(_np.argmin(near))
+        if run["finite"][n]:
+            n += 1  # one point far beyond the frame shows the direction it flies off in
+    shown = _np.clip(path[:n], centre - 50 * half, centre + 50 * half)
+    colour = REGIME_COLOURS[run["regime"]]
+    ax.plot(shown[:, 0], shown[:, 1], "-o", color=colour, ms=4, lw=1.6, label="path w₀, w₁, …")
+    ax.plot(*w0, "s", color="black", ms=8, label="start w₀")
+    ax.plot(*w_star, "*", color="gold", mec="black", ms=17, label="minimum w*")
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    ax.set_aspect("equal")
+    ax.locator_params(nbins=5)
+    ax.grid(False)
+    ax.set_xlabel("w₁")
+    ax.set_ylabel("w₂")
+    if legend:
+        ax.legend(loc="lower right", fontsize=9, framealpha=0.9)
+    if run["left_at"] is not None:
+        ax.text(0.03, 0.97, f"left the picture at step {run['left_at']}", transform=ax.transAxes,
+                va="top", fontsize=10, color=REGIME_COLOURS["diverging"],
+                bbox=dict(boxstyle="round", fc="white", ec=REGIME_COLOURS["diverging"]))
+
+
+def _draw_eta_strip(ax, eta, D, eta_range):
+    """A log eta axis coloured by regime, 2/D_max marked, the current eta as a black bar."""
+    th = _hessian.step_thresholds(D)
+    lo, hi = eta_range
+    edges = [lo, th.good_from, th.oscillating_above, th.diverging_above, hi]
+    for (a, b), name in zip(zip(edges[:-1], edges[1:]), REGIME_COLOURS):
+        a, b = max(a, lo), min(b, hi)
+        if b <= a:
+            continue
+        ax.axvspan(a, b, color=REGIME_COLOURS[name], alpha=0.35, lw=0)
+        ax.text(_math.sqrt(a * b), 0.5, name, ha="center", va="center", fontsize=10, zorder=3,
+                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.7))
+    if lo < th.diverging_above < hi:
+        ax.axvline(th.diverging_above, color="black", ls="--", lw=1.2)
+        ax.text(th.diverging_above, 1.04, f"$2/D_{{max}}$ = {th.diverging_above:.3g}",
+                ha="center", va="bottom", fontsize=10, transform=ax.get_xaxis_transform())
+    ax.axvline(min(max(eta, lo), hi), color="black", lw=3.5, zorder=1)
+    ax.set_xscale("log")
+    ax.set_xlim(lo, hi)
+    decades = [10.0 ** k for k in range(_math.ceil(_math.log10(lo)),
+                                         _math.floor(_math.log10(hi)) + 1)]
+    ax.set_xticks(decades, [f"{d:g}" for d in decades])  # plain labels: cheaper than 10^k
+    ax.minorticks_off()
+    ax.set_ylim(0, 1)
+    ax.set_yticks([])
+    ax.grid(False)
+    ax.set_xlabel("learning rate η (log scale); black bar = current η")
+
+
+def _gd_caption(eta, run, steps):
+    th = _hessian.step_thresholds(run["D"])
+    final = float(run["costs"][-1])
+    text = (f"η = {eta:.3g} | 2/D_max = {th.diverging_above:.3g} | regime: {run['regime']} | ")
+    if run["regime"] == "diverging":
+        growth = abs(1.0 - eta * float(run["D"].max()))
+        text += f"each step multiplies the steep component by |1 − η D_max| = {growth:.2f} > 1"
+        if run["left_at"] is not None:
+            text += f"; the path left the picture at step {run['left_at']}"
+        if not _math.isfinite(final):
+            return text + f"; C overflowed before step {steps}"
+        return text + f"; C(w_{steps}) − C(w*) = {final:.2e}"
+    return text + f"C(w_{steps}) − C(w*) = {final:.2e} after {steps} steps"
+
+
+@styled
+def gd_quadratic(eta, eigenvalues=GD_EIGENVALUES, angle_degrees=GD_ANGLE, w_star=GD_W_STAR,
+                 w0=GD_W0, steps=GD_STEPS, eta_range=GD_ETA_RANGE):
+    """Gradient descent w <- w - eta grad C on the 2-D quadratic C(w) of eq (31).
+
+    Left: contours of C and the path from ``w0`` (coloured by the regime of
+    :func:`lecture5.hessian.step_regime`; a diverging path is cut where it leaves the picture).
+    Right: C(w_t) - C(w*) per step on a log scale.  Bottom: where eta sits among the regimes, with
+    2/D_max marked.  H = Q D Q^T is built from ``eigenvalues`` and ``angle_degrees`` (eq (35)).
+    Never raises for a large eta and emits no overflow warning.
+    """
+    eta = _check.number("eta", eta, low=0.0, low_open=True)
+    lo, hi = (_check.number("eta_range", v, low=0.0, low_open=True) for v in eta_range)
+    if not lo < hi:
+        raise ValueError(f"eta_range must be (low, high) with low < high, got {eta_range}")
+    run = _gd_run(eta, eigenvalues, angle_degrees, w_star, w0, steps)
+    fig, axes = new_figure(2, 2, figsize=(FIGSIZE[0], 5.8),
+                           gridspec_kw=dict(height_ratios=[5.0, 0.7], left=0.07, right=0.98,
+                                            bottom=0.1, top=0.94, wspace=0.25, hspace=0.38))
+    fig.set_layout_engine("none")  # the fixed margins above: cheaper to redraw
+    gs = axes[1, 0].get_gridspec()
+    axes[1, 0].remove()
+    axes[1, 1].remove()
+    ax_path, ax_cost = axes[0]
+    ax_eta = fig.add_subplot(gs[1, :])
+    _draw_gd_path(ax_path, run, w_star, w0)
+    ax_path.set_title(f"η = {eta:.3g}: {run['regime']}", color=REGIME_COLOURS[run["regime"]])
+    costs = run["costs"]
+    t = _np.arange(len(costs))
+    with _np.errstate(invalid="ignore"):
+        ok = _np.isfinite(costs) & (costs > 0) & (costs < 1e200)
+    ax_cost.semilogy(t[ok], costs[ok], "-o", ms=3.5, color=REGIME_COLOURS[run["regime"]])
+    ax_cost.set_ylim(_COST_FLOOR, _COST_CEILING)
+    ax_cost.set_yticks([1e-12, 1e-8, 1e-4, 1.0, 1e4], ["1e-12", "1e-8", "1e-4", "1", "1e4"])
+    ax_cost.minorticks_off()
+    ax_cost.set_xlim(0, len(costs) - 1)
+    ax_cost.set_xlabel("step t")
+    ax_cost.set_ylabel("C(wₜ) − C(w*)")
+    ax_cost.set_title("cost after each step (log scale)")
+    _draw_eta_strip(ax_eta, eta, run["D"], (lo, hi))
+    return fig, _gd_caption(eta, run, len(costs) - 1)
+
+
+@styled
+def gd_regimes(etas=(0.05, 0.15, 0.33, 0.42), eigenvalues=GD_EIGENVALUES,
+               angle_degrees=GD_ANGLE, w_star=GD_W_STAR, w0=GD_W0, steps=GD_STEPS):
+    """Four gradient-descent paths on the same quadratic, one per learning rate (a 2x2 grid).
+
+    With the defaults the four panels are slow, good, oscillating and diverging
+    (:func:`lecture5.hessian.step_regime`).  Returns a Figure.
+    """
+    etas = [_check.number(f"etas[{i}]", e, low=0.0, low_open=True) for i, e in enumerate(etas)]
+    if len(etas) != 4:
+        raise ValueError(f"etas must hold 4 learning rates (one per panel), got {len(etas)}")
+    fig, axes = new_figure(2, 2, figsize=(FIGSIZE[0], 8.2))
+    for ax, eta in zip(axes.ravel(), etas):
+        run = _gd_run(eta, eigenvalues, angle_degrees, w_star, w0, steps)
+        _draw_gd_path(ax, run, w_star, w0, legend=False)
+        final = float(run["costs"][-1])
+        after = f"C − C* = {final:.1e}" if _math.isfinite(final) else "C overflowed"
+        ax.set_title(f"η = {eta:.3g}: {run['regime']} ({after})", fontsize=12,
+                     color=REGIME_COLOURS[run["regime"]])
+    th = _hessian.step_thresholds(_np.asarray(eigenvalues, dtype=float))
+    fig.suptitle(f"{steps} steps of gradient descent from the black square; "
+                 f"2/D_max = {th.diverging_above:.3g}")
+    return fig
+
+
+_PANEL_TITLES = {
+    "train_cost": "training cost $C_0$ (log scale)",
+    "cost": "cost $C_0$: training - - -, test —",
+    "accuracy": "accuracy: training - - -, test —",
+    "weight_norm": "weight norm $\\|w\\|$",
+}
+
+
+def _check_histories(histories):
+    if not isinstance(histories, dict) or not histories:
+        raise TypeError("histories must be a non-empty dict {label: Trainer.history}, got "
+                        f"{type(histories).__name__}")
+    for label, h in histories.items():
+        if not isinstance(h, dict) or "epoch" not in h:
+            raise TypeError(f"histories[{label!r}] must be a Trainer.history dict")
+
+
+def _run_summary(label, h):
+    if not h["epoch"]:
+        return f"{label}: no epoch completed"
+    n = h["epoch"][-1]
+    parts = [f"training cost {h['train_cost'][-1]:.3g}"]
+    if _math.isfinite(h["train_accuracy"][-1]):
+        parts.append(f"training accuracy {h['train_accuracy'][-1]:.1%}")
+    if _math.isfinite(h["eval_accuracy"][-1]):
+        parts.append(f"test accuracy {h['eval_accuracy'][-1]:.1%}")
+    parts.append(f"‖w‖ {h['weight_norm'][-1]:.3g}")
+    return f"{label}: " + ", ".join(parts) + f" after {n} epochs"
+
+
+@styled
+def training_curves(histories, panels=("train_cost", "accuracy"), note="", cost_range=None,
+                    title=None, baseline=None):
+    """Per-epoch curves of one or more training runs: ``(fig, caption)``.
+
+    ``histories`` maps a label (e.g. "η = 0.5") to a :class:`lecture5.training.Trainer` history.
+    ``panels`` is a sequence of "train_cost" (training C_0, log scale), "cost" (training and test
+    C_0), "accuracy" (training dashed, test solid, in %) and "weight_norm" (sqrt(sum_w w^2)).
+    ``cost_range`` fixes the y-range of the cost panels (useful while a slider moves); ``note``
+    (e.g. a divergence message) is appended to the caption; ``baseline`` (the training cost of the
+    untrained network) is drawn as a dotted line in the cost panels.
+    """
+    _check_histories(histories)
+    panels = tuple(panels)
+    for p in panels:
+        _check.choice("panels", p, tuple(_PANEL_TITLES))
+    if not 1 <= len(panels) <= 3:
+        raise ValueError(f"panels must name 1 to 3 panels, got {len(panels)}")
+    width = {1: 7.0, 2: FIGSIZE[0], 3: 12.0}[len(panels)]
+    fig, axes = new_figure(1, len(panels), figsize=(width, 4.6))
+    axes = _np.atleast_1d(axes)
+    max_epoch = 1
+    for i, (label, h) in enumerate(histories.items()):
+        colour = _RUN_COLOURS[i % len(_RUN_COLOURS)]
+        e = _np.asarray(h["epoch"], dtype=float)
+        if e.size:
+            max_epoch = max(max_epoch, int(e[-1]))
+        for ax, p in zip(axes, panels):
+            if p == "train_cost":
+                ax.semilogy(e, h["train_cost"], "-o", ms=3.5, color=colour, label=label)
+            elif p == "cost":
+                ax.semilogy(e, h["train_cost"], "--", color=colour)
+                ax.semilogy(e, h["eval_cost"], "-", color=colour, label=label)
+            elif p == "accuracy":
+                ax.plot(e, 100 * _np.asarray(h["train_accuracy"], dtype=float), "--",
+                        color=colour)
+                ax.plot(e, 100 * _np.asarray(h["eval_accuracy"], dtype=float), "-",
+                        color=colour, label=label)
+            else:
+                ax.plot(e, h["weight_norm"], "-", color=colour, label=label)
+    for ax, p in zip(axes, panels):
+        ax.set_title(_PANEL_TITLES[p])
+        ax.set_xlabel("epoch")
+        ax.set_xlim(0.5, max_epoch + 0.5)
+        if p in ("train_cost", "cost") and baseline is not None:
+            ax.axhline(_check.number("baseline", baseline), color="black", ls=":", lw=1.5,
+                       label="before training")
+        if p in ("train_cost", "cost") and cost_range is not None:
+            ax.set_ylim(*cost_range)
+        if p == "accuracy":
+            ax.set_ylabel("%")
+            ax.set_ylim(0, 100)
+    axes[0].legend(loc="best", fontsize=10)
+    if title:
+        fig.suptitle(title)
+    caption = " | ".join(_run_summary(label, h) for label, h in histories.items())
+    if note:
+        caption += " | " + note
+    return fig, caption
+
+
+@styled
+def hessian_spectrum(eigenvalues, lmbda):
+    """The eigenvalues D_ii of a Hessian, eq (35), and their shrink factors, eq (38): a Figure.
+
+    Left: D_ii in descending order (symmetric log scale, so tiny and slightly negative eigenvalues
+    show), with lambda as a horizontal line: directions above it keep most of their weight,
+    directions below it are shrunk towards 0.  Right: D_ii / (D_ii + lambda) per direction.
+    """
+    _hessian.shrink_factors(eigenvalues, lmbda)  # validates both arguments
+    D = _np.sort(_np.asarray(eigenvalues, dtype=float))[::-1]
+    factors = _hessian.shrink_factors(D, lmbda)
+    i = _np.arange(1, D.size + 1)
+    fig, (ax_d, ax_f) = new_figure(1, 2, figsize=(FIGSIZE[0], 4.6))
+    kept = D > lmbda
+    ax_d.plot(i[kept], D[kept], "o", color=_RUN_COLOURS[0], ms=5, label="$D_{ii} > λ$: kept")
+    ax_d.plot(i[~kept], D[~kept], "o", color=_RUN_COLOURS[1], ms=5,
+              label="$D_{ii} < λ$: shrunk")
+    ax_d.axhline(lmbda, color="black", ls="--", lw=1.2, label=f"λ = {lmbda:.3g}")
+    scale = float(_np.abs(D).max()) or 1.0
+    ax_d.set_yscale("symlog", linthresh=max(lmbda / 100.0, scale * 1e-5))
+    ax_d.set_xlabel("direction i (largest curvature first)")
+    ax_d.set_ylabel("$D_{ii}$")
+    ax_d.set_title(f"the {D.size} eigenvalues of H (35)")
+    ax_d.legend(loc="upper right", fontsize=10)
+    ax_f.bar(i, factors, color=_np.where(kept, _RUN_COLOURS[0], _RUN_COLOURS[1]), width=0.8)
+    ax_f.axhline(0.5, color="black", ls=":", lw=1)
+    ax_f.set_ylim(min(0.0, float(factors.min())) - 0.05, 1.05)
+    ax_f.set_xlabel("direction i")
+    ax_f.set_ylabel("$D_{ii} / (D_{ii} + λ)$")
+    ax_f.set_title(f"shrink factors (38) for λ = {lmbda:.3g}")
+    return fig
+
+
+def _l2_view(w_star):
+    r = float(_np.linalg.norm(w_star)) or 1.0
+    xs, ys = (0.0, float(w_star[0])), (0.0, float(w_star[1]))
+    pad = 0.4 * r
+    return (min(xs) - pad, max(xs) + pad), (min(ys) - pad, max(ys) + pad), r
+
+
+@functools.lru_cache(maxsize=64)
+def _l2_background(eig1, eig2, angle_degrees, w_star):
+    """What does not depend on lambda (cached, so the lambda slider only redraws): H, Q, D, the
+    C_0 grid and the trail of w~(lambda) for lambda from ~0 to ~infinity (eq (34))."""
+    H, Q, D = _hessian.hessian_2d((eig1, eig2), angle_degrees)
+    if D.min() <= 0:
+        raise ValueError(f"eig1 and eig2 must be > 0 (a minimum w* exists), got {tuple(D)}")
+    w_star = _np.asarray(w_star, dtype=float)
+    xlim, ylim, r = _l2_view(w_star)
+    grid = _grid_cost(H, w_star, xlim, ylim, num=91)
+    lambdas = _np.geomspace(D.min() * 1e-3, D.max() * 1e3, 80)
+    trail = _np.array([w_star] + [_hessian.l2_minimizer(H, w_star, lam) for lam in lambdas]
+                      + [[0.0, 0.0]])
+    return H, Q, D, w_star, (xlim, ylim, r), grid, trail
+
+
+@styled
+def l2_hessian_picture(lmbda, eig1=L2_EIGENVALUES[0], eig2=L2_EIGENVALUES[1],
+                       angle_degrees=L2_ANGLE, w_star=L2_W_STAR):
+    """Where the L2 penalty moves the minimum, eqs (31)-(38) (the textbook's fig 7.1).
+
+    Left: contours of C_0 (eq (31), Hessian H = Q D Q^T built from ``eig1``, ``eig2`` and the
+    rotation ``angle_degrees``, eq (35)) around the unregularized minimum w*; dotted circles of
+    equal penalty lambda/2 ||w||^2 around the origin; the regularized minimum w~(lambda) of eq (34),
+    where a C_0 contour (bold) touches a penalty circle (dashed); the path of w~ as lambda goes
+    from 0 (w~ = w*) to infinity (w~ = 0); and the eigenvector directions q_1, q_2.  Right: the
+    shrink factor D_ii / (D_ii + lambda), eq (38), of each eigen-direction.  Returns
+    ``(fig, caption)``.  Closed form and lean (few tick labels, no mathtext that changes with the
+    sliders), so a slider can redraw it continuously.
+    """
+    lmbda = _check.number("lmbda", lmbda, low=0.0)
+    eig1 = _check.number("eig1", eig1, low=0.0, low_open=True)
+    eig2 = _check.number("eig2", eig2, low=0.0, low_open=True)
+    angle_degrees = _check.number("angle_degrees", angle_degrees)
+    w_star = tuple(float(v) for v in _np.asarray(w_star, dtype=float).ravel())
+    H, Q, D, w_star, (xlim, ylim, r), (W1, W2, C), trail = _l2_background(
+        eig1, eig2, angle_degrees, w_star)
+    w_t = _hessian.l2_minimizer(H, w_star, lmbda)
+    factors = _hessian.shrink_factors(D, lmbda)
+
+    fig, (ax, ax_bar) = new_figure(1, 2, figsize=(FIGSIZE[0], 5.2),
+                                   gridspec_kw=dict(width_ratios=[2.2, 1.0], left=0.07,
+                                                    right=0.98, bottom=0.17, top=0.9,
+                                                    wspace=0.12))
+    fig.set_layout_engine("none")  # the fixed margins above: a third cheaper to draw
+    levels = 0.5 * float(D.max()) * r * r * _np.geomspace(3e-4, 1.0, 9)
+    ax.contour(W1, W2, C, levels=levels, colors="#90a4ae", linewidths=0.8)
+    c_t = _hessian.quadratic_cost(w_t, H, w_star)
+    if c_t > 1e-12:
+        ax.contour(W1, W2, C, levels=[c_t], colors="#37474f", linewidths=2.0)
+    angles = _np.linspace(0, 2 * _np.pi, 160)
+    circle = _np.stack([_np.cos(angles), _np.sin(angles)])
+    for rad in r * _np.array([0.25, 0.5, 0.75, 1.0, 1.25]):
+        ax.plot(*(rad * circle), ":", color="#c62828", lw=0.8)
+    rad = float(_np.linalg.norm(w_t))
+    ax.plot(*(rad * circle), "--", color="#c62828", lw=2.0, label="penalty circle through w̃")
+    ax.plot(trail[:, 0], trail[:, 1], "-", color="#6a1b9a", lw=1.5, alpha=0.8,
+            label="w̃(λ) for every λ")
+    for k in range(2):
+        q = Q[:, k] * 0.3 * r
+        ax.annotate("", xy=w_star + q, xytext=w_star,
+                    arrowprops=dict(arrowstyle="-|>", color=_Q_COLOURS[k], lw=2))
+        ax.text(*(w_star + 1.2 * q), "q₁" if k == 0 else "q₂", color=_Q_COLOURS[k],
+                fontsize=14, ha="center", va="center")
+    ax.plot(0, 0, "+", color="black", ms=12, mew=2)
+    ax.plot(*w_star, "*", color="gold", mec="black", ms=18, label="w* (λ = 0)")
+    ax.plot(*w_t, "o", color="#c62828", mec="black", ms=10, label=f"w̃ (λ = {lmbda:.3g})")
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    ax.set_aspect("equal")
+    ax.locator_params(nbins=4)
+    ax.grid(False)
+    ax.set_xlabel("w₁")
+    ax.set_ylabel("w₂")
+    ax.set_title("contours of C₀ and circles of equal penalty")
+    ax.legend(loc="lower right", fontsize=10, framealpha=0.9)
+
+    bars = ax_bar.bar([0, 1], factors, color=_Q_COLOURS, width=0.6)
+    for b, f in zip(bars, factors):
+        ax_bar.text(b.get_x() + b.get_width() / 2, f + 0.02, f"{f:.2f}", ha="center",
+                    va="bottom", fontsize=13)
+    ax_bar.set_xticks([0, 1], [f"along q₁\nD₁₁ = {D[0]:.3g}", f"along q₂\nD₂₂ = {D[1]:.3g}"])
+    ax_bar.set_yticks([0.0, 0.5, 1.0])
+    ax_bar.set_ylim(0, 1.15)
+    ax_bar.grid(False)
+    ax_bar.set_title("shrink factor (38)\nDᵢᵢ / (Dᵢᵢ + λ)")
+    caption = (f"λ = {lmbda:.3g} | D = ({D[0]:.3g}, {D[1]:.3g}), angle {angle_degrees:.0f}° | "
+               f"shrink (38): along q₁ × {factors[0]:.2f}, along q₂ × {factors[1]:.2f} | "
+               f"w* = ({w_star[0]:.2f}, {w_star[1]:.2f}) → w̃ = ({w_t[0]:.2f}, {w_t[1]:.2f}), "
+               f"‖w̃‖ = {rad:.2f}")
+    return fig, caption
 
 # --- end 04-05 ---
 

@@ -192,6 +192,178 @@ def saturation_app(z_L=-4.0, y=1) -> FigureApp:
 # --- end 01-03 ---
 
 # --- 04-05: gradient descent, SGD, L2 and the Hessian ----------------------------------------
+# Apps of notebooks 04 and 05.  The 2-D pictures are closed form and redraw while a slider moves;
+# the MNIST apps retrain a network through lecture5.training.Trainer when a slider is released,
+# with a progress bar and a "training…" caption meanwhile.  Network runs use Nielsen's layer
+# numbering (input = layer 1).
+
+import functools as _functools  # noqa: E402
+import math as _math  # noqa: E402
+
+from . import plots as _plots_45  # noqa: E402
+from .costs import CrossEntropyCost as _CrossEntropyCost  # noqa: E402
+from .network import Network as _Network  # noqa: E402
+from .training import Trainer as _Trainer  # noqa: E402
+
+
+def gd_quadratic_app(eta=0.15, **fixed) -> FigureApp:
+    """Gradient descent on notebook 04's 2-D quadratic: an eta slider (log scale) that redraws
+    while it moves.  ``fixed`` goes to :func:`lecture5.plots.gd_quadratic` (eigenvalues, w0,
+    ...)."""
+    lo, hi = fixed.get("eta_range", _plots_45.GD_ETA_RANGE)
+    s = eta_slider(eta, _math.log10(lo), _math.log10(hi))
+    return figure_app(_functools.partial(_plots_45.gd_quadratic, **fixed),
+                      title="Drag η: slow, good, oscillating, diverging (2/D_max is marked)",
+                      eta=s)
+
+
+def l2_hessian_app(lmbda=0.5, eig1=_plots_45.L2_EIGENVALUES[0], eig2=_plots_45.L2_EIGENVALUES[1],
+                   angle_degrees=_plots_45.L2_ANGLE) -> FigureApp:
+    """The textbook's fig 7.1 with sliders for lambda, the two eigenvalues of H and its rotation
+    (eqs (34)-(38)); closed form, redraws while a slider moves."""
+    e1 = log_slider("eigenvalue D₁₁", eig1, -2, 1)
+    e2 = log_slider("eigenvalue D₂₂", eig2, -2, 1)
+    angle = float_slider("rotation of Q (°)", angle_degrees, -90.0, 90.0, 5.0)
+    for c, name in ((e1, "eig1"), (e2, "eig2"), (angle, "angle")):
+        c.add_class(f"lecture5-{name}")
+    return figure_app(_plots_45.l2_hessian_picture,
+                      title="Move λ: w̃ slides from w* towards 0, fastest along flat directions",
+                      lmbda=lmbda_slider(lmbda, -3, 2), eig1=e1, eig2=e2, angle_degrees=angle)
+
+
+class RetrainApp(w.VBox):
+    """Controls that retrain on release, a progress bar, one figure and a line of numbers.
+
+    ``make_trainers(**values)`` returns ``{label: Trainer}`` for the current control values; each
+    is trained for ``epochs`` epochs (or until it stops), the progress bar advancing per epoch;
+    then ``builder({**reference, label: history, ...}, note=messages)`` gives ``(fig, caption)``.
+    ``reference`` holds histories drawn in every figure (e.g. an unregularized run trained once).
+    Controls are switched to ``continuous_update=False``: retraining waits for the release.
+    """
+
+    def __init__(self, make_trainers, controls: dict, epochs: int, builder, reference=None,
+                 title: str | None = None):
+        self.make_trainers = make_trainers
+        self.builder = builder
+        self.epochs = int(epochs)
+        if self.epochs < 1:
+            raise ValueError(f"epochs must be >= 1, got {epochs!r}")
+        self.reference = dict(reference or {})
+        self.controls = dict(controls)
+        self.progress = w.IntProgress(value=0, min=0, max=1, description="training",
+                                      layout=w.Layout(width="520px"),
+                                      style={"description_width": "140px"})
+        self.progress.add_class("lecture5-progress")
+        self.output = w.Output(layout=w.Layout(min_height="360px"))
+        self.output.add_class("lecture5-figure")
+        self.caption = w.HTML()
+        self.caption.add_class("lecture5-caption")
+        self.figure = None
+        self.error = None
+        self.trainers = {}
+        children = [w.HTML(f"<b>{html.escape(title)}</b>")] if title else []
+        children += [*self.controls.values(), self.progress, self.output, self.caption]
+        super().__init__(children)
+        for c in self.controls.values():
+            if hasattr(c, "continuous_update"):
+                c.continuous_update = False
+            c.observe(self._on_change, names="value")
+        self.refresh()
+
+    def values(self) -> dict:
+        return {name: c.value for name, c in self.controls.items()}
+
+    def _on_change(self, _change):
+        self.refresh()
+
+    def refresh(self):
+        """Retrain for the current control values, then redraw."""
+        values = self.values()
+        setting = ", ".join(f"{k} = {v:.3g}" if isinstance(v, float) else f"{k} = {v}"
+                            for k, v in values.items())
+        self.caption.value = html.escape(f"training ({setting})…")
+        self.progress.value = 0
+        try:
+            trainers = self.make_trainers(**values)
+            self.progress.max = max(1, self.epochs * len(trainers))
+            for trainer in trainers.values():
+                for _ in range(self.epochs):
+                    trainer.run_epoch()
+                    self.progress.value = min(self.progress.value + 1, self.progress.max)
+                    if trainer.stopped:
+                        break
+            self.progress.value = self.progress.max
+            histories = {**self.reference, **{k: t.history for k, t in trainers.items()}}
+            note = " ".join(t.message for t in trainers.values() if t.message)
+            fig, caption = self.builder(histories, note=note)
+        except (ValueError, FloatingPointError, OverflowError) as exc:
+            self.error = str(exc)
+            self.caption.value = f"<span style='color:#b00'>{html.escape(str(exc))}</span>"
+            return
+        self.error = None
+        self.trainers = trainers
+        self.figure = fig
+        self.caption.value = html.escape(caption)
+        show_figure(self.output, fig)
+
+
+def _mnist(data, n_train, n_test, seed):
+    if data is not None:
+        return data
+    from .datasets import load_mnist
+
+    return load_mnist(n_train=n_train, n_test=n_test, seed=seed)
+
+
+def _mnist_trainer(data, sizes, eta, lmbda, mini_batch_size, seed):
+    net = _Network(list(sizes), cost=_CrossEntropyCost, seed=seed)
+    return _Trainer(net, data.X_train, data.Y_train, eta=eta, lmbda=lmbda,
+                    mini_batch_size=mini_batch_size, labels=data.y_train,
+                    eval_data=(data.X_test, data.Y_test, data.y_test), seed=seed)
+
+
+def sgd_eta_app(data=None, eta=0.5, epochs=8, n_train=1000, n_test=1000, sizes=(784, 30, 10),
+                mini_batch_size=10, seed=0) -> RetrainApp:
+    """Mini-batch SGD (27)/(28) with lambda = 0 on real MNIST digits: an eta slider that retrains a
+    fresh ``sizes`` network (cross-entropy, fixed seed) on release and plots the training cost
+    and the accuracy per epoch.  ``data`` is a :func:`lecture5.datasets.load_mnist` result (loaded
+    with ``n_train``/``n_test`` digits when omitted)."""
+    data = _mnist(data, n_train, n_test, seed)
+
+    def make(eta):
+        return {f"η = {eta:.3g}": _mnist_trainer(data, sizes, eta, 0.0, mini_batch_size, seed)}
+
+    start = _Network(list(sizes), cost=_CrossEntropyCost, seed=seed)  # every run starts here
+    builder = _functools.partial(_plots_45.training_curves, panels=("train_cost", "accuracy"),
+                                 cost_range=(0.01, 1000.0),
+                                 baseline=start.total_cost(data.X_train, data.Y_train)[0])
+    s = eta_slider(eta, -3, 2, continuous_update=False)
+    return RetrainApp(make, {"eta": s}, epochs, builder,
+                      title=f"Release η to retrain [{', '.join(map(str, sizes))}] on "
+                            f"{data.X_train.shape[1]:,} digits for {epochs} epochs")
+
+
+def weight_decay_app(data=None, lmbda=5.0, reference=None, eta=0.5, epochs=20, n_train=1000,
+                     n_test=1000, sizes=(784, 30, 10), mini_batch_size=10, seed=0) -> RetrainApp:
+    """L2 weight decay (28) on real MNIST digits: a lambda slider that retrains on release, drawn
+    next to ``reference`` histories (by default an unregularized run, trained once here).
+    Panels: accuracy (training dashed, test solid), cost C_0 and the weight norm."""
+    data = _mnist(data, n_train, n_test, seed)
+    if reference is None:
+        base = _mnist_trainer(data, sizes, eta, 0.0, mini_batch_size, seed)
+        base.train(epochs, progress=False)
+        reference = {"λ = 0": base.history}
+
+    def make(lmbda):
+        return {f"λ = {lmbda:.3g}": _mnist_trainer(data, sizes, eta, lmbda, mini_batch_size,
+                                                    seed)}
+
+    builder = _functools.partial(_plots_45.training_curves,
+                                 panels=("accuracy", "cost", "weight_norm"))
+    s = lmbda_slider(lmbda, -2, 2, continuous_update=False)
+    return RetrainApp(make, {"lmbda": s}, epochs, builder, reference=reference,
+                      title=f"Release λ to retrain (η = {eta:g}, {epochs} epochs, "
+                            f"{data.X_train.shape[1]:,} digits)")
 
 # --- end 04-05 ---
 
