@@ -74,12 +74,14 @@ def _kept_columns(d, m, p_drop, rng, exact):
     """A (d, m) array of 0/1: 0 for a deleted node.  See the module docstring for ``exact``."""
     if not exact:
         return (rng.random((d, m)) >= p_drop).astype(float)
-    target = p_drop * d
+    target = round(p_drop * d, 9)  # so that 0.29 * 100 counts as exactly 29
     k = math.floor(target)
     # one node more with probability frac(p_drop d): E[number deleted] = p_drop d exactly
     counts = k + (rng.random(m) < target - k)
-    deleted = np.arange(d)[:, None] < counts[None, :]
-    return 1.0 - rng.permuted(deleted, axis=0)
+    # argsort of independent uniform keys: a uniformly random ranking of the d nodes per column;
+    # the nodes ranked below the column's count are deleted
+    ranks = rng.random((d, m)).argsort(axis=0)
+    return (ranks >= counts).astype(float)
 
 
 def dropout_masks(sizes, p_drop, rng, m=1, inverted=False, exact=True):
