@@ -872,6 +872,405 @@ def l2_hessian_picture(lmbda, eig1=L2_EIGENVALUES[0], eig2=L2_EIGENVALUES[1],
 # --- end 04-05 ---
 
 # --- 06-08: L1, dropout, early stopping ------------------------------------------------------
+# Numbering in this section: the backprop slides' (Nielsen's), input = layer 1, so net.weights[0]
+# is w^2 (leaving the input layer) and masks[i] belongs to hidden layer i+2.  n is the size of the
+# whole training set (the slides' m in eqs (39)-(41)).
+
+from typing import NamedTuple as _NamedTuple68  # noqa: E402
+
+import numpy as np  # noqa: E402, F811
+
+from . import _validate as _v68  # noqa: E402
+from . import datasets as _datasets68  # noqa: E402
+from . import hessian as _hessian68  # noqa: E402
+from . import regularization as _reg68  # noqa: E402
+from .costs import CrossEntropyCost as _CE68  # noqa: E402
+from .network import Network as _Net68  # noqa: E402
+from .training import Trainer as _Trainer68  # noqa: E402
+
+_C68 = {"none": "#616161", "l2": "#1565c0", "l1": "#c62828", "prox": "#2e7d32",
+        "drop": "#ef6c00", "val": "#6a1b9a", "grey": "#bdbdbd"}
+
+
+# ~~~ training runs shared by 06-08 (cached) ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+class TrainingRun(_NamedTuple68):
+    """One finished run of :func:`training_run` (all arrays read-only).
+
+    ``history`` is ``Trainer.history`` with tuples instead of lists; ``weights``/``biases`` are
+    the network after training (the restored best ones after early stopping); ``eval_accuracy``
+    is the accuracy on the evaluation set (validation set if there is one, else the test set) of
+    that final network, ``test_accuracy``/``test_cost`` the same on the test set (with the
+    test-time weight scaling after the slides' dropout).
+    """
+
+    history: dict
+    weights: tuple
+    biases: tuple
+    eval_accuracy: float
+    test_accuracy: float
+    test_cost: float
+    epochs_run: int
+    best_epoch: int | None
+    message: str
+
+
+def _frozen68(arrays):
+    out = []
+    for a in arrays:
+        a = np.array(a, dtype=float)
+        a.setflags(write=False)
+        out.append(a)
+    return tuple(out)
+
+
+def training_run(sizes=(784, 30, 10), n_train=1000, epochs=30, eta=0.5, lmbda=0.0,
+                 penalty="l2", p_drop=0.0, dropout="slides", patience=None, validation=0,
+                 n_test=2000, mini_batch_size=10, seed=0) -> TrainingRun:
+    """Train ``Network(sizes, CrossEntropyCost, seed)`` on ``n_train`` bundled MNIST digits.
+
+    Every run goes through :class:`lecture5.training.Trainer` (mini-batch SGD, eqs (27), (28),
+    (41)), so the settings mean exactly what they mean there.  The per-epoch evaluation uses the
+    ``validation`` digits held out of the training split when ``validation > 0`` (early stopping
+    with ``patience`` watches them), else the ``n_test`` test digits.  Runs are cached: asking
+    twice for the same settings trains once (the figures of a notebook share runs).
+    """
+    sizes = tuple(_v68.integer(f"sizes[{i}]", s, low=1) for i, s in enumerate(sizes))
+    return _training_run68(sizes, n_train, epochs, float(eta), float(lmbda), penalty,
+                           float(p_drop), dropout, patience, validation, n_test,
+                           mini_batch_size, seed)
+
+
+@functools.lru_cache(maxsize=48)
+def _training_run68(sizes, n_train, epochs, eta, lmbda, penalty, p_drop, dropout, patience,
+                    validation, n_test, mini_batch_size, seed):
+    data = _datasets68.load_mnist(n_train=n_train, n_test=n_test, validation=validation,
+                                  seed=seed)
+    net = _Net68(list(sizes), cost=_CE68, seed=seed)
+    test = (data.X_test, data.Y_test, data.y_test)
+    evaluation = (data.X_val, data.Y_val, data.y_val) if validation else test
+    trainer = _Trainer68(net, data.X_train, data.Y_train, eta=eta,
+                         mini_batch_size=mini_batch_size, lmbda=lmbda, penalty=penalty,
+                         p_drop=p_drop, dropout=dropout, labels=data.y_train,
+                         eval_data=evaluation, early_stopping=patience, seed=seed)
+    trainer.train(epochs, progress=False)
+    _, _, eval_acc = trainer.evaluate(*evaluation)
+    test_cost, _, test_acc = trainer.evaluate(*test)
+    history = {k: tuple(v) for k, v in trainer.history.items()}
+    return TrainingRun(history, _frozen68(net.weights), _frozen68(net.biases), eval_acc,
+                       test_acc, test_cost, trainer.epoch, trainer.best_epoch, trainer.message)
+
+
+# ~~~ 06: L1 regularization, eqs (39)-(41) ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+def _w_grid68(half_width, k=801):
+    return np.linspace(-half_width, half_width, k)
+
+
+@styled
+def penalty_step_figure(lmbda=2.0, eta=0.5, n=10, w_max=1.0):
+    """One penalty step (no data gradient) as a map w -> w': L2 (28), L1 (41), soft threshold.
+
+    The step size of both penalties is eta lambda / n.  L2 multiplies w by (1 - eta lambda / n):
+    it removes an amount proportional to w.  The naive L1 step (41) removes eta lambda / n sgn(w),
+    a constant amount, so a weight smaller than that jumps across zero; the soft threshold stops
+    at exactly 0.  All three come from :func:`lecture5.regularization.apply_penalty_step`.
+    Returns ``(fig, caption)``.
+    """
+    lmbda = _v68.number("lmbda", lmbda, low=0.0)
+    eta = _v68.number("eta", eta, low=0.0, low_open=True)
+    n = _v68.integer("n", n, low=1)
+    w = _w_grid68(_v68.number("w_max", w_max, low=0.0, low_open=True))
+    step = eta * lmbda / n
+    if step >= 1.0:
+        raise ValueError(f"eta lambda / n = {step:.3g} must stay below 1 (the L2 factor "
+                         "1 - eta lambda / n would flip or zero every weight); lower lambda")
+    after = {p: _reg68.apply_penalty_step(w.copy(), eta, lmbda, n, p)
+             for p in ("l2", "l1", "l1_prox")}
+    fig, (ax1, ax2) = new_figure(1, 2)
+    ax1.plot(w, w, color=_C68["grey"], lw=1.2, ls=":", label="no penalty: w' = w")
+    ax1.plot(w, after["l2"], color=_C68["l2"], label="L2 (28)")
+    ax1.plot(w, after["l1"], color=_C68["l1"], label="L1, sgn(w) step (41)")
+    ax1.plot(w, after["l1_prox"], color=_C68["prox"], ls="--", label="L1, soft threshold")
+    ax1.set(xlabel="weight w before the step", ylabel="weight w' after the step",
+            title="new weight after one penalty step")
+    ax1.legend(loc="upper left", fontsize="small")
+    removed = {p: w - a for p, a in after.items()}
+    ax2.plot(w, removed["l2"], color=_C68["l2"], label=r"L2: $\frac{\eta\lambda}{n}\,w$")
+    ax2.plot(w, removed["l1"], color=_C68["l1"],
+             label=r"L1: $\frac{\eta\lambda}{n}\,\mathrm{sgn}(w)$")
+    ax2.plot(w, removed["l1_prox"], color=_C68["prox"], ls="--", label="soft threshold")
+    ax2.axhline(0, color="black", lw=0.8)
+    ax2.set(xlabel="weight w before the step", ylabel="amount removed  w - w'",
+            title="amount removed by one step")
+    ax2.legend(loc="upper left", fontsize="small")
+    caption = (f"eta lambda / n = {eta:g} x {lmbda:.3g} / {n} = {step:.4g}: L2 keeps the fraction "
+               f"{1 - step:.4f} of every weight; L1 removes {step:.4g} from every |w|, and "
+               f"weights with |w| < {step:.4g} cross zero (sgn step) or stop at 0 (soft threshold)")
+    return fig, caption
+
+
+@styled
+def l1_l2_eigen_figure(lmbda=1.0, eigenvalues=(0.1, 0.3, 1.0, 3.0, 10.0),
+                       w_star=(1.0, -1.5, 2.0, -1.0, 1.5)):
+    """Minimizers of C_0 + penalty for a quadratic C_0 with a diagonal Hessian (its eigenbasis).
+
+    C_0(w) = 1/2 sum_i D_ii (w_i - w*_i)^2 (eq (31) written in the eigenbasis of H, eq (35)),
+    penalty lambda/2 ||w||^2 or lambda sum |w| (the slides' m = 1).  L2 rescales each component
+    by D_ii / (D_ii + lambda) (eq (38), :func:`lecture5.hessian.shrink_factors`): it never
+    reaches zero.  L1 moves each component towards 0 by lambda / D_ii and stops at 0: the
+    minimizer is the soft threshold of w*_i at lambda / D_ii
+    (:func:`lecture5.regularization.soft_threshold`), so the components with small eigenvalues go
+    to exactly zero first.  Returns ``(fig, caption)``.
+    """
+    lmbda = _v68.number("lmbda", lmbda, low=0.0)
+    D = np.asarray(eigenvalues, dtype=float)
+    ws = np.asarray(w_star, dtype=float)
+    if D.ndim != 1 or D.shape != ws.shape or D.size == 0:
+        raise ValueError(f"eigenvalues and w_star must be 1-D of the same length, got shapes "
+                         f"{D.shape} and {ws.shape}")
+    if not np.all(D > 0):
+        raise ValueError("eigenvalues must be > 0 (a minimum w* needs a positive definite H)")
+    w_l2 = _hessian68.shrink_factors(D, lmbda) * ws
+    w_l1 = _reg68.soft_threshold(ws, lmbda / D)
+    k = np.arange(D.size)
+    fig, ax = new_figure()
+    width = 0.27
+    ax.bar(k - width, ws, width, color="white", edgecolor="black", label="$w^*$ (no penalty)")
+    ax.bar(k, w_l2, width, color=_C68["l2"], label="L2 minimizer (38)")
+    ax.bar(k + width, w_l1, width, color=_C68["l1"], label="L1 minimizer")
+    for i in np.flatnonzero(w_l1 == 0):
+        ax.text(k[i] + width, 0.04 * np.sign(ws[i]) * np.abs(ws).max(), "0", ha="center",
+                va="bottom" if ws[i] > 0 else "top", color=_C68["l1"], fontweight="bold")
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xticks(k, [f"$D_{{{i + 1}{i + 1}}}$ = {d:g}" for i, d in enumerate(D)])
+    ax.set(xlabel="component along the i-th eigenvector of H (its eigenvalue)",
+           ylabel="weight component",
+           title=f"λ = {lmbda:.3g}: L2 shrinks every component, L1 zeroes the flat directions")
+    top = float(np.abs(ws).max())
+    ax.set_ylim(min(0.0, float(ws.min())) * 1.15, top * 1.45)
+    ax.legend(loc="upper left", fontsize="small", ncol=3)
+    zeros = int(np.count_nonzero(w_l1 == 0))
+    caption = (f"lambda = {lmbda:.3g}: L1 sets {zeros} of {D.size} components exactly to 0 "
+               f"(those with |w*_i| < lambda / D_ii); L2 sets none to 0, its factors "
+               f"D/(D+lambda) range from {w_l2[0] / ws[0]:.3f} to {w_l2[-1] / ws[-1]:.3f}")
+    return fig, caption
+
+
+#: the small problem of notebook 06: a [784, 10] network (ten sigmoid "logistic regressions"),
+#: 500 training digits, 10 epochs
+L1_PROBLEM = {"sizes": (784, 10), "n_train": 500, "epochs": 10, "eta": 0.5, "n_test": 1000}
+
+
+def l1_l2_run(penalty, lmbda, **settings) -> TrainingRun:
+    """The run of notebook 06's small problem (:data:`L1_PROBLEM`) with ``penalty`` and lambda."""
+    kw = dict(L1_PROBLEM)
+    kw.update(settings)
+    return training_run(lmbda=lmbda, penalty=penalty, **kw)
+
+
+def _zero_fraction68(weights):
+    total = sum(w.size for w in weights)
+    return sum(int(np.count_nonzero(w == 0)) for w in weights) / total
+
+
+def _l1_form68(l1_form):
+    return _v68.choice("l1_form", l1_form, ("l1", "l1_prox"))
+
+
+@styled
+def l1_l2_histograms(lmbda=1.0, l1_form="l1_prox", **settings):
+    """Histograms of the trained weights for L1 and L2 with the same lambda, side by side.
+
+    Both runs train the small problem :data:`L1_PROBLEM` (or ``settings``) with the same seed;
+    ``l1_form`` is "l1_prox" (soft threshold) or "l1" (the sgn(w) step (41)).  Weights that are
+    exactly zero are drawn as a separate bar at 0; the y-axis is logarithmic so that both the
+    spike and the tails show.  Returns ``(fig, caption)``.
+    """
+    l1_form = _l1_form68(l1_form)
+    lmbda = _v68.number("lmbda", lmbda, low=0.0)
+    runs = {"l2": l1_l2_run("l2", lmbda, **settings), l1_form: l1_l2_run(l1_form, lmbda,
+                                                                          **settings)}
+    flat = {p: np.concatenate([w.ravel() for w in r.weights]) for p, r in runs.items()}
+    lim = max(float(np.abs(f).max()) for f in flat.values()) * 1.02
+    bins = np.linspace(-lim, lim, 61)
+    fig, axes = new_figure(1, 2, sharey=True)
+    names = {"l2": "L2 (28)", "l1": "L1, sgn(w) step (41)", "l1_prox": "L1, soft threshold"}
+    colors = {"l2": _C68["l2"], "l1": _C68["l1"], "l1_prox": _C68["l1"]}
+    parts = []
+    for ax, p in zip(axes, ("l1_prox" if l1_form == "l1_prox" else "l1", "l2")):
+        f = flat[p]
+        zeros = int(np.count_nonzero(f == 0))
+        ax.hist(f[f != 0], bins=bins, color=colors[p], alpha=0.85, label="nonzero weights")
+        if zeros:
+            ax.bar(0, zeros, width=(bins[1] - bins[0]) * 0.8, color="black",
+                   label="exactly 0")
+        ax.set_yscale("log")
+        ax.set_ylim(0.8, f.size * 1.5)
+        r = runs[p]
+        ax.set(xlabel="weight value w", title=names[p])
+        ax.text(0.03, 0.97, f"exactly 0: {zeros / f.size:.1%}\n"
+                f"|w| < 0.001: {np.mean(np.abs(f) < 1e-3):.1%}\n"
+                f"test accuracy: {r.test_accuracy:.1%}", transform=ax.transAxes, va="top",
+                fontsize="small", bbox={"fc": "white", "ec": "#999", "alpha": 0.9})
+        ax.legend(loc="upper right", fontsize="small")
+        parts.append(f"{names[p]}: {zeros / f.size:.1%} exactly 0, test accuracy "
+                     f"{r.test_accuracy:.3f}")
+    axes[0].set_ylabel("number of weights (log scale)")
+    fig.suptitle(f"the same network trained with λ = {lmbda:.3g}: L1 piles weights up at zero")
+    return fig, f"lambda = {lmbda:.3g}: " + "; ".join(parts)
+
+
+@styled
+def l1_l2_weight_images(lmbda=1.0, l1_form="l1_prox", digits=tuple(range(10)), **settings):
+    """The weights into each output neuron of the [784, 10] problem as 28x28 images, L1 vs L2.
+
+    Row j of w^2 holds the 784 weights from the pixels to output neuron j ("is it digit j?").
+    Red = positive, blue = negative, white = 0, one colour scale per row of the figure.  L1 keeps
+    a few strong pixels (its "high-importance connections") and sets the rest to 0; L2 keeps all
+    weights small but nonzero.  Returns ``(fig, caption)``.
+    """
+    l1_form = _l1_form68(l1_form)
+    lmbda = _v68.number("lmbda", lmbda, low=0.0)
+    digits = [_v68.integer("digit", d, low=0, high=9) for d in digits]
+    if not digits:
+        raise ValueError("digits must name at least one digit 0-9")
+    kw = dict(L1_PROBLEM)
+    kw.update(settings)
+    if tuple(kw["sizes"]) != (784, 10):
+        raise ValueError(f"weight images need sizes (784, 10), got {kw['sizes']}")
+    rows = [(l1_form, l1_l2_run(l1_form, lmbda, **settings)), ("l2", l1_l2_run("l2", lmbda,
+                                                                               **settings))]
+    fig, axes = new_figure(2, len(digits), figsize=(FIGSIZE[0] * 1.15, 3.2))
+    axes = np.asarray(axes).reshape(2, len(digits))
+    names = {"l2": "L2", "l1": "L1 (sgn)", "l1_prox": "L1"}
+    parts = []
+    for r, (p, run) in enumerate(rows):
+        w2 = run.weights[0]
+        vmax = float(np.abs(w2).max()) or 1.0
+        for c, d in enumerate(digits):
+            ax = axes[r, c]
+            ax.imshow(w2[d].reshape(28, 28), cmap="RdBu_r", vmin=-vmax, vmax=vmax,
+                      interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.grid(False)
+            if r == 0:
+                ax.set_title(f"digit {d}", fontsize="small")
+        nz = np.count_nonzero(w2[digits] != 0) / w2[digits].size
+        axes[r, 0].set_ylabel(f"{names[p]}\n{nz:.0%} ≠ 0", fontsize="small")
+        parts.append(f"{names[p]}: {nz:.1%} of these weights nonzero")
+    fig.suptitle(f"weights from the 784 pixels into each output neuron, λ = {lmbda:.3g}",
+                 fontsize="medium")
+    return fig, f"lambda = {lmbda:.3g}: " + "; ".join(parts)
+
+
+class WeightPaths(_NamedTuple68):
+    """Weight trajectories of :func:`l1_weight_paths`: ``paths[p]`` has shape (steps + 1, k)."""
+
+    steps: np.ndarray
+    paths: dict
+    indices: np.ndarray
+    step_size: float
+    zero_fraction: dict
+
+
+def l1_weight_paths(lmbda=3.0, k=4, **settings) -> WeightPaths:
+    """Train the small problem twice, with the sgn(w) step (41) and with the soft threshold, and
+    follow ``k`` weights of w^2 step by step.
+
+    Both runs use the same seed, hence the same mini-batches: they differ only in the L1 step.
+    The weights shown are ones that the soft-threshold run sets to exactly zero by the end (plus
+    one that survives), among pixels that are not always blank.  ``step_size`` is eta lambda / n.
+    """
+    lmbda = _v68.number("lmbda", lmbda, low=0.0, low_open=True)
+    k = _v68.integer("k", k, low=2, high=8)
+    kw = dict(L1_PROBLEM)
+    kw.update(settings)
+    return _l1_weight_paths68(lmbda, k, tuple(kw["sizes"]), kw["n_train"], kw["epochs"],
+                              float(kw["eta"]), kw.get("seed", 0))
+
+
+@functools.lru_cache(maxsize=8)
+def _l1_weight_paths68(lmbda, k, sizes, n_train, epochs, eta, seed):
+    data = _datasets68.load_mnist(n_train=n_train, n_test=1, seed=seed)
+    # candidate weights: into output neurons 0..9 from pixels that some training digit uses
+    used = np.flatnonzero(data.X_train.max(axis=1) > 0.5)
+    rng = np.random.default_rng(seed)
+    cand = np.sort(rng.choice(sizes[1] * used.size, size=min(300, sizes[1] * used.size),
+                              replace=False))
+    rows_, cols_ = np.divmod(cand, used.size)
+    flat_idx = rows_ * sizes[0] + used[cols_]
+    paths, zero = {}, {}
+    for p in ("l1", "l1_prox"):
+        net = _Net68(list(sizes), cost=_CE68, seed=seed)
+        trainer = _Trainer68(net, data.X_train, data.Y_train, eta=eta, lmbda=lmbda, penalty=p,
+                             monitor=False, seed=seed)
+        total = epochs * trainer.batches_per_epoch
+        rec = np.empty((total + 1, flat_idx.size))
+        rec[0] = net.weights[0].ravel()[flat_idx]
+        for s in range(total):
+            trainer.step()
+            rec[s + 1] = net.weights[0].ravel()[flat_idx]
+        paths[p] = rec
+        zero[p] = _zero_fraction68(net.weights)
+    prox = paths["l1_prox"]
+    start = np.abs(prox[0])
+    # weights the soft threshold holds at exactly 0 for most of the last 40 steps, the largest at
+    # the start first; plus one that L1 keeps (a final size near 0.15, to share the axes)
+    held = np.mean(prox[-40:] == 0, axis=0)
+    zeroed = np.flatnonzero(held >= 0.9)
+    zeroed = zeroed[np.argsort(-start[zeroed], kind="stable")][: k - 1]
+    alive = np.flatnonzero(prox[-1] != 0)
+    survivor = alive[np.argmin(np.abs(np.abs(prox[-1, alive]) - 0.15))]
+    pick = np.concatenate([zeroed, [survivor]])
+    n = data.X_train.shape[1]
+    out_paths = {p: v[:, pick].copy() for p, v in paths.items()}
+    return WeightPaths(np.arange(paths["l1"].shape[0]), out_paths, flat_idx[pick],
+                       eta * lmbda / n, zero)
+
+
+@styled
+def l1_trajectories_figure(lmbda=3.0, k=4, zoom_steps=40, **settings):
+    """A few weights of w^2 step by step: the sgn(w) step (41) against the soft threshold.
+
+    Top row: the whole run.  Bottom row: the last ``zoom_steps`` steps close to zero, where the
+    sgn(w) step makes the weights hop across zero by about eta lambda / n while the soft threshold
+    holds them at exactly 0.  Returns ``(fig, caption)``.
+    """
+    res = l1_weight_paths(lmbda, k, **settings)
+    zoom_steps = _v68.integer("zoom_steps", zoom_steps, low=2)
+    fig, axes = new_figure(2, 2, sharex="row")
+    titles = {"l1": "L1 with the sgn(w) step (41)", "l1_prox": "L1 with the soft threshold"}
+    colors = [_C68["l2"], _C68["drop"], _C68["val"], _C68["prox"], _C68["l1"], "#00838f",
+              "#5d4037", "#ad1457"]
+    c = res.step_size
+    s0 = max(0, res.steps[-1] - zoom_steps)
+    for col, p in enumerate(("l1", "l1_prox")):
+        path = res.paths[p]
+        kept = path.shape[1] - 1  # the last column is the weight that L1 keeps
+        axes[0, col].plot(res.steps, path[:, kept], color=_C68["grey"], lw=1.2,
+                          label="a weight L1 keeps")
+        for i in range(kept):
+            axes[0, col].plot(res.steps, path[:, i], color=colors[i % len(colors)], lw=1.6,
+                              label="weights that end at 0" if i == 0 else None)
+            axes[1, col].plot(res.steps[s0:], path[s0:, i], color=colors[i % len(colors)],
+                              lw=1.2, marker="o", ms=3.5)
+        axes[0, col].legend(loc="upper right", fontsize="small")
+        axes[0, col].set_title(f"{titles[p]}\nexactly 0 at the end: {res.zero_fraction[p]:.1%} "
+                               "of all weights", fontsize="medium")
+        axes[1, col].set_ylim(-4 * c, 4 * c)
+        for sgn in (-1, 1):
+            axes[1, col].axhline(sgn * c, color="black", lw=0.8, ls=":")
+        axes[1, col].set_xlabel("SGD step (mini-batch)")
+    axes[0, 0].set_ylabel("weight w")
+    axes[1, 0].set_ylabel(r"zoom: $|w| \leq 4\,\eta\lambda/n$")
+    axes[1, 1].text(0.99, 0.04, r"dotted: $\pm\eta\lambda/n$", transform=axes[1, 1].transAxes,
+                    ha="right", fontsize="small")
+    zero_share = {p: float(np.mean(res.paths[p][s0:, :-1] == 0)) for p in res.paths}
+    caption = (f"lambda = {lmbda:.3g}, eta lambda / n = {c:.4g}: over the last {zoom_steps} steps "
+               f"the first {res.paths['l1'].shape[1] - 1} weights are exactly 0 in "
+               f"{zero_share['l1']:.0%} of the steps with sgn(w), {zero_share['l1_prox']:.0%} "
+               f"with the soft threshold")
+    return fig, caption
 
 # --- end 06-08 ---
 

@@ -368,6 +368,72 @@ def weight_decay_app(data=None, lmbda=5.0, reference=None, eta=0.5, epochs=20, n
 # --- end 04-05 ---
 
 # --- 06-08: L1, dropout, early stopping ------------------------------------------------------
+# The apps only wire controls to the builders of the same section in plots.py.  Apps whose
+# builder trains a network act when a slider is released and say "training…" meanwhile.
+
+from . import plots as _plots68  # noqa: E402
+
+
+class TrainingApp(FigureApp):
+    """A :class:`FigureApp` whose builder trains a network: its sliders act on release, and the
+    caption says "training…" until the new figure is there."""
+
+    def refresh(self):
+        self.caption.value = "<i>training… (a few seconds)</i>"
+        super().refresh()
+
+
+def _release68(slider):
+    """The slider acts when it is released (for apps that retrain)."""
+    slider.continuous_update = False
+    return slider
+
+
+def _toggle68(description, options, value):
+    return w.ToggleButtons(options=options, value=value, description=description,
+                           style={"description_width": "140px", "button_width": "150px"})
+
+
+# ~~~ 06: L1 regularization
+def penalty_step_app(lmbda=2.0, eta=0.5, n=10) -> FigureApp:
+    """One penalty step w -> w' for L2, the sgn(w) step (41) and the soft threshold; lambda
+    changes the figure while the slider moves (closed form, no training)."""
+    app = figure_app(
+        lambda lmbda: _plots68.penalty_step_figure(lmbda, eta=eta, n=n),
+        title=f"one penalty step with η = {eta:g}, n = {n}",
+        lmbda=lmbda_slider(lmbda, min_exp=-2, max_exp=1.25),
+    )
+    app.add_class("lecture5-penalty-step-app")
+    return app
+
+
+def l1_eigen_app(lmbda=1.0) -> FigureApp:
+    """L1 and L2 minimizers of a quadratic cost in the eigenbasis of its Hessian, live."""
+    app = figure_app(_plots68.l1_l2_eigen_figure,
+                     lmbda=lmbda_slider(lmbda, min_exp=-2, max_exp=1.5))
+    app.add_class("lecture5-l1-eigen-app")
+    return app
+
+
+def l1_l2_app(lmbda=1.0, l1_form="l1_prox") -> TrainingApp:
+    """Retrain the [784, 10] problem with L1 and with L2 when the lambda slider is released;
+    show the weight histograms or the weights as 28x28 images."""
+
+    def build(lmbda, l1_form, view):
+        if view == "weight images":
+            return _plots68.l1_l2_weight_images(lmbda, l1_form)
+        return _plots68.l1_l2_histograms(lmbda, l1_form)
+
+    controls = {
+        "lmbda": _release68(lmbda_slider(lmbda, min_exp=-1, max_exp=1.5)),
+        "l1_form": _toggle68("L1 step", [("soft threshold", "l1_prox"),
+                                         ("sgn(w), eq (41)", "l1")], l1_form),
+        "view": _toggle68("show", ["histograms", "weight images"], "histograms"),
+    }
+    app = TrainingApp(build, controls, title="L1 against L2 on 500 MNIST digits (retrains when "
+                                             "the slider is released)")
+    app.add_class("lecture5-l1-l2-app")
+    return app
 
 # --- end 06-08 ---
 

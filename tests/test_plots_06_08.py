@@ -1,0 +1,142 @@
+"""Figure builders of notebooks 06-08 (L1, dropout, early stopping): the numbers they draw.
+
+Numbering: Nielsen's (input = layer 1), so weights[0] is w^2.  n is the training-set size.
+"""
+
+import re
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from lecture5 import plots
+from lecture5.hessian import shrink_factors
+from lecture5.regularization import soft_threshold
+
+
+def _percent(caption, label):
+    return float(re.search(label + r": (\d+\.\d)% exactly 0", caption).group(1))
+
+
+# ---------------------------------------------------------------- shared training runs
+
+
+def test_training_run_is_cached_and_read_only():
+    a = plots.training_run(sizes=[784, 10], n_train=100, epochs=2, n_test=200)
+    b = plots.training_run(sizes=(784, 10), n_train=100, epochs=2, n_test=200)
+    assert a is b  # a list and a tuple of sizes hit the same cache entry
+    assert a.epochs_run == 2 and len(a.history["eval_accuracy"]) == 2
+    assert a.eval_accuracy == a.test_accuracy == a.history["eval_accuracy"][-1]
+    with pytest.raises(ValueError):
+        a.weights[0][0, 0] = 1.0
+
+
+def test_training_run_rejects_bad_settings_by_name():
+    with pytest.raises(ValueError, match="penalty"):
+        plots.training_run(sizes=(784, 10), n_train=50, epochs=1, penalty="l3")
+    with pytest.raises(ValueError, match="p_drop"):
+        plots.training_run(sizes=(784, 10, 10), n_train=50, epochs=1, p_drop=1.0)
+    with pytest.raises(TypeError, match="sizes"):
+        plots.training_run(sizes=(784, 2.5, 10), n_train=50, epochs=1)
+
+
+# ---------------------------------------------------------------- 06: L1 regularization
+
+
+def test_penalty_step_figure_draws_the_three_steps():
+    fig, caption = plots.penalty_step_figure(lmbda=2.0, eta=0.5, n=10)
+    assert isinstance(fig, Figure) and "0.1" in caption
+    ax1 = fig.axes[0]
+    (_, l2, l1, prox) = ax1.lines
+    w = l2.get_xdata()
+    np.testing.assert_allclose(l2.get_ydata(), 0.9 * w)  # (28): keeps 1 - eta lambda / n
+    np.testing.assert_allclose(l1.get_ydata(), w - 0.1 * np.sign(w))  # (41): constant 0.1
+    np.testing.assert_allclose(prox.get_ydata(), soft_threshold(w, 0.1))
+    small = np.abs(w) < 0.1
+    assert np.all(prox.get_ydata()[small] == 0)
+    assert np.all(np.sign(l1.get_ydata()[small & (w != 0)]) == -np.sign(w[small & (w != 0)]))
+
+
+def test_penalty_step_figure_refuses_a_step_of_one_or_more():
+    with pytest.raises(ValueError, match="below 1"):
+        plots.penalty_step_figure(lmbda=20.0, eta=0.5, n=10)
+    with pytest.raises(ValueError, match="lmbda"):
+        plots.penalty_step_figure(lmbda=-1.0)
+
+
+@pytest.mark.parametrize("lmbda", [0.0, 0.5, 1.0, 4.0, 40.0])
+def test_l1_l2_eigen_figure_matches_the_closed_forms(lmbda):
+    D = np.array([0.1, 0.3, 1.0, 3.0, 10.0])
+    ws = np.array([1.0, -1.5, 2.0, -1.0, 1.5])
+    fig, caption = plots.l1_l2_eigen_figure(lmbda, eigenvalues=D, w_star=ws)
+    bars = fig.axes[0].containers
+    heights = [np.array([r.get_height() for r in c]) for c in bars]
+    np.testing.assert_allclose(heights[0], ws)
+    np.testing.assert_allclose(heights[1], shrink_factors(D, lmbda) * ws)
+    np.testing.assert_allclose(heights[2], np.sign(ws) * np.maximum(np.abs(ws) - lmbda / D, 0))
+    zeros = int(np.sum(np.abs(ws) <= lmbda / D))
+    assert f"sets {zeros} of 5 components" in caption
+    if lmbda > 0:
+        assert np.all(heights[1] != 0)  # L2 never reaches zero
+
+
+def test_l1_l2_eigen_figure_rejects_mismatched_inputs():
+    with pytest.raises(ValueError, match="same length"):
+        plots.l1_l2_eigen_figure(1.0, eigenvalues=(1.0, 2.0), w_star=(1.0,))
+    with pytest.raises(ValueError, match="eigenvalues"):
+        plots.l1_l2_eigen_figure(1.0, eigenvalues=(1.0, -2.0), w_star=(1.0, 1.0))
+
+
+def test_l1_l2_histograms_show_exact_zeros_only_for_the_soft_threshold():
+    fig, caption = plots.l1_l2_histograms(lmbda=1.0)
+    assert len(fig.axes) == 2
+    assert _percent(caption, "soft threshold") > 30.0 and _percent(caption, r"L2 \(28\)") == 0.0
+    run = plots.l1_l2_run("l1_prox", 1.0)
+    zero = np.mean(run.weights[0] == 0)
+    assert f"{zero:.1%}" in caption
+    assert run.history["zero_fraction"][-1] == pytest.approx(zero)
+    _, caption_sgn = plots.l1_l2_histograms(lmbda=1.0, l1_form="l1")
+    assert _percent(caption_sgn, r"sgn\(w\) step \(41\)") < 1.0
+
+
+def test_l1_zeroes_more_weights_as_lambda_grows():
+    zeros = [np.mean(plots.l1_l2_run("l1_prox", lm).weights[0] == 0) for lm in (0.3, 1.0, 3.0)]
+    assert zeros[0] < zeros[1] < zeros[2]
+
+
+def test_l1_l2_weight_images_draw_each_neurons_weights():
+    fig, caption = plots.l1_l2_weight_images(lmbda=1.0, digits=(0, 7))
+    assert len(fig.axes) == 4
+    w_l1 = plots.l1_l2_run("l1_prox", 1.0).weights[0]
+    shown = fig.axes[1].images[0].get_array()  # L1 row, digit 7
+    np.testing.assert_array_equal(np.asarray(shown), w_l1[7].reshape(28, 28))
+    assert "L2: 100.0% of these weights nonzero" in caption
+    with pytest.raises(ValueError, match="digit"):
+        plots.l1_l2_weight_images(lmbda=1.0, digits=(10,))
+    with pytest.raises(ValueError, match="sizes"):
+        plots.l1_l2_weight_images(lmbda=1.0, sizes=(784, 30, 10))
+
+
+def test_l1_weight_paths_sgn_hops_soft_threshold_sits_at_zero():
+    res = plots.l1_weight_paths(lmbda=3.0, k=4)
+    c = res.step_size
+    assert c == pytest.approx(0.5 * 3.0 / 500)
+    naive, prox = res.paths["l1"][-40:, :-1], res.paths["l1_prox"][-40:, :-1]
+    assert np.mean(prox == 0) > 0.9
+    assert np.count_nonzero(naive == 0) == 0
+    # the sgn step keeps those weights within a few steps of zero, changing sign again and again
+    assert np.abs(naive).max() < 5 * c
+    flips = np.sum(np.diff(np.sign(naive), axis=0) != 0, axis=0)
+    assert np.all(flips >= 10)
+    # both runs start from the same network
+    np.testing.assert_array_equal(res.paths["l1"][0], res.paths["l1_prox"][0])
+    assert res.zero_fraction["l1"] < 0.01 < 0.3 < res.zero_fraction["l1_prox"]
+
+
+def test_l1_trajectories_figure_caption_and_layout():
+    fig, caption = plots.l1_trajectories_figure(lmbda=3.0)
+    assert len(fig.axes) == 4
+    assert "0% of the steps with sgn(w)" in caption
+    assert tuple(fig.get_size_inches()) == (9.0, 6.75)
+    with pytest.raises(ValueError, match="lmbda"):
+        plots.l1_trajectories_figure(lmbda=0.0)

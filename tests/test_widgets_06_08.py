@@ -1,0 +1,89 @@
+"""Widget apps of notebooks 06-08, driven from Python: move a control, the figure and the numbers
+move; the extremes of every slider give a figure or a message, never a traceback."""
+
+import re
+
+import pytest
+
+from lecture5 import plots, widgets
+
+
+def _png(app):
+    return plots.to_png(app.figure)
+
+
+def _extremes(app, name):
+    """Move the slider ``name`` to its minimum and maximum; return the captions."""
+    s = app.controls[name]
+    out = []
+    for v in ((10 ** s.min, 10 ** s.max) if hasattr(s, "base") else (s.min, s.max)):
+        s.value = v
+        assert app.error is None, app.error
+        out.append(app.caption.value)
+    return out
+
+
+# ---------------------------------------------------------------- TrainingApp
+
+
+def test_training_app_says_training_while_it_builds():
+    seen, holder = [], {}
+
+    def builder(x):
+        if "app" in holder:  # the first call comes from the constructor
+            seen.append(holder["app"].caption.value)
+        return plots.penalty_step_figure(lmbda=x)
+
+    slider = widgets.float_slider("x", 1.0, 0.5, 2.0, 0.5)
+    app = holder["app"] = widgets.TrainingApp(builder, {"x": slider})
+    slider.value = 2.0
+    assert len(seen) == 1 and "training" in seen[0]
+    assert "training" not in app.caption.value and "0.1" in app.caption.value
+
+
+# ---------------------------------------------------------------- 06: L1 regularization
+
+
+def test_penalty_step_app_moves_live_and_survives_its_extremes():
+    app = widgets.penalty_step_app()
+    slider = app.controls["lmbda"]
+    assert slider.continuous_update
+    before, caption = _png(app), app.caption.value
+    slider.value = 5.0
+    assert app.error is None and app.caption.value != caption and _png(app) != before
+    low, high = _extremes(app, "lmbda")
+    assert "0.0005" in low and "0.889" in high
+
+
+def test_l1_eigen_app_counts_zeroed_components():
+    app = widgets.l1_eigen_app()
+    low, high = _extremes(app, "lmbda")
+    assert "sets 0 of 5" in low and "sets 5 of 5" in high
+
+
+def _zero_percent(caption):
+    return float(re.search(r"(\d+\.\d)% exactly 0", caption).group(1))
+
+
+def test_l1_l2_app_retrains_on_release_and_switches_views():
+    app = widgets.l1_l2_app()
+    slider = app.controls["lmbda"]
+    assert not slider.continuous_update
+    before, caption = _png(app), app.caption.value
+    slider.value = 3.0
+    assert app.error is None and _png(app) != before
+    assert _zero_percent(app.caption.value) > _zero_percent(caption)
+    app.controls["view"].value = "weight images"
+    assert len(app.figure.axes) == 20 and "nonzero" in app.caption.value
+    app.controls["l1_form"].value = "l1"
+    assert "L1 (sgn): 100.0%" in app.caption.value
+    app.controls["view"].value = "histograms"
+    assert _zero_percent(app.caption.value) == 0.0
+
+
+@pytest.mark.parametrize("end", ["min", "max"])
+def test_l1_l2_app_at_the_slider_ends(end):
+    app = widgets.l1_l2_app()
+    s = app.controls["lmbda"]
+    s.value = 10 ** getattr(s, end)
+    assert app.error is None and "test accuracy" in app.caption.value
