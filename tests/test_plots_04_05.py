@@ -1,0 +1,245 @@
+"""Figure builders of notebooks 04 (gradient descent, SGD) and 05 (L2 and the Hessian).
+
+The 2-D pictures use the slides' flat weight vector w; the training curves take Trainer histories
+(Nielsen's layer numbering, input = layer 1).
+"""
+
+import math
+import re
+import time
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matplotlib.figure import Figure
+
+from lecture5 import plots
+from lecture5.hessian import (
+    gradient_descent,
+    hessian_2d,
+    l2_minimizer,
+    quadratic_cost,
+    shrink_factors,
+    step_regime,
+)
+
+
+def _history(epochs=3, cost0=2.0, acc0=0.5):
+    """A Trainer-like history with known numbers."""
+    e = list(range(1, epochs + 1))
+    return {
+        "epoch": e,
+        "train_cost": [cost0 / k for k in e],
+        "train_penalty": [0.0] * epochs,
+        "train_accuracy": [min(1.0, acc0 + 0.1 * k) for k in e],
+        "eval_cost": [1.5 * cost0 / k for k in e],
+        "eval_penalty": [0.0] * epochs,
+        "eval_accuracy": [min(1.0, acc0 + 0.05 * k) for k in e],
+        "weight_norm": [10.0 + k for k in e],
+        "zero_fraction": [0.0] * epochs,
+        "seconds": [0.1] * epochs,
+        "eta": [0.5] * epochs,
+        "lmbda": [0.0] * epochs,
+    }
+
+
+# ---------------------------------------------------------------- gd_quadratic (notebook 04)
+
+
+@pytest.mark.parametrize("eta, regime", [(0.05, "slow"), (0.15, "good"), (0.33, "oscillating"),
+                                         (0.42, "diverging")])
+def test_gd_quadratic_caption_names_the_regime_and_2_over_dmax(eta, regime):
+    fig, caption = plots.gd_quadratic(eta)
+    assert isinstance(fig, Figure)
+    assert f"regime: {regime}" in caption and "2/D_max = 0.4 " in caption
+    assert step_regime(eta, plots.GD_EIGENVALUES) == regime
+
+
+def test_gd_quadratic_path_and_final_cost_are_those_of_gradient_descent():
+    eta = 0.15
+    fig, caption = plots.gd_quadratic(eta)
+    H, _, _ = hessian_2d(plots.GD_EIGENVALUES, plots.GD_ANGLE)
+    path = gradient_descent(H, plots.GD_W_STAR, plots.GD_W0, eta, plots.GD_STEPS)
+    line = fig.axes[0].lines[0]
+    np.testing.assert_allclose(np.c_[line.get_xdata(), line.get_ydata()], path)
+    final = float(re.search(r"C\(w_30\) − C\(w\*\) = ([0-9.e+-]+)", caption).group(1))
+    expected = quadratic_cost(path[-1], H, plots.GD_W_STAR)
+    assert final == pytest.approx(expected, rel=1e-2)
+    # the cost panel shows C(w_t) - C(w*) for every step
+    cost_line = fig.axes[1].lines[0]
+    np.testing.assert_allclose(cost_line.get_ydata(), quadratic_cost(path.T, H, plots.GD_W_STAR))
+
+
+@pytest.mark.parametrize("eta", [0.42, 1.0, 50.0, 1e6])
+def test_gd_quadratic_diverging_draws_a_clipped_path_without_warnings(eta):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig, caption = plots.gd_quadratic(eta)
+        png = plots.to_png(fig)
+    assert png.startswith(b"\x89PNG")
+    assert "regime: diverging" in caption and "left the picture at step" in caption
+    for line in fig.axes[0].lines:
+        assert np.isfinite(line.get_xydata()).all()
+    if eta >= 50:
+        assert "overflowed" in caption or "e+" in caption
+
+
+def test_gd_quadratic_marks_the_current_eta_and_2_over_dmax_on_the_strip():
+    fig, _ = plots.gd_quadratic(0.2)
+    strip = fig.axes[2]
+    xs = sorted(float(line.get_xdata()[0]) for line in strip.lines)  # the vertical lines
+    assert xs == pytest.approx([0.2, 0.4])
+
+
+def test_gd_quadratic_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="eta"):
+        plots.gd_quadratic(0.0)
+    with pytest.raises(TypeError, match="eta"):
+        plots.gd_quadratic("fast")
+    with pytest.raises(ValueError, match="eta_range"):
+        plots.gd_quadratic(0.1, eta_range=(1.0, 0.1))
+
+
+@settings(max_examples=15, deadline=None)
+@given(log_eta=st.floats(-3.0, 0.0))
+def test_gd_quadratic_never_fails_on_the_slider_range(log_eta):
+    eta = 10.0 ** log_eta
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig, caption = plots.gd_quadratic(eta)
+    assert f"regime: {step_regime(eta, plots.GD_EIGENVALUES)}" in caption
+
+
+def test_gd_regimes_shows_the_four_regimes():
+    fig = plots.gd_regimes()
+    titles = [ax.get_title() for ax in fig.axes]
+    for regime, title in zip(("slow", "good", "oscillating", "diverging"), titles):
+        assert regime in title
+    with pytest.raises(ValueError, match="etas"):
+        plots.gd_regimes(etas=(0.1, 0.2))
+
+
+# ---------------------------------------------------------------- training_curves
+
+
+def test_training_curves_draws_each_history():
+    hists = {"η = 0.5": _history(), "η = 3": _history(cost0=4.0)}
+    fig, caption = plots.training_curves(hists, panels=("train_cost", "accuracy"))
+    ax_cost, ax_acc = fig.axes
+    ys = [list(line.get_ydata()) for line in ax_cost.lines]
+    assert hists["η = 3"]["train_cost"] in ys and hists["η = 0.5"]["train_cost"] in ys
+    acc = [list(line.get_ydata()) for line in ax_acc.lines]
+    assert [100 * a for a in hists["η = 0.5"]["eval_accuracy"]] in acc
+    assert "η = 0.5: training cost 0.667" in caption and "after 3 epochs" in caption
+    assert "test accuracy 65.0%" in caption
+
+
+def test_training_curves_three_panels_baseline_and_note():
+    fig, caption = plots.training_curves({"λ = 0": _history()},
+                                         panels=("accuracy", "cost", "weight_norm"),
+                                         note="Training diverged.", baseline=3.3)
+    assert len(fig.axes) == 3 and caption.endswith("Training diverged.")
+    assert fig.axes[2].lines[0].get_ydata().tolist() == [11.0, 12.0, 13.0]
+    assert any(line.get_ydata()[0] == 3.3 for line in fig.axes[1].lines)
+
+
+def test_training_curves_with_an_empty_history():
+    h = {k: [] for k in _history()}
+    fig, caption = plots.training_curves({"η = 100": h}, note="Training diverged in epoch 1")
+    assert "no epoch completed" in caption and isinstance(fig, Figure)
+
+
+def test_training_curves_rejects_bad_arguments():
+    with pytest.raises(TypeError, match="histories"):
+        plots.training_curves({})
+    with pytest.raises(TypeError, match="histories"):
+        plots.training_curves({"a": [1, 2]})
+    with pytest.raises(ValueError, match="panels"):
+        plots.training_curves({"a": _history()}, panels=("loss",))
+
+
+# ---------------------------------------------------------------- hessian_spectrum (notebook 05)
+
+
+def test_hessian_spectrum_bars_are_the_shrink_factors_of_the_sorted_eigenvalues():
+    D = np.array([1e-4, 0.5, -2e-5, 0.02, 3.0])
+    lmbda = 0.01
+    fig = plots.hessian_spectrum(D, lmbda)
+    heights = [p.get_height() for p in fig.axes[1].patches]
+    np.testing.assert_allclose(heights, shrink_factors(np.sort(D)[::-1], lmbda))
+    assert fig.axes[0].get_yscale() == "symlog"
+    with pytest.raises(ValueError, match="lmbda"):
+        plots.hessian_spectrum(D, -1.0)
+
+
+# ---------------------------------------------------------------- l2_hessian_picture
+
+
+def _marker(ax, label_start):
+    for line in ax.lines:
+        if line.get_label().startswith(label_start):
+            return np.asarray(line.get_xydata())[0]
+    raise AssertionError(f"no line labelled {label_start!r}")
+
+
+@pytest.mark.parametrize("lmbda", [0.001, 0.5, 3.0, 100.0])
+def test_l2_picture_puts_w_tilde_at_eq_34_and_bars_at_eq_38(lmbda):
+    fig, caption = plots.l2_hessian_picture(lmbda, 0.3, 2.5, 40.0)
+    H, _, D = hessian_2d((0.3, 2.5), 40.0)
+    ax, ax_bar = fig.axes
+    np.testing.assert_allclose(_marker(ax, "w̃ (λ"), l2_minimizer(H, plots.L2_W_STAR, lmbda))
+    np.testing.assert_allclose([p.get_height() for p in ax_bar.patches], shrink_factors(D, lmbda))
+    assert f"λ = {lmbda:.3g} " in caption
+    f = shrink_factors(D, lmbda)
+    assert f"along q₁ × {f[0]:.2f}, along q₂ × {f[1]:.2f}" in caption
+
+
+def test_l2_picture_flat_direction_shrinks_more():
+    _, caption = plots.l2_hessian_picture(0.5)  # D = (0.25, 2)
+    q1, q2 = map(float, re.search(r"q₁ × ([0-9.]+), along q₂ × ([0-9.]+)", caption).groups())
+    assert q1 == pytest.approx(0.25 / 0.75, abs=0.005) and q2 == pytest.approx(0.8, abs=0.005)
+    assert q1 < q2
+
+
+def test_l2_picture_trail_runs_from_w_star_to_the_origin():
+    fig, _ = plots.l2_hessian_picture(1.0)
+    trail = _marker(fig.axes[0], "w̃(λ)")  # the first point of the trail
+    np.testing.assert_allclose(trail, plots.L2_W_STAR)
+    line = next(li for li in fig.axes[0].lines if li.get_label().startswith("w̃(λ)"))
+    np.testing.assert_allclose(line.get_xydata()[-1], [0.0, 0.0])
+    norms = np.linalg.norm(line.get_xydata(), axis=1)
+    assert np.all(np.diff(norms) <= 1e-12)  # w~ only ever moves towards 0 as lambda grows
+
+
+def test_l2_picture_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="lmbda"):
+        plots.l2_hessian_picture(-0.1)
+    with pytest.raises(ValueError, match="eig1"):
+        plots.l2_hessian_picture(0.1, eig1=0.0)
+    with pytest.raises(TypeError, match="angle_degrees"):
+        plots.l2_hessian_picture(0.1, angle_degrees="up")
+
+
+def test_l2_picture_is_cheap_to_redraw():
+    plots.l2_hessian_picture(0.5)  # warm the caches
+    times = []
+    for lmbda in (0.11, 0.12, 0.13):
+        t = time.process_time()
+        fig, _ = plots.l2_hessian_picture(lmbda)
+        plots.to_png(fig)
+        times.append(time.process_time() - t)
+    assert min(times) < 0.5  # about 0.1 s of CPU here; generous for slow CI machines
+
+
+@settings(max_examples=15, deadline=None)
+@given(log_lmbda=st.floats(-3, 2), log_e1=st.floats(-2, 1), log_e2=st.floats(-2, 1),
+       angle=st.floats(-90, 90))
+def test_l2_picture_never_fails_on_the_slider_ranges(log_lmbda, log_e1, log_e2, angle):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig, caption = plots.l2_hessian_picture(10 ** log_lmbda, 10 ** log_e1, 10 ** log_e2, angle)
+    w_t = _marker(fig.axes[0], "w̃ (λ")
+    assert np.linalg.norm(w_t) <= np.linalg.norm(plots.L2_W_STAR) + 1e-12
+    assert math.isfinite(float(re.search(r"‖w̃‖ = ([0-9.]+)", caption).group(1)))
