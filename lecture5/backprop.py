@@ -10,9 +10,11 @@ eqs (19) and (20), and with m columns they give the gradient of C = (1/m) sum_x 
 Two forms of the same algorithm live here:
 
 * :func:`backprop_batch`, the matrix form: one pass over the layers for the whole mini-batch, one
-  matrix product per layer (this is what ``Network.backprop`` uses);
-* :func:`backprop_per_example`, the slides' "for each training example x" loop, written for
-  reading, not speed.  A test shows both give the same gradient.
+  matrix product per layer (this is what ``Network.backprop`` uses).  Its steps 1-3 (every
+  delta^l) are :func:`forward_backward`, which ``Network``'s SGD step shares;
+* :func:`backprop_per_example`, the slides' "for each training example x" loop, one example at a
+  time (:func:`errors_single`, :func:`backprop_single`).  A test shows both give the same gradient;
+  the loop is several times slower, which is the point of the matrix form.
 """
 
 from __future__ import annotations
