@@ -876,12 +876,16 @@ def l2_hessian_picture(lmbda, eig1=L2_EIGENVALUES[0], eig2=L2_EIGENVALUES[1],
 # is w^2 (leaving the input layer) and masks[i] belongs to hidden layer i+2.  n is the size of the
 # whole training set (the slides' m in eqs (39)-(41)).
 
+import math as _math68  # noqa: E402
 from typing import NamedTuple as _NamedTuple68  # noqa: E402
 
 import numpy as np  # noqa: E402, F811
+from matplotlib.patches import Circle as _Circle68  # noqa: E402
+from matplotlib.ticker import MaxNLocator as _MaxNLocator68  # noqa: E402
 
 from . import _validate as _v68  # noqa: E402
 from . import datasets as _datasets68  # noqa: E402
+from . import dropout as _dropout68  # noqa: E402
 from . import hessian as _hessian68  # noqa: E402
 from . import regularization as _reg68  # noqa: E402
 from .costs import CrossEntropyCost as _CE68  # noqa: E402
@@ -1270,6 +1274,283 @@ def l1_trajectories_figure(lmbda=3.0, k=4, zoom_steps=40, **settings):
                f"the first {res.paths['l1'].shape[1] - 1} weights are exactly 0 in "
                f"{zero_share['l1']:.0%} of the steps with sgn(w), {zero_share['l1_prox']:.0%} "
                f"with the soft threshold")
+    return fig, caption
+
+
+# ~~~ 07: dropout ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+#: the overfitting run of notebook 07: 1,000 training digits, a [784, 100, 10] network, 20 epochs
+DROPOUT_PROBLEM = {"sizes": (784, 100, 10), "n_train": 1000, "epochs": 20, "eta": 0.5,
+                   "n_test": 2000}
+
+
+def dropout_run(p_drop=0.5, dropout="slides", **settings) -> TrainingRun:
+    """The run of notebook 07's problem (:data:`DROPOUT_PROBLEM`) with dropout ``p_drop``."""
+    kw = dict(DROPOUT_PROBLEM)
+    kw.update(settings)
+    if p_drop == 0:
+        dropout = "slides"  # without dropout both modes are the same run
+    return training_run(p_drop=p_drop, dropout=dropout, **kw)
+
+
+def _network68(run, sizes):
+    net = _Net68(list(sizes), cost=_CE68)
+    net.set_parameters(run.weights, run.biases)
+    return net
+
+
+def _node_xy68(sizes, layer, j, dx=3.0):
+    """Position of node j of layer ``layer`` (0-based) in a drawing of ``sizes``."""
+    return layer * dx, (sizes[layer] - 1) / 2 - j
+
+
+def _draw_dropout_net68(ax, sizes, masks=None):
+    """Draw the network; nodes of hidden layer i+2 with masks[i][j] == 0 are greyed out."""
+    kept = [np.ones(d, dtype=bool) for d in sizes]
+    if masks is not None:
+        for i, mask in enumerate(masks):
+            kept[i + 1] = np.asarray(mask)[:, 0] != 0
+    r = 0.28
+    for lay in range(1, len(sizes)):
+        for j in range(sizes[lay]):
+            for k in range(sizes[lay - 1]):
+                (x0, y0), (x1, y1) = _node_xy68(sizes, lay - 1, k), _node_xy68(sizes, lay, j)
+                live = kept[lay][j] and kept[lay - 1][k]
+                ax.plot([x0 + r, x1 - r], [y0, y1], color="#455a64" if live else "#eeeeee",
+                        lw=0.9 if live else 0.6, zorder=1 if live else 0)
+    for lay, d in enumerate(sizes):
+        for j in range(d):
+            x, y = _node_xy68(sizes, lay, j)
+            if kept[lay][j]:
+                ax.add_patch(_Circle68((x, y), r, facecolor="white", edgecolor="#263238",
+                                       lw=1.6, zorder=3))
+            else:
+                ax.add_patch(_Circle68((x, y), r, facecolor="#f5f5f5", edgecolor="#bdbdbd",
+                                       lw=1.2, ls="--", zorder=3))
+                ax.plot([x - 0.6 * r, x + 0.6 * r], [y - 0.6 * r, y + 0.6 * r],
+                        color=_C68["l1"], lw=1.5, zorder=4)
+                ax.plot([x - 0.6 * r, x + 0.6 * r], [y + 0.6 * r, y - 0.6 * r],
+                        color=_C68["l1"], lw=1.5, zorder=4)
+    top = (max(sizes) - 1) / 2
+    names = ["input"] + ["hidden"] * (len(sizes) - 2) + ["output"]
+    for lay, name in enumerate(names):
+        ax.text(lay * 3.0, -top - 0.8, f"{name}\nlayer {lay + 1}", ha="center", va="top",
+                fontsize="small")
+    ax.set_xlim(-0.7, (len(sizes) - 1) * 3.0 + 0.7)
+    ax.set_ylim(-top - 2.0, top + 0.7)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return [np.flatnonzero(~k) for k in kept[1:-1]]
+
+
+@styled
+def dropout_network_figure(mini_batch=1, p_drop=0.5, sizes=(5, 8, 8, 3), seed=0):
+    """Step 2 of the dropout procedure, drawn: the full network and the network of one mini-batch.
+
+    The deleted hidden nodes (greyed out, crossed) come from
+    :func:`lecture5.dropout.dropout_masks` with the generator ``default_rng([seed, mini_batch])``,
+    so every mini-batch number gives its own reproducible choice.  Input and output nodes are
+    never deleted.  Returns ``(fig, caption)``.
+    """
+    mini_batch = _v68.integer("mini_batch", mini_batch, low=0)
+    sizes = [_v68.integer(f"sizes[{i}]", s, low=1, high=12) for i, s in enumerate(sizes)]
+    if len(sizes) < 3:
+        raise ValueError(f"sizes must have at least one hidden layer to drop from, got {sizes}")
+    masks = _dropout68.dropout_masks(sizes, p_drop, np.random.default_rng([seed, mini_batch]))
+    fig, (ax1, ax2) = new_figure(1, 2)
+    _draw_dropout_net68(ax1, sizes)
+    ax1.set_title("full network (used at test time)")
+    deleted = _draw_dropout_net68(ax2, sizes, masks)
+    n_del = sum(len(d) for d in deleted)
+    ax2.set_title(f"mini-batch {mini_batch}: {n_del} of {sum(sizes[1:-1])} hidden nodes deleted")
+    parts = [f"layer {i + 2}: nodes {', '.join(str(j + 1) for j in d) or 'none'}"
+             for i, d in enumerate(deleted)]
+    caption = f"mini-batch {mini_batch}, p_drop = {p_drop:g}: deleted " + "; ".join(parts)
+    return fig, caption
+
+
+@styled
+def dropout_expectation_figure(p_drop=0.5, samples=4000, example=0, seed=0, **settings):
+    """Why the outgoing weights are scaled at test time: the input z^3 = w^3 a^2 + b^3 of one
+    output neuron, for one test digit, over many random masks of the hidden layer.
+
+    The network is the one trained with dropout in :func:`dropout_run`.  Left: the slides'
+    procedure (kept nodes pass a^2 unchanged); the average over masks
+    (:func:`lecture5.dropout.sample_preactivations`) equals z^3 of the full network with
+    (1 - p_drop) w^3 (:func:`lecture5.dropout.test_time_preactivation`), not z^3 with w^3 itself.
+    Right: inverted dropout (kept nodes pass a^2 / (1 - p_drop)); the average equals the
+    unscaled z^3.  The neuron shown is the one of the digit's true class.  Returns
+    ``(fig, caption)``.
+    """
+    kw = dict(DROPOUT_PROBLEM)
+    kw.update(settings)
+    run = dropout_run(0.5, **settings)
+    net = _network68(run, kw["sizes"])
+    data = _datasets68.load_mnist(n_train=1, n_test=kw["n_test"], seed=kw.get("seed", 0))
+    example = _v68.integer("example", example, low=0, high=data.X_test.shape[1] - 1)
+    x = data.X_test[:, example:example + 1]
+    j = int(data.y_test[example])
+    rng = np.random.default_rng(seed)
+    # the full network with w^3 as trained (no scaling: p_drop = 0)
+    unscaled = float(_dropout68.test_time_preactivation(net, x, 0.0)[j, 0])
+    fig, axes = new_figure(1, 2, sharey=True)
+    parts = []
+    for ax, inverted in zip(axes, (False, True)):
+        z = _dropout68.sample_preactivations(net, x, p_drop, rng, samples,
+                                             inverted=inverted)[:, j, 0]
+        test_z = float(_dropout68.test_time_preactivation(net, x, p_drop, inverted=inverted)[j, 0])
+        ax.hist(z, bins=50, color=_C68["grey"], edgecolor="white")
+        ax.axvline(z.mean(), color="black", lw=2.5, ls="--",
+                   label=f"average over masks: {z.mean():.2f}")
+        if inverted:
+            ax.axvline(test_z, color=_C68["prox"], lw=2.2,
+                       label=f"full network, $w^3$ as trained: {test_z:.2f}")
+        else:
+            ax.axvline(test_z, color=_C68["prox"], lw=2.2,
+                       label=f"full network, $(1-p)\\,w^3$: {test_z:.2f}")
+            ax.axvline(unscaled, color=_C68["l1"], lw=2.2,
+                       label=f"full network, $w^3$ unscaled: {unscaled:.2f}")
+        ax.set(xlabel=f"$z^3_{{{j}}}$ (input of output neuron {j})",
+               title="inverted dropout: $a^2/(1-p)$ kept" if inverted
+               else "slides' dropout: kept $a^2$ unchanged")
+        ax.legend(loc="upper left", fontsize="small")
+        ax.set_ylim(top=ax.get_ylim()[1] * 1.35)
+        parts.append(f"{'inverted' if inverted else 'slides'}: mean over {samples} masks "
+                     f"{z.mean():.3f}, test-time z {test_z:.3f}")
+    axes[0].set_ylabel("number of masks")
+    fig.suptitle(f"a test digit '{j}', p_drop = {p_drop:g}: what output neuron {j} receives "
+                 "with random masks", fontsize="medium")
+    caption = "; ".join(parts) + f"; unscaled full network {unscaled:.3f}"
+    return fig, caption
+
+
+def _gap68(run):
+    return run.history["train_accuracy"][-1] - run.history["eval_accuracy"][-1]
+
+
+@styled
+def dropout_overfitting_figure(p_drop=0.5, dropout="slides", **settings):
+    """Training vs test accuracy and cost, without dropout and with ``p_drop``, per epoch.
+
+    Both runs train :data:`DROPOUT_PROBLEM` (1,000 digits, [784, 100, 10]) with the same seed;
+    test accuracy and cost are those of the full network at test time (weights leaving the
+    hidden layer scaled by 1 - p_drop after the slides' dropout).  Returns ``(fig, caption)``.
+    """
+    base = dropout_run(0.0, "slides", **settings)
+    run = dropout_run(p_drop, dropout, **settings)
+    epochs = np.arange(1, len(run.history["epoch"]) + 1)
+    fig, (ax1, ax2) = new_figure(1, 2)
+    label = f"p_drop = {p_drop:g}" + (" (inverted)" if dropout == "inverted" else "")
+    for r, name, color in ((base, "no dropout", _C68["none"]), (run, label, _C68["drop"])):
+        h = r.history
+        ax1.plot(epochs, h["train_accuracy"], color=color, ls="--", lw=1.6,
+                 label=f"{name}: training")
+        ax1.plot(epochs, h["eval_accuracy"], color=color, label=f"{name}: test")
+        ax2.plot(epochs, h["train_cost"], color=color, ls="--", lw=1.6,
+                 label=f"{name}: training")
+        ax2.plot(epochs, h["eval_cost"], color=color, label=f"{name}: test")
+    ax1.set(xlabel="epoch", ylabel="accuracy", title="accuracy", ylim=(0.75, 1.005))
+    for ax in (ax1, ax2):
+        ax.xaxis.set_major_locator(_MaxNLocator68(integer=True))
+    ax2.set(xlabel="epoch", ylabel="cross-entropy cost $C_0$", title="cost")
+    ax1.legend(loc="lower right", fontsize="small")
+    ax2.legend(loc="upper right", fontsize="small")
+    fig.suptitle("1,000 training digits, [784, 100, 10]: overfitting without and with dropout",
+                 fontsize="medium")
+    caption = (f"no dropout: training {base.history['train_accuracy'][-1]:.3f}, test "
+               f"{base.history['eval_accuracy'][-1]:.3f} (gap {_gap68(base):.3f}), test cost "
+               f"{base.history['eval_cost'][-1]:.3f}; {label}: training "
+               f"{run.history['train_accuracy'][-1]:.3f}, test "
+               f"{run.history['eval_accuracy'][-1]:.3f} (gap {_gap68(run):.3f}), test cost "
+               f"{run.history['eval_cost'][-1]:.3f}")
+    return fig, caption
+
+
+class Step5Runs(_NamedTuple68):
+    """:func:`step5_runs`: per-epoch test accuracy and weight norm, the correct test-time scaling
+    against the slide's step 5 taken literally, and the accuracy after halving k times."""
+
+    correct_accuracy: tuple
+    correct_norm: tuple
+    literal_accuracy: tuple
+    literal_norm: tuple
+    halved_accuracy: tuple  # the finished correct network with all weights halved k = 0, 1, ...
+
+
+def step5_runs(p_drop=0.5, halvings=8, **settings) -> Step5Runs:
+    """Train :data:`DROPOUT_PROBLEM` with dropout twice from the same start.
+
+    *correct*: the network is used at test time with the weights leaving the hidden layer scaled
+    by (1 - p_drop), once (:func:`lecture5.dropout.test_time_weights`).  *literal*: after each
+    epoch every weight is multiplied by 1/2 (:func:`lecture5.dropout.literal_step5`), training
+    goes on from the halved weights, and the network is tested as it is.  ``halved_accuracy[k]``
+    is the test accuracy of the finished correct network after k literal halvings with no
+    training in between.
+    """
+    kw = dict(DROPOUT_PROBLEM)
+    kw.update(settings)
+    halvings = _v68.integer("halvings", halvings, low=0, high=30)
+    return _step5_runs68(float(p_drop), halvings, tuple(kw["sizes"]), kw["n_train"],
+                         kw["epochs"], float(kw["eta"]), kw["n_test"], kw.get("seed", 0))
+
+
+def _norm68(weights):
+    return _math68.sqrt(sum(float(np.vdot(w, w)) for w in weights))
+
+
+@functools.lru_cache(maxsize=4)
+def _step5_runs68(p_drop, halvings, sizes, n_train, epochs, eta, n_test, seed):
+    correct = dropout_run(p_drop, "slides", sizes=sizes, n_train=n_train, epochs=epochs, eta=eta,
+                          n_test=n_test, seed=seed)
+    data = _datasets68.load_mnist(n_train=n_train, n_test=n_test, seed=seed)
+    net = _Net68(list(sizes), cost=_CE68, seed=seed)
+    trainer = _Trainer68(net, data.X_train, data.Y_train, eta=eta, p_drop=p_drop,
+                         monitor=False, seed=seed)
+    acc, norm = [], []
+    for _ in range(epochs):
+        trainer.run_epoch()
+        for w, half in zip(net.weights, _dropout68.literal_step5(net.weights)):
+            w[...] = half  # step 5 read literally: every weight times 1/2, after each epoch
+        acc.append(net.accuracy(data.X_test, data.y_test))
+        norm.append(_norm68(net.weights))
+    final = _network68(correct, sizes)
+    final.weights = _dropout68.test_time_weights(final.weights, p_drop)
+    halved = []
+    for _ in range(halvings + 1):
+        halved.append(final.accuracy(data.X_test, data.y_test))
+        final.weights = _dropout68.literal_step5(final.weights)
+    h = correct.history
+    return Step5Runs(tuple(h["eval_accuracy"]), tuple(h["weight_norm"]), tuple(acc), tuple(norm),
+                     tuple(halved))
+
+
+@styled
+def step5_figure(p_drop=0.5, **settings):
+    """The slide's step 5 ("after each epoch decrease each weight by a factor 1/2") read
+    literally, against scaling the outgoing weights once at test time: test accuracy and weight
+    norm per epoch (:func:`step5_runs`).  Returns ``(fig, caption)``."""
+    res = step5_runs(p_drop, **settings)
+    epochs = np.arange(1, len(res.correct_accuracy) + 1)
+    fig, (ax1, ax2) = new_figure(1, 2)
+    ax1.plot(epochs, res.correct_accuracy, color=_C68["prox"], marker="o", ms=4,
+             label="scale $w^3$ by $1-p$ once, at test time")
+    ax1.plot(epochs, res.literal_accuracy, color=_C68["l1"], marker="s", ms=4,
+             label="halve every weight after each epoch")
+    ax1.set(xlabel="epoch", ylabel="test accuracy", ylim=(0, 1), title="test accuracy")
+    ax1.legend(loc="lower right", fontsize="small")
+    ax2.plot(epochs, res.correct_norm, color=_C68["prox"], marker="o", ms=4,
+             label="as trained (scaled only at test time)")
+    ax2.plot(epochs, res.literal_norm, color=_C68["l1"], marker="s", ms=4,
+             label="halved after each epoch")
+    ax2.set(xlabel="epoch", ylabel=r"weight norm $\sqrt{\sum w^2}$", ylim=(0, None),
+            title="size of the weights")
+    ax2.legend(loc="lower right", bbox_to_anchor=(0.99, 0.27), fontsize="small")
+    for ax in (ax1, ax2):
+        ax.xaxis.set_major_locator(_MaxNLocator68(integer=True))
+    fig.suptitle(f"dropout with p_drop = {p_drop:g}: step 5 of the slides read literally",
+                 fontsize="medium")
+    caption = (f"after {epochs[-1]} epochs: test accuracy {res.correct_accuracy[-1]:.3f} with the "
+               f"test-time scaling, {res.literal_accuracy[-1]:.3f} with halving after each "
+               f"epoch; weight norm {res.correct_norm[-1]:.1f} vs {res.literal_norm[-1]:.1f}")
     return fig, caption
 
 # --- end 06-08 ---

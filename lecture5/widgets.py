@@ -371,6 +371,8 @@ def weight_decay_app(data=None, lmbda=5.0, reference=None, eta=0.5, epochs=20, n
 # The apps only wire controls to the builders of the same section in plots.py.  Apps whose
 # builder trains a network act when a slider is released and say "training…" meanwhile.
 
+import functools as _functools68  # noqa: E402
+
 from . import plots as _plots68  # noqa: E402
 
 
@@ -433,6 +435,59 @@ def l1_l2_app(lmbda=1.0, l1_form="l1_prox") -> TrainingApp:
     app = TrainingApp(build, controls, title="L1 against L2 on 500 MNIST digits (retrains when "
                                              "the slider is released)")
     app.add_class("lecture5-l1-l2-app")
+    return app
+
+
+# ~~~ 07: dropout
+def dropout_network_app(p_drop=0.5, sizes=(5, 8, 8, 3)) -> FigureApp:
+    """Step 2 of the procedure: a new random set of deleted hidden nodes for every mini-batch.
+    The "new mini-batch" button moves the mini-batch slider on by one."""
+    batch = w.IntSlider(value=1, min=1, max=100, step=1, description="mini-batch",
+                        continuous_update=True, layout=w.Layout(**_SLIDER_LAYOUT),
+                        style=dict(_SLIDER_STYLE))
+    batch.add_class("lecture5-mini-batch")
+    drop = float_slider("p_drop", p_drop, 0.0, 0.75, 0.05)
+    drop.add_class("lecture5-p-drop")
+    app = FigureApp(lambda mini_batch, p_drop: _plots68.dropout_network_figure(
+        mini_batch, p_drop, sizes=sizes), {"mini_batch": batch, "p_drop": drop},
+        title="dropout, step 2: delete hidden nodes afresh for each mini-batch")
+    button = w.Button(description="new mini-batch", icon="refresh")
+    button.add_class("lecture5-new-mini-batch")
+
+    def next_batch(_):
+        batch.value = batch.min if batch.value >= batch.max else batch.value + 1
+
+    button.on_click(next_batch)
+    app.children = (app.children[0], button, *app.children[1:])
+    app.button = button
+    app.add_class("lecture5-dropout-network-app")
+    return app
+
+
+def dropout_expectation_app(p_drop=0.5, **settings) -> FigureApp:
+    """The input of an output neuron over random masks against the test-time network, for any
+    p_drop (4,000 masks; redraws when the slider is released).  ``settings`` go to the builder
+    (a smaller training problem, for tests)."""
+    drop = _release68(float_slider("p_drop", p_drop, 0.05, 0.9, 0.05))
+    app = figure_app(_functools68.partial(_plots68.dropout_expectation_figure, **settings),
+                     p_drop=drop)
+    app.add_class("lecture5-dropout-expectation-app")
+    return app
+
+
+def dropout_app(p_drop=0.5, dropout="slides", **settings) -> TrainingApp:
+    """Retrain the 1,000-digit [784, 100, 10] network with the chosen p_drop when the slider is
+    released, and compare training and test curves with the run without dropout.
+    ``settings`` go to the builder (a smaller training problem, for tests)."""
+    controls = {
+        "p_drop": _release68(float_slider("p_drop", p_drop, 0.0, 0.8, 0.1)),
+        "dropout": _toggle68("dropout", [("slides: scale at test", "slides"),
+                                         ("inverted", "inverted")], dropout),
+    }
+    app = TrainingApp(_functools68.partial(_plots68.dropout_overfitting_figure, **settings),
+                      controls,
+                      title="dropout on 1,000 MNIST digits (retrains when the slider is released)")
+    app.add_class("lecture5-dropout-app")
     return app
 
 # --- end 06-08 ---

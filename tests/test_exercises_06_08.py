@@ -35,3 +35,25 @@ def test_06_3_break_even_weight_is_one():
     assert _solution("06.3") == pytest.approx(1.0, abs=1e-9)
     assert check("06.3", 1)
     assert not check("06.3", 0.04)
+
+
+# ---------------------------------------------------------------- 07
+
+
+def test_07_1_counts_deleted_hidden_nodes():
+    assert _solution("07.1") == 20 + 6
+    assert check("07.1", 26)
+    assert not check("07.1", 0.2 * (784 + 100 + 30 + 10))  # input and output nodes stay
+
+
+def test_07_2_test_time_weights():
+    np.testing.assert_allclose(_solution("07.2"), [[0.6, -0.3, 0.9]])
+    assert check("07.2", np.array([[0.6, -0.3, 0.9]]))
+    assert not check("07.2", np.array([[0.4, -0.2, 0.6]]))  # halved: p = 0.25, not 0.5
+    assert not check("07.2", np.array([0.6, -0.3, 0.9]))  # shape (3,), not (1, 3)
+
+
+def test_07_3_inverted_scale():
+    assert _solution("07.3") == pytest.approx(1.25)
+    assert check("07.3", 1.25)
+    assert not check("07.3", 0.8)

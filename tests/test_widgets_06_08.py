@@ -87,3 +87,44 @@ def test_l1_l2_app_at_the_slider_ends(end):
     s = app.controls["lmbda"]
     s.value = 10 ** getattr(s, end)
     assert app.error is None and "test accuracy" in app.caption.value
+
+
+# ---------------------------------------------------------------- 07: dropout
+
+SMALL = {"sizes": (784, 30, 10), "n_train": 300, "epochs": 4, "n_test": 500}
+
+
+def test_dropout_network_app_button_draws_a_new_mini_batch():
+    app = widgets.dropout_network_app()
+    batch = app.controls["mini_batch"]
+    before, caption = _png(app), app.caption.value
+    app.button.click()
+    assert batch.value == 2 and app.caption.value.startswith("mini-batch 2")
+    assert app.caption.value != caption and _png(app) != before
+    batch.value = batch.max
+    app.button.click()
+    assert batch.value == batch.min  # wraps around
+    low, high = _extremes(app, "p_drop")
+    assert "nodes none" in low and app.error is None
+
+
+def test_dropout_expectation_app_redraws_for_each_p_drop():
+    app = widgets.dropout_expectation_app(**SMALL)
+    assert not app.controls["p_drop"].continuous_update
+    caption = app.caption.value
+    low, high = _extremes(app, "p_drop")
+    assert low != caption != high and "unscaled full network" in high
+
+
+def test_dropout_app_retrains_on_release():
+    app = widgets.dropout_app(**SMALL)
+    slider = app.controls["p_drop"]
+    assert not slider.continuous_update
+    before, caption = _png(app), app.caption.value
+    slider.value = 0.2
+    assert app.error is None and "p_drop = 0.2" in app.caption.value and _png(app) != before
+    assert app.caption.value != caption
+    app.controls["dropout"].value = "inverted"
+    assert "(inverted)" in app.caption.value
+    low, high = _extremes(app, "p_drop")
+    assert "p_drop = 0 (inverted)" in low and "p_drop = 0.8" in high
