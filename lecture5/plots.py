@@ -741,9 +741,10 @@ def training_curves(histories, panels=("train_cost", "accuracy"), note="", cost_
 def hessian_spectrum(eigenvalues, lmbda):
     """The eigenvalues D_ii of a Hessian, eq (35), and their shrink factors, eq (38): a Figure.
 
-    Left: D_ii in descending order (symmetric log scale, so tiny and slightly negative eigenvalues
-    show), with lambda as a horizontal line: directions above it keep most of their weight,
-    directions below it are shrunk towards 0.  Right: D_ii / (D_ii + lambda) per direction.
+    Left: |D_ii| in descending order of D_ii on a log scale (filled dots; a slightly negative
+    eigenvalue, a direction that is flat to rounding or a saddle, is an open circle), with lambda
+    as a dashed line: directions above it keep most of their weight, directions below it are
+    shrunk towards 0.  Right: D_ii / (D_ii + lambda) per direction.
     """
     _hessian.shrink_factors(eigenvalues, lmbda)  # validates both arguments
     D = _np.sort(_np.asarray(eigenvalues, dtype=float))[::-1]
@@ -751,16 +752,21 @@ def hessian_spectrum(eigenvalues, lmbda):
     i = _np.arange(1, D.size + 1)
     fig, (ax_d, ax_f) = new_figure(1, 2, figsize=(FIGSIZE[0], 4.6))
     kept = D > lmbda
-    ax_d.plot(i[kept], D[kept], "o", color=_RUN_COLOURS[0], ms=5, label="$D_{ii} > λ$: kept")
-    ax_d.plot(i[~kept], D[~kept], "o", color=_RUN_COLOURS[1], ms=5,
-              label="$D_{ii} < λ$: shrunk")
+    size = _np.abs(D)
+    floor = max(float(size.max()), lmbda, 1e-300) * 1e-8  # exact zeros are drawn at the floor
+    for mask, colour, fill, label in (
+            (kept, _RUN_COLOURS[0], True, "$D_{ii} > λ$: kept"),
+            (~kept & (D >= 0), _RUN_COLOURS[1], True, "$D_{ii} < λ$: shrunk"),
+            (D < 0, _RUN_COLOURS[1], False, "$D_{ii} < 0$ (shown as $|D_{ii}|$)")):
+        if mask.any():
+            ax_d.plot(i[mask], _np.maximum(size[mask], floor), "o", ms=6, color=colour,
+                      mfc=colour if fill else "white", label=label)
     ax_d.axhline(lmbda, color="black", ls="--", lw=1.2, label=f"λ = {lmbda:.3g}")
-    scale = float(_np.abs(D).max()) or 1.0
-    ax_d.set_yscale("symlog", linthresh=max(lmbda / 100.0, scale * 1e-5))
+    ax_d.set_yscale("log")
     ax_d.set_xlabel("direction i (largest curvature first)")
-    ax_d.set_ylabel("$D_{ii}$")
+    ax_d.set_ylabel("$|D_{ii}|$ (log scale)")
     ax_d.set_title(f"the {D.size} eigenvalues of H (35)")
-    ax_d.legend(loc="upper right", fontsize=10)
+    ax_d.legend(loc="lower left", fontsize=10)
     ax_f.bar(i, factors, color=_np.where(kept, _RUN_COLOURS[0], _RUN_COLOURS[1]), width=0.8)
     ax_f.axhline(0.5, color="black", ls=":", lw=1)
     ax_f.set_ylim(min(0.0, float(factors.min())) - 0.05, 1.05)

@@ -315,8 +315,13 @@ def _mnist(data, n_train, n_test, seed):
     return load_mnist(n_train=n_train, n_test=n_test, seed=seed)
 
 
-def _mnist_trainer(data, sizes, eta, lmbda, mini_batch_size, seed):
+def _mnist_trainer(data, sizes, eta, lmbda, mini_batch_size, seed, large_weights=False):
+    """A Trainer of a fresh network; ``large_weights`` rescales its initial weights from
+    N(0, 1/n_in) to N(0, 1), the start of the overfitting experiment in Nielsen's chapter 3."""
     net = _Network(list(sizes), cost=_CrossEntropyCost, seed=seed)
+    if large_weights:
+        for w_l in net.weights:
+            w_l *= _math.sqrt(w_l.shape[1])
     return _Trainer(net, data.X_train, data.Y_train, eta=eta, lmbda=lmbda,
                     mini_batch_size=mini_batch_size, labels=data.y_train,
                     eval_data=(data.X_test, data.Y_test, data.y_test), seed=seed)
@@ -343,20 +348,22 @@ def sgd_eta_app(data=None, eta=0.5, epochs=8, n_train=1000, n_test=1000, sizes=(
                             f"{data.X_train.shape[1]:,} digits for {epochs} epochs")
 
 
-def weight_decay_app(data=None, lmbda=5.0, reference=None, eta=0.5, epochs=20, n_train=1000,
-                     n_test=1000, sizes=(784, 30, 10), mini_batch_size=10, seed=0) -> RetrainApp:
+def weight_decay_app(data=None, lmbda=1.0, reference=None, eta=0.5, epochs=20, n_train=1000,
+                     n_test=1000, sizes=(784, 30, 10), mini_batch_size=10, seed=0,
+                     large_weights=False) -> RetrainApp:
     """L2 weight decay (28) on real MNIST digits: a lambda slider that retrains on release, drawn
     next to ``reference`` histories (by default an unregularized run, trained once here).
-    Panels: accuracy (training dashed, test solid), cost C_0 and the weight norm."""
+    Panels: accuracy (training dashed, test solid), cost C_0 and the weight norm.
+    ``large_weights=True`` starts from weights N(0, 1) (see :func:`_mnist_trainer`)."""
     data = _mnist(data, n_train, n_test, seed)
     if reference is None:
-        base = _mnist_trainer(data, sizes, eta, 0.0, mini_batch_size, seed)
+        base = _mnist_trainer(data, sizes, eta, 0.0, mini_batch_size, seed, large_weights)
         base.train(epochs, progress=False)
         reference = {"λ = 0": base.history}
 
     def make(lmbda):
         return {f"λ = {lmbda:.3g}": _mnist_trainer(data, sizes, eta, lmbda, mini_batch_size,
-                                                    seed)}
+                                                    seed, large_weights)}
 
     builder = _functools.partial(_plots_45.training_curves,
                                  panels=("accuracy", "cost", "weight_norm"))

@@ -169,7 +169,10 @@ def test_hessian_spectrum_bars_are_the_shrink_factors_of_the_sorted_eigenvalues(
     fig = plots.hessian_spectrum(D, lmbda)
     heights = [p.get_height() for p in fig.axes[1].patches]
     np.testing.assert_allclose(heights, shrink_factors(np.sort(D)[::-1], lmbda))
-    assert fig.axes[0].get_yscale() == "symlog"
+    assert fig.axes[0].get_yscale() == "log"
+    negative = [li for li in fig.axes[0].lines if li.get_label().startswith("$D_{ii} < 0$")]
+    assert negative and negative[0].get_markerfacecolor() == "white"  # open circles
+    np.testing.assert_allclose(negative[0].get_ydata(), [2e-5])  # |D_ii| of the one D_ii < 0
     with pytest.raises(ValueError, match="lmbda"):
         plots.hessian_spectrum(D, -1.0)
 

@@ -8,6 +8,7 @@ and few epochs so the whole file stays fast.
 import re
 import time
 
+import numpy as np
 import pytest
 
 from lecture5 import plots, widgets
@@ -149,3 +150,14 @@ def test_retrain_app_shows_errors_as_a_message():
     assert app.error == "eta must be small, got 0.5" and "color:#b00" in app.caption.value
     with pytest.raises(ValueError, match="epochs"):
         widgets.RetrainApp(make, {}, 0, plots.training_curves)
+
+
+def test_weight_decay_app_large_weights_start_from_n01(small_mnist):
+    small = widgets._mnist_trainer(small_mnist, (784, 10, 10), 0.5, 0.0, 10, 0)
+    large = widgets._mnist_trainer(small_mnist, (784, 10, 10), 0.5, 0.0, 10, 0,
+                                   large_weights=True)
+    for w_s, w_l in zip(small.net.weights, large.net.weights):
+        np.testing.assert_allclose(w_l, w_s * np.sqrt(w_s.shape[1]))  # same draw, N(0, 1)
+    app = widgets.weight_decay_app(small_mnist, lmbda=1.0, epochs=1, sizes=(784, 5, 10),
+                                   large_weights=True)
+    assert app.reference["λ = 0"]["weight_norm"][0] > 30  # about sqrt(784 * 5 + 50) at the start
