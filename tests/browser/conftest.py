@@ -119,40 +119,89 @@ def artifacts_dir(request) -> Path:
     return ARTIFACTS / _safe(request.node.nodeid)
 
 
-@pytest.fixture
-def page(browser, request, artifacts_dir):
-    """A fresh browser context and page; on failure its screenshot and console log are kept."""
-    shutil.rmtree(artifacts_dir, ignore_errors=True)  # nothing stale from an earlier run
+def _new_page(browser):
+    """A page in a fresh context whose console, page errors and failed requests are recorded."""
     context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
     context.set_default_timeout(30_000)
     pg = context.new_page()
     console: list[str] = []
     pg.on("console", lambda m: console.append(f"[{m.type}] {m.text}"))
     pg.on("pageerror", lambda e: console.append(f"[pageerror] {e}"))
+    pg.on("requestfailed", lambda r: console.append(f"[requestfailed] {r.url} {r.failure}"))
     pg.console_lines = console
+    return pg
+
+
+def _keep_artifacts(request, pg, artifacts_dir, console_from=0):
+    """On failure (or with LECTURE5_SCREENSHOTS=all): screenshot, console log, server log."""
+    rep = getattr(request.node, "rep_call", None)
+    failed = rep is None or rep.failed
+    if not (failed or os.environ.get("LECTURE5_SCREENSHOTS") == "all"):
+        return
+    artifacts_dir.mkdir(parents=True, exist_ok=True)
+    lines = pg.console_lines[console_from:]
     try:
-        yield pg
-    finally:
-        rep = getattr(request.node, "rep_call", None)
-        failed = rep is None or rep.failed
-        keep_all = os.environ.get("LECTURE5_SCREENSHOTS") == "all"
-        if failed or keep_all:
-            artifacts_dir.mkdir(parents=True, exist_ok=True)
-            try:
-                pg.screenshot(path=str(artifacts_dir / "page.png"), timeout=10_000)
-            except Exception as exc:  # noqa: BLE001 - a dead page still gets its log written
-                console.append(f"[artifacts] screenshot failed: {exc}")
-            (artifacts_dir / "console.log").write_text("\n".join(console) + "\n",
-                                                       encoding="utf-8")
-            for name in ("lab_server", "voila_server"):
-                if name in request.fixturenames:
-                    server = request.getfixturevalue(name)
-                    shutil.copy(server.log_path, artifacts_dir / f"{server.name.lower()}.log")
-        context.close()
+        pg.screenshot(path=str(artifacts_dir / "page.png"), timeout=10_000)
+    except Exception as exc:  # noqa: BLE001 - a dead page still gets its log written
+        lines.append(f"[artifacts] screenshot failed: {exc}")
+    (artifacts_dir / "console.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for name in ("lab_server", "voila_server"):
+        if name in request.fixturenames:
+            server = request.getfixturevalue(name)
+            shutil.copy(server.log_path, artifacts_dir / f"{server.name.lower()}.log")
 
 
 @pytest.fixture
-def lab_page(page, lab_server):
-    """A page for JupyterLab; the kernels it started are shut down afterwards."""
-    yield page
-    labkit.shutdown_all_sessions(lab_server)
+def page(browser, request, artifacts_dir):
+    """A fresh browser context and page; on failure its screenshot and console log are kept."""
+    shutil.rmtree(artifacts_dir, ignore_errors=True)  # nothing stale from an earlier run
+    pg = _new_page(browser)
+    try:
+        yield pg
+    finally:
+        _keep_artifacts(request, pg, artifacts_dir)
+        pg.context.close()
+
+
+class _LabApp:
+    """One JupyterLab page for the session: loading the app once saves seconds per notebook."""
+
+    def __init__(self, browser, server):
+        self.browser, self.server, self.page = browser, server, None
+
+    def ready_page(self):
+        if self.page is None or self.page.is_closed() or not labkit.app_loaded(self.page):
+            if self.page is not None and not self.page.is_closed():
+                self.page.context.close()
+            self.page = _new_page(self.browser)
+            labkit.load_lab(self.page, self.server)
+        return self.page
+
+    def close(self):
+        if self.page is not None and not self.page.is_closed():
+            self.page.context.close()
+
+
+@pytest.fixture(scope="session")
+def lab_app(browser, lab_server):
+    app = _LabApp(browser, lab_server)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def lab_page(lab_app, lab_server, request, artifacts_dir):
+    """The session's JupyterLab page with no notebook open; afterwards (on failure: screenshot
+    and console log first) its notebooks are closed and their kernels shut down."""
+    shutil.rmtree(artifacts_dir, ignore_errors=True)
+    pg = lab_app.ready_page()
+    start = len(pg.console_lines)
+    try:
+        yield pg
+    finally:
+        _keep_artifacts(request, pg, artifacts_dir, start)
+        try:
+            labkit.close_notebooks(pg)
+        except Exception:  # noqa: BLE001 - a broken page is replaced by the next test
+            pg.context.close()
+        labkit.shutdown_all_sessions(lab_server)

@@ -64,7 +64,8 @@ def copy_notebooks(src_dir: Path, dst_dir: Path) -> list[str]:
 
 
 def saved_widget_classes(path: Path) -> dict[str, int]:
-    """How many widgets of each ``lecture5-*`` class the notebook's *saved* widget state holds.
+    """How many widgets of each ``lecture5-*`` class (and ``"slider"``: sliders of any kind) the
+    notebook's *saved* widget state holds.
 
     Notebooks are committed executed (tests/tools/refresh_notebooks.py), so their metadata records
     every widget the run created, with its ``_dom_classes``: that says which sliders and figures a
@@ -75,6 +76,9 @@ def saved_widget_classes(path: Path) -> dict[str, int]:
              .get("application/vnd.jupyter.widget-state+json", {}).get("state", {}))
     counts: dict[str, int] = {}
     for model in state.values():
+        name = model.get("model_name", "")
+        if name.endswith("SliderModel"):
+            counts["slider"] = counts.get("slider", 0) + 1
         for cls in model.get("state", {}).get("_dom_classes", []):
             if cls.startswith("lecture5-"):
                 counts[cls] = counts.get(cls, 0) + 1
@@ -163,10 +167,14 @@ def _wait_until_answers(server: Server, status_path: str, timeout: float) -> Non
             raise RuntimeError(
                 f"{server.name} exited with code {server.proc.returncode} before answering; "
                 f"log {server.log_path}:\n{server.log_tail()}")
+        req = urllib.request.Request(server.base_url + status_path,
+                                     headers={"Authorization": f"token {server.token}"})
         try:
-            server.request("GET", status_path, timeout=2)
-            return
-        except (OSError, urllib.error.URLError, ValueError) as exc:
+            with urllib.request.urlopen(req, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+                last = f"HTTP {resp.status}"
+        except (OSError, urllib.error.URLError) as exc:
             last = repr(exc)
         time.sleep(0.25)
     raise RuntimeError(f"{server.name} did not answer {status_path} within {timeout:.0f} s "
@@ -262,7 +270,7 @@ def start_voila(root: Path, workdir: Path, timeout: float = 60.0, attempts: int 
         log_path = workdir / f"voila-{attempt}.log"
         try:
             return _spawn("Voila", cmd, env, log_path, f"http://127.0.0.1:{port}", token,
-                          "/api/kernels", None, timeout)
+                          "/voila/tree", None, timeout)
         except RuntimeError as exc:
             errors.append(str(exc))
     raise RuntimeError("Voila did not start:\n" + "\n\n".join(errors))
@@ -299,15 +307,47 @@ def wait_for(predicate, timeout: float, what: str, interval: float = 0.1):
         time.sleep(interval)
 
 
-def open_notebook(page, server: Server, name: str, timeout: float = 60.0) -> None:
-    """Open ``name`` in a workspace of its own and wait for the kernel to be idle."""
+def app_loaded(page) -> bool:
+    try:
+        return bool(page.evaluate(
+            "() => !!(window.jupyterapp && document.querySelector('.jp-LabShell'))"))
+    except Exception:  # noqa: BLE001 - a crashed page
+        return False
+
+
+def load_lab(page, server: Server, timeout: float = 60.0) -> None:
+    """Load JupyterLab in a workspace of its own (no notebooks restored from earlier runs)."""
     workspace = f"t{uuid.uuid4().hex[:12]}"
-    page.goto(server.url(f"/lab/workspaces/{workspace}/tree/{name}"),
-              timeout=timeout * 1000, wait_until="domcontentloaded")
+    page.goto(server.url(f"/lab/workspaces/{workspace}"), timeout=timeout * 1000,
+              wait_until="domcontentloaded")
+    wait_for(lambda: page.evaluate(
+        "() => !!(window.jupyterapp && window.jupyterapp.shell"
+        " && document.querySelector('.jp-LabShell'))"), timeout, "JupyterLab to load")
+    # the layout restorer has finished (a promise; bounded, page.evaluate has no timeout)
+    page.evaluate("(ms) => Promise.race([window.jupyterapp.restored,"
+                  " new Promise(r => setTimeout(r, ms))])", timeout * 1000)
+
+
+def open_notebook(page, server: Server, name: str, timeout: float = 60.0) -> None:
+    """Open ``name`` (loading JupyterLab first if needed) and wait for its kernel to be idle."""
+    if not app_loaded(page):
+        load_lab(page, server, timeout)
+    # not awaited (see run_all); the wait below sees the notebook arrive
+    page.evaluate("(p) => { window.jupyterapp.commands.execute('docmanager:open', "
+                  "{path: p, factory: 'Notebook'}); }", name)
     page.locator(f"{PANEL} .jp-Notebook").first.wait_for(state="visible", timeout=timeout * 1000)
     wait_for(lambda: page.evaluate(_READY_JS, name), timeout,
              f"{name} to load and its kernel to connect")
     wait_kernel_idle(page, timeout)
+
+
+def close_notebooks(page) -> None:
+    """Close every open document without saving (they are temporary copies anyway)."""
+    page.evaluate("""() => {
+        const app = window.jupyterapp;
+        if (!app) return;
+        for (const w of [...app.shell.widgets('main')]) { w.dispose(); }
+    }""")
 
 
 _READY_JS = """
@@ -379,14 +419,35 @@ def run_all(page, timeout: float = 120.0) -> float:
 
 _PROBLEMS_JS = """
 (panelSel) => {
-  const panel = document.querySelector(panelSel);
-  if (!panel) return {errors: [], stderr: [], widgetErrors: []};
+  const root = document.querySelector(panelSel);
+  if (!root) return {errors: [], stderr: [], widgetErrors: []};
   const text = el => (el.innerText || el.textContent || '').trim().slice(0, 2000);
-  const errors = [...panel.querySelectorAll(
-      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')].map(text);
-  const stderr = [...panel.querySelectorAll(
-      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')].map(text);
-  const widgetErrors = [...panel.querySelectorAll('.jp-OutputArea-output')]
+  // JupyterLab and Voila render an error output like stderr text: tell them apart by the text
+  const looksLikeError = t => /Traceback \\(most recent call last\\)/.test(t)
+      || /^\\w*(Error|Exception)\\b.*/m.test(t.split('\\n').slice(-1)[0] || '');
+  const red = [...root.querySelectorAll(
+      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],'
+      + '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')].map(text);
+  const errors = red.filter(looksLikeError);
+  const stderr = red.filter(t => !looksLikeError(t));
+  // errors recorded in the notebook model (JupyterLab only)
+  const app = window.jupyterapp;
+  const w = app && app.shell.currentWidget;
+  if (w && w.content && w.content.model && root.contains(w.node)) {
+    const cells = w.content.model.cells;
+    for (let i = 0; i < cells.length; i++) {
+      const c = cells.get(i);
+      if (c.type !== 'code') continue;
+      for (let j = 0; j < c.outputs.length; j++) {
+        const o = c.outputs.get(j).toJSON();
+        if (o.output_type === 'error') {
+          const msg = `cell ${i}: ${o.ename}: ${o.evalue}`;
+          if (!errors.some(e => e.includes(o.ename + ': ' + o.evalue))) errors.push(msg);
+        }
+      }
+    }
+  }
+  const widgetErrors = [...root.querySelectorAll('.jp-OutputArea-output')]
       .map(text).filter(t => t.includes('Error displaying widget')
                           || t.includes('Error rendering widget'));
   return {errors, stderr, widgetErrors};
@@ -395,6 +456,7 @@ _PROBLEMS_JS = """
 
 
 def output_problems(page, scope: str = PANEL) -> dict:
+    """Tracebacks, other stderr text, and broken widgets shown inside ``scope``."""
     return page.evaluate(_PROBLEMS_JS, scope)
 
 
@@ -403,8 +465,9 @@ def cell_errors(page) -> list[str]:
     return p["errors"] + p["widgetErrors"]
 
 
-def assert_no_problems(page, where: str) -> None:
-    p = output_problems(page)
+def assert_no_problems(page, where: str, scope: str = PANEL, lab: bool = True) -> None:
+    """Fail naming everything a person would see as broken in ``scope``."""
+    p = output_problems(page, scope)
     msgs = []
     if p["errors"]:
         msgs.append("cells show errors:\n" + "\n---\n".join(p["errors"]))
@@ -413,9 +476,9 @@ def assert_no_problems(page, where: str) -> None:
     if p["stderr"]:
         msgs.append("cells print to stderr (a red box for students):\n"
                     + "\n---\n".join(p["stderr"]))
-    if page.locator(f"{PANEL} :text('Error displaying widget')").count():
+    if not p["widgetErrors"] and page.locator(f"{scope} :text('Error displaying widget')").count():
         msgs.append("'Error displaying widget' is shown")
-    lost = log_console_messages(page)
+    lost = log_console_messages(page) if lab else None
     if lost:
         msgs.append(f"outputs went to the Log Console instead of the notebook: {lost!r}")
     if msgs:
@@ -440,13 +503,13 @@ def log_console_messages(page) -> str | None:
 # ----------------------------------------------------------------------------- sliders, figures
 
 _SLIDERS_JS = """
-([panelSel, classes, figureCls]) => {
+([panelSel, figureCls]) => {
   const panel = document.querySelector(panelSel);
   if (!panel) return [];
   const figures = [...panel.querySelectorAll('.' + figureCls)];
   const anchor = panel.querySelector('.jp-Cell') || panel.firstElementChild;
   const out = [];
-  for (const el of panel.querySelectorAll(classes.map(c => '.' + c).join(','))) {
+  for (const el of panel.querySelectorAll('.jupyter-widgets.widget-slider')) {
     // the figures of the app this slider belongs to: the nearest ancestor holding any
     let node = el.parentElement, mine = [];
     while (node && node !== panel) {
@@ -457,13 +520,14 @@ _SLIDERS_JS = """
     const handle = el.querySelector('.noUi-handle');
     const label = el.querySelector('.widget-label');
     out.push({
-      cls: classes.find(c => el.classList.contains(c)),
+      cls: [...el.classList].find(c => c.startsWith('lecture5-')) || '',
       label: label ? label.textContent : '',
       labelClipped: label ? label.scrollWidth > label.clientWidth + 1 : false,
       figures: mine.map(f => figures.indexOf(f)),
       value: handle ? handle.getAttribute('aria-valuenow') : null,
       min: handle ? handle.getAttribute('aria-valuemin') : null,
       max: handle ? handle.getAttribute('aria-valuemax') : null,
+      readout: (el.querySelector('.widget-readout') || {}).textContent || '',
       disabled: el.classList.contains('mod-disabled') || !!el.querySelector('[disabled]'),
       playground: !!el.closest('.lecture5-playground'),
       // position in the document (independent of scrolling): a jump moves it
@@ -474,15 +538,16 @@ _SLIDERS_JS = """
 }
 """
 
+SLIDER = ".jupyter-widgets.widget-slider"
+
 
 def sliders(page, scope: str = PANEL) -> list[dict]:
-    """Every eta/lambda slider in ``scope``, in page order, with the figures of its app."""
-    return page.evaluate(_SLIDERS_JS, [scope, list(SLIDER_CLASSES), FIGURE])
+    """Every slider in ``scope``, in page order, with the figures of the app it belongs to."""
+    return page.evaluate(_SLIDERS_JS, [scope, FIGURE])
 
 
 def slider_locator(page, index: int, scope: str = PANEL):
-    sel = ",".join(f"{scope} .{c}" for c in SLIDER_CLASSES)
-    return page.locator(sel).nth(index)
+    return page.locator(f"{scope} {SLIDER}").nth(index)
 
 
 _FIGURES_JS = """
@@ -530,7 +595,7 @@ def press(page, slider, key: str, times: int = 1) -> None:
 
 
 def wait_settled(page, scope: str, indices: list[int], before: list[dict] | None,
-                 timeout: float, quiet: float = 0.6, kernel: bool = True) -> list[dict]:
+                 timeout: float, quiet: float = 0.3, kernel: bool = True) -> list[dict]:
     """Wait until the figures ``indices`` stop changing (and, in Lab, the kernel is idle).
 
     If ``before`` is given, also wait until at least one of them differs from it.

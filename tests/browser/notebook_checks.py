@@ -8,6 +8,7 @@ tests/tools/refresh_notebooks.py), so a slider that stops rendering is a failure
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -21,12 +22,17 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 #: notebooks that must show eta or lambda sliders (kept in sync with notebooks/ by hand: a notebook
 #: listed here without sliders in its saved state fails test_expected_notebooks_have_sliders)
-MUST_HAVE_SLIDERS: tuple[str, ...] = ()
+MUST_HAVE_SLIDERS: tuple[str, ...] = ("04_sgd.ipynb", "06_l1_sparsity.ipynb")
 
 #: the notebook with the live playground (Play / Pause, training while lambda moves)
 PLAYGROUND_NOTEBOOK = "10_playground.ipynb"
 
 _USES_WIDGETS = re.compile(r"\bwidgets\.|\bPlayground\(|_slider\(|figure_app\(|FigureApp\(")
+
+
+def os_screenshots_all() -> bool:
+    """``LECTURE5_SCREENSHOTS=all``: keep screenshots of passing tests too (to look at them)."""
+    return os.environ.get("LECTURE5_SCREENSHOTS") == "all"
 
 
 def widget_notebooks() -> list[str]:
@@ -58,9 +64,11 @@ class Notes:
 
     notebook: str
     lines: list[str] = field(default_factory=list)
+    log: list[str] = field(default_factory=list)
 
-    def add(self, text: str) -> None:
-        self.lines.append(text)
+    def add(self, text: str, polish: bool = True) -> None:
+        (self.lines if polish else self.log).append(text)
+        print(("POLISH " if polish else "") + text)
 
     def write(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -121,21 +129,31 @@ def rapid_two_slider_move(page, scope: str, lab: bool, timeout: float) -> str:
     indices = sorted(set(first[1]["figures"]) | set(second[1]["figures"]))
     for i, s in (first, second):
         labkit.press(page, labkit.slider_locator(page, i, scope), _key_towards_room(s, False), 3)
-    figs = labkit.wait_settled(page, scope, indices, before, timeout, quiet=1.0, kernel=lab)
+    figs = labkit.wait_settled(page, scope, indices, before, timeout, quiet=0.5, kernel=lab)
     where = f"after moving sliders {first[0]} and {second[0]} quickly one after the other"
     assert_one_figure_each(figs, indices, where)
     return where
 
 
 def move_each_slider(page, scope: str, lab: bool, timeout: float, notes: Notes,
-                     shots: Path | None = None) -> int:
-    """PageUp (or PageDown) on every eta/lambda slider; its figure must change, and stay one."""
+                     shots: Path | None = None, only: tuple[str, ...] | None = None,
+                     limit: int | None = None) -> int:
+    """PageUp (or PageDown) on every eta and lambda slider, and on the first other slider of each
+    figure app: its figure must change, and stay one figure."""
     moved = 0
+    apps_done = set()
     n = len(labkit.sliders(page, scope))
     for i in range(n):
+        if limit is not None and moved >= limit:
+            break
         s = labkit.sliders(page, scope)[i]
-        if s["playground"]:
+        if s["playground"] or (only is not None and s["cls"] not in only):
             continue
+        # every eta and lambda slider; of the other sliders, the first of each app (time)
+        app = tuple(s["figures"])
+        if s["cls"] not in labkit.SLIDER_CLASSES and app in apps_done:
+            continue
+        apps_done.add(app)
         assert s["figures"], (f"slider {i} ({s['cls']}, {s['label']!r}) belongs to no app with a "
                               f"'{labkit.FIGURE}' output: nothing to see change")
         assert not s["disabled"], f"slider {i} ({s['cls']}, {s['label']!r}) is disabled"
@@ -168,6 +186,8 @@ def move_each_slider(page, scope: str, lab: bool, timeout: float, notes: Notes,
                 span = f" (between {m['minH']:.0f} and {m['maxH']:.0f} px meanwhile)" if m else ""
                 notes.add(f"slider {i} ({s['label']!r}): figure {j} height {h0:.0f} -> "
                           f"{h1:.0f} px{span}: the content below jumps while it redraws")
+        notes.add(f"slider {i} ({s['label']!r}) {key}: {s['readout']} -> {after['readout']}, "
+                  f"figure changed, settled after {took:.1f} s", polish=False)
         if took > 3.0:
             notes.add(f"slider {i} ({s['label']!r}): the redraw took {took:.1f} s")
         caps_after = labkit.captions(page, scope)

@@ -8,7 +8,7 @@ one figure in that output, and no output is lost to the Log Console.
 
 from __future__ import annotations
 
-import os
+import time
 
 import labkit
 import nbformat
@@ -22,7 +22,7 @@ REDRAW_TIMEOUT = 45.0  # a slider that retrains must answer within a few seconds
 
 
 def _shots(artifacts_dir):
-    return artifacts_dir / "figures" if os.environ.get("LECTURE5_SCREENSHOTS") == "all" else None
+    return artifacts_dir / "figures" if nc.os_screenshots_all() else None
 
 
 # ----------------------------------------------------------------------------- discovery
@@ -85,6 +85,7 @@ def test_harness_sees_a_change_and_a_stacked_figure(lab_page, lab_server, served
     labkit.assert_no_problems(page, "after Run All")
     ss = labkit.sliders(page)
     assert [s["cls"] for s in ss] == [labkit.LMBDA, labkit.ETA, labkit.LMBDA]
+    assert all(s["label"] and not s["labelClipped"] for s in ss)
     assert [s["figures"] for s in ss] == [[0], [0], [1]]
     nc.rapid_two_slider_move(page, labkit.PANEL, True, REDRAW_TIMEOUT)  # moves the good app
     labkit.assert_no_problems(page, "after the rapid move")
@@ -105,13 +106,16 @@ def test_notebook_runs_renders_and_reacts(name, lab_page, lab_server, artifacts_
     page = lab_page
     expected = nc.expected_counts(name)
     notes = nc.Notes(name)
+    t0 = time.monotonic()
     labkit.open_notebook(page, lab_server, name)
-    labkit.run_all(page, RUN_ALL_TIMEOUT)
+    t_open = time.monotonic() - t0
+    t_run = labkit.run_all(page, RUN_ALL_TIMEOUT)
     labkit.assert_no_problems(page, f"{name} after Run All")
 
     shown = labkit.sliders(page)
-    want = {c: expected.get(c, 0) for c in labkit.SLIDER_CLASSES}
+    want = {c: expected.get(c, 0) for c in (*labkit.SLIDER_CLASSES, "slider")}
     got = {c: sum(s["cls"] == c for s in shown) for c in labkit.SLIDER_CLASSES}
+    got["slider"] = len(shown)
     assert got == want, (f"{name}: the page shows sliders {got}, the saved notebook has {want} "
                          "(a slider that does not render, or a notebook saved stale)")
     figs = labkit.figures(page)
@@ -122,12 +126,18 @@ def test_notebook_runs_renders_and_reacts(name, lab_page, lab_server, artifacts_
     nc.assert_one_figure_each(figs, assert_all, f"{name} after Run All")
     nc.look_at_layout(page, labkit.PANEL, notes)
 
+    t1 = time.monotonic()
+    moved = 0
     if any(not s["playground"] and s["figures"] for s in shown):
         where = nc.rapid_two_slider_move(page, labkit.PANEL, True, REDRAW_TIMEOUT)
         labkit.assert_no_problems(page, f"{name} {where}")
-        nc.move_each_slider(page, labkit.PANEL, True, REDRAW_TIMEOUT, notes,
-                            shots=_shots(artifacts_dir))
+        t_rapid = time.monotonic() - t1
+        moved = nc.move_each_slider(page, labkit.PANEL, True, REDRAW_TIMEOUT, notes,
+                                    shots=_shots(artifacts_dir))
         labkit.assert_no_problems(page, f"{name} after moving every slider")
+        print(f"{name}: rapid move {t_rapid:.1f} s")
+    print(f"{name}: open {t_open:.1f} s, Run All {t_run:.1f} s, {moved} sliders moved in "
+          f"{time.monotonic() - t1:.1f} s")
     nc.assert_one_figure_each(labkit.figures(page), assert_all, f"{name} at the end")
     if notes.lines:
         notes.write(artifacts_dir)
