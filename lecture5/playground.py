@@ -194,7 +194,8 @@ class Playground(w.VBox):
         self._last_label = -math.inf
         self._draw_times = deque(maxlen=5)  # seconds of the last redraws (median -> throttle)
         self._rate = deque(maxlen=20)  # (time, steps) samples for the updates/s readout
-        self.stats = {"updates": 0, "redraws": 0, "draw_seconds": 0.0, "resets": 0}
+        self.stats = {"updates": 0, "redraws": 0, "draw_seconds": 0.0, "train_seconds": 0.0,
+                      "resets": 0}
         self.error = None
         self.view = None
         self.figure = None
@@ -326,7 +327,8 @@ class Playground(w.VBox):
         v = self.values()
         with self._lock:
             key = _data_key(v)
-            if getattr(self, "_data_key", None) != key:
+            new_data = getattr(self, "_data_key", None) != key
+            if new_data:
                 self.data = load_data(v["dataset"], v["noise"], v["train_fraction"],
                                       v["n_train"])
                 self._data_key = key
@@ -340,7 +342,10 @@ class Playground(w.VBox):
                 penalty=v["penalty"], p_drop=v["p_drop"], labels=data["y_train"],
                 eval_data=(data["X_test"], data["Y_test"], data["y_test"]),
                 early_stopping=v["early_stopping"] or None, seed=v["seed"])
-            self._new_view()
+            if new_data or self.view is None:
+                self._new_view()
+            else:  # same data: keep the figure (and its layout), start its histogram afresh
+                self.view["hist_range"] = 0.0
             self.stats["resets"] += 1
             self._rate.clear()
         self._update_enabled()
@@ -404,6 +409,7 @@ class Playground(w.VBox):
         if not force and now - self._last_draw < wait:
             return False
         t0 = time.perf_counter()
+        first = not self.view.get("frozen")
         with self._lock:
             caption = plots.update_playground_figure(self.view, self.net, self.trainer.history)
             png = plots.render_png(self.view)
@@ -422,7 +428,8 @@ class Playground(w.VBox):
             f"p_drop = {t.p_drop:.2f}, m̂ = {t.mini_batch_size}")
         self._update_label()
         seconds = time.perf_counter() - t0
-        self._draw_times.append(seconds)
+        # the first render also lays the figure out (about twice the cost of the next ones)
+        self._draw_times.append(seconds / 2 if first else seconds)
         self._last_draw = time.perf_counter()
         self.stats["redraws"] += 1
         self.stats["draw_seconds"] += seconds
@@ -468,7 +475,7 @@ class Playground(w.VBox):
                 f"p_drop = {t.p_drop:.2f}, m̂ = {t.mini_batch_size}")
 
     def _on_preset(self, change):
-        if change["new"] in PRESETS:
+        if not self._applying and change["new"] in PRESETS:
             self.apply_preset(change["new"])
 
     def apply_preset(self, name):
@@ -571,7 +578,8 @@ class Playground(w.VBox):
         """Train mini-batches for about :attr:`slice_seconds` (under the lock)."""
         with self._lock, np.errstate(all="ignore"):
             t = self.trainer
-            end = time.perf_counter() + self.slice_seconds
+            start = time.perf_counter()
+            end = start + self.slice_seconds
             while self._active(generation):
                 record = t.step()
                 self.stats["updates"] += 1
@@ -579,14 +587,17 @@ class Playground(w.VBox):
                     thin_history(t.history, self.max_history)
                 if t.stopped or time.perf_counter() >= end:
                     break
+            self.stats["train_seconds"] += time.perf_counter() - start
 
     def _after_stop_check(self):
         t = self.trainer
         if not t.stopped:
             return False
         self.pause()
-        self._say(t.message or f"Training stopped ({t.stopped}).",
-                  error=t.stopped == "diverged")
+        if t.stopped == "diverged":
+            self._say(f"{t.message} If it diverges again, press Reset.", error=True)
+        else:
+            self._say(t.message or f"Training stopped ({t.stopped}).")
         return True
 
     def _active(self, generation):
@@ -627,6 +638,8 @@ class Playground(w.VBox):
         record = None
         with self._lock, np.errstate(all="ignore"):
             t = self.trainer
+            if t.stopped:
+                self._resume()
             target = t.epoch + epochs
             while t.epoch < target and not t.stopped:
                 r = t.step()
@@ -675,7 +688,8 @@ async def measure_throughput(preset="overfit 1,000 digits", seconds=2.0, **overr
             steps += 1
     bare_rate = steps / (time.perf_counter() - t0)
 
-    redraws0, updates0 = app.stats["redraws"], app.stats["updates"]
+    redraws0, updates0, train0 = (app.stats["redraws"], app.stats["updates"],
+                                  app.stats["train_seconds"])
     t0 = time.perf_counter()
     app.play()
     await asyncio.sleep(seconds)
@@ -684,8 +698,9 @@ async def measure_throughput(preset="overfit 1,000 digits", seconds=2.0, **overr
     elapsed = time.perf_counter() - t0
     ui_rate = (app.stats["updates"] - updates0) / elapsed
     result = {"bare_updates_per_s": bare_rate, "ui_updates_per_s": ui_rate,
-              "ratio": ui_rate / bare_rate, "redraws_per_s": (app.stats["redraws"] - redraws0)
-              / elapsed, "seconds_per_redraw": app.stats["draw_seconds"]
-              / max(1, app.stats["redraws"])}
+              "ratio": ui_rate / bare_rate,
+              "redraws_per_s": (app.stats["redraws"] - redraws0) / elapsed,
+              "seconds_per_redraw": app.stats["draw_seconds"] / max(1, app.stats["redraws"]),
+              "training_share": (app.stats["train_seconds"] - train0) / elapsed}
     app.close()
     return result
