@@ -2055,7 +2055,8 @@ def update_playground_figure(view, net, history, bins=None):
     hax = ax["hist"]
     hax.set_xlim(-r, r)
     hax.set_ylim(0, max(1, counts.max()) * 1.08)
-    hax.set_title(f"weights: {100 * zero:.1f}% exactly 0, $\\|w\\|$ = {norm:.3g}")
+    # plain text, not mathtext: a changing mathtext string would fill matplotlib's parse cache
+    hax.set_title(f"weights: {100 * zero:.1f}% exactly 0, ‖w‖ = {norm:.3g}")
 
     if len(epochs):
         caption = (f"epoch {int(epochs[-1])}: training cost {history['train_cost'][-1]:.3f}, "
