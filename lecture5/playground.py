@@ -100,6 +100,7 @@ PRESETS = {
     "circles": {"dataset": "circles", "noise": 0.1, "neurons": 6},
     "xor": {"dataset": "xor", "noise": 0.05, "neurons": 6},
     "overfit 1,000 digits": dict(_DIGITS),
+    "the same with λ = 1": {**_DIGITS, "penalty": "l2", "lmbda": 1.0},
     "the same with λ = 5": {**_DIGITS, "penalty": "l2", "lmbda": 5.0},
     "dropout 0.5": {**_DIGITS, "p_drop": 0.5},
     "L1 sparsity": {**_DIGITS, "penalty": "l1_prox", "lmbda": 5.0},
@@ -196,7 +197,8 @@ class Playground(w.VBox):
         self._rate = deque(maxlen=20)  # (time, steps) samples for the updates/s readout
         self.stats = {"updates": 0, "redraws": 0, "draw_seconds": 0.0, "train_seconds": 0.0,
                       "resets": 0}
-        self.error = None
+        self.error = None  # the last error message shown, or None
+        self.message = ""  # the last status line, as plain text
         self.view = None
         self.figure = None
         self.caption_text = ""
@@ -367,6 +369,7 @@ class Playground(w.VBox):
 
     # ------------------------------------------------------------------ messages
     def _say(self, text, error=False):
+        self.message = text
         self.error = text if error else None
         style = "color:#b00020;font-weight:bold" if error else "color:#333"
         self.status.value = f"<span style='{style}'>{html.escape(text)}</span>"
