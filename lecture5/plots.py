@@ -1949,8 +1949,6 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
     ax_acc.legend(loc="lower right")
     for ax in (ax_cost, ax_acc):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlim(0, 10)  # until the first epoch is done
-        ax.set_ylim(0, 1)
 
     if kind == "2d":
         X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
@@ -1998,7 +1996,10 @@ def _set_curves(ax, pairs, epochs, clamp_top=None):
     for line, values in pairs:
         line.set_data(epochs, _finite(values))
     if not len(epochs):
+        ax.set_xlim(0, 10)  # an empty panel until the first epoch is done
+        ax.set_ylim(0, 1)
         return
+    ax.set_autoscale_on(True)
     ax.relim()
     ax.autoscale_view()
     if clamp_top is not None and ax.get_ylim()[1] > clamp_top:
@@ -2013,9 +2014,9 @@ def update_playground_figure(view, net, history, bins=None):
     show the data part C_0 of the cost on the training and test sets and the penalty part
     (lambda/2n sum w^2, eq (21), or lambda/n sum |w|, eq (39)); the 2-D panel colours the
     plane by the network's output a^L (eq (4) at every grid point); the histogram covers all
-    weights, with the fraction that is exactly zero in its title.  Its range only ever widens,
-    so a shrinking set of weights (L2, eq (28)) visibly narrows; ``bins`` defaults to about
-    2 sqrt(number of weights).  Returns a caption.
+    weights, with the fraction that is exactly zero in its title.  Its range (99.5% of the
+    weights) only ever widens, so a shrinking set of weights (L2, eq (28)) visibly narrows;
+    ``bins`` defaults to about 2 sqrt(number of weights).  Returns a caption.
     """
     epochs = np.asarray(history["epoch"], dtype=float)
     ax = view["ax"]
@@ -2043,7 +2044,8 @@ def update_playground_figure(view, net, history, bins=None):
         w_all = np.concatenate([w.ravel() for w in net.weights])
         finite = w_all[np.isfinite(w_all)]
         zero = float(np.mean(w_all == 0))
-        top = float(np.max(np.abs(finite))) if finite.size else 1.0
+        # the range covers 99.5% of the weights (a few large ones go into the end bins)
+        top = float(np.quantile(np.abs(finite), 0.995)) if finite.size else 1.0
         # capped so that a run on its way to divergence cannot overflow the axis arithmetic
         view["hist_range"] = min(max(view["hist_range"], top, 1e-3), 1e12)
         r = view["hist_range"]
