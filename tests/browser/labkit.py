@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -65,24 +66,41 @@ def copy_notebooks(src_dir: Path, dst_dir: Path) -> list[str]:
 
 def saved_widget_classes(path: Path) -> dict[str, int]:
     """How many widgets of each ``lecture5-*`` class (and ``"slider"``: sliders of any kind) the
-    notebook's *saved* widget state holds.
+    notebook's *saved* outputs display.
 
-    Notebooks are committed executed (tests/tools/refresh_notebooks.py), so their metadata records
-    every widget the run created, with its ``_dom_classes``: that says which sliders and figures a
-    notebook must show in the browser.
+    Notebooks are committed executed (tests/tools/refresh_notebooks.py): their metadata records
+    every widget the run created, with its ``_dom_classes``, and their outputs the widgets shown.
+    Counted are the widgets reachable from a shown one (children, an Output's contents), not those
+    a cell created without showing them.
     """
     nb = json.loads(path.read_text(encoding="utf-8"))
     state = (nb.get("metadata", {}).get("widgets", {})
              .get("application/vnd.jupyter.widget-state+json", {}).get("state", {}))
+    shown = []
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []):
+            view = out.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            if view and view.get("model_id") in state:
+                shown.append(view["model_id"])
+    reached, todo = set(shown), list(shown)
+    while todo:
+        text = json.dumps(state[todo.pop()])
+        for ref in _MODEL_ID.findall(text):
+            if ref in state and ref not in reached:
+                reached.add(ref)
+                todo.append(ref)
     counts: dict[str, int] = {}
-    for model in state.values():
-        name = model.get("model_name", "")
-        if name.endswith("SliderModel"):
+    for mid in reached:
+        model = state[mid]
+        if model.get("model_name", "").endswith("SliderModel"):
             counts["slider"] = counts.get("slider", 0) + 1
         for cls in model.get("state", {}).get("_dom_classes", []):
             if cls.startswith("lecture5-"):
                 counts[cls] = counts.get(cls, 0) + 1
     return counts
+
+
+_MODEL_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def source_text(path: Path) -> str:

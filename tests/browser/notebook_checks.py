@@ -22,7 +22,13 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 #: notebooks that must show eta or lambda sliders (kept in sync with notebooks/ by hand: a notebook
 #: listed here without sliders in its saved state fails test_expected_notebooks_have_sliders)
-MUST_HAVE_SLIDERS: tuple[str, ...] = ("04_sgd.ipynb", "06_l1_sparsity.ipynb")
+MUST_HAVE_SLIDERS: tuple[str, ...] = (
+    "04_sgd.ipynb", "05_l2_and_the_hessian.ipynb", "06_l1_sparsity.ipynb",
+    "08_early_stopping.ipynb", "10_playground.ipynb",
+)
+
+RUN_ALL_TIMEOUT = 150.0  # a notebook must run in well under a minute; this is a hang guard
+REDRAW_TIMEOUT = 45.0  # a slider that retrains must answer within a few seconds
 
 #: the notebook with the live playground (Play / Pause, training while lambda moves)
 PLAYGROUND_NOTEBOOK = "10_playground.ipynb"
@@ -198,3 +204,57 @@ def move_each_slider(page, scope: str, lab: bool, timeout: float, notes: Notes,
                 labkit.screenshot_figure(page, scope, j, shots / f"slider{i}-figure{j}.png")
         moved += 1
     return moved
+
+
+# ----------------------------------------------------------------------------- one notebook
+
+
+def check_lab_notebook(page, server, name: str, artifacts_dir: Path) -> None:
+    """Open ``name`` in JupyterLab, Run All, and check what a student sees, then move sliders.
+
+    * no cell shows an error or a traceback, no widget "Error displaying widget", nothing on
+      stderr, nothing misrouted to the Log Console;
+    * the page shows as many sliders and figure outputs as the saved notebook records, each
+      figure output holding exactly one figure;
+    * the first interaction moves two sliders quickly one after the other (the case that lost
+      figures to the Log Console with kernel subshells), then every eta/lambda slider (and the
+      first other slider of each app) is moved with the keyboard: its figure must change and
+      stay one figure.
+    Layout remarks (clipped labels, small figures, jumps) go to ``artifacts_dir/polish.txt``.
+    """
+    expected = expected_counts(name)
+    notes = Notes(name)
+    t0 = time.monotonic()
+    labkit.open_notebook(page, server, name)
+    t_open = time.monotonic() - t0
+    t_run = labkit.run_all(page, RUN_ALL_TIMEOUT)
+    labkit.assert_no_problems(page, f"{name} after Run All")
+
+    shown = labkit.sliders(page)
+    want = {c: expected.get(c, 0) for c in (*labkit.SLIDER_CLASSES, "slider")}
+    got = {c: sum(s["cls"] == c for s in shown) for c in labkit.SLIDER_CLASSES}
+    got["slider"] = len(shown)
+    assert got == want, (f"{name}: the page shows sliders {got}, the saved notebook has {want} "
+                         "(a slider that does not render, or a notebook saved stale)")
+    figs = labkit.figures(page)
+    assert len(figs) == expected.get(labkit.FIGURE, 0), (
+        f"{name}: the page shows {len(figs)} '{labkit.FIGURE}' outputs, the saved notebook has "
+        f"{expected.get(labkit.FIGURE, 0)}")
+    every = range(len(figs))
+    assert_one_figure_each(figs, every, f"{name} after Run All")
+    look_at_layout(page, labkit.PANEL, notes)
+
+    t1 = time.monotonic()
+    moved = 0
+    if any(not s["playground"] and s["figures"] for s in shown):
+        where = rapid_two_slider_move(page, labkit.PANEL, True, REDRAW_TIMEOUT)
+        labkit.assert_no_problems(page, f"{name} {where}")
+        moved = move_each_slider(page, labkit.PANEL, True, REDRAW_TIMEOUT, notes,
+                                 shots=artifacts_dir / "figures" if os_screenshots_all()
+                                 else None)
+        labkit.assert_no_problems(page, f"{name} after moving the sliders")
+    print(f"{name}: open {t_open:.1f} s, Run All {t_run:.1f} s, {moved} sliders moved in "
+          f"{time.monotonic() - t1:.1f} s")
+    assert_one_figure_each(labkit.figures(page), every, f"{name} at the end")
+    if notes.lines:
+        notes.write(artifacts_dir)

@@ -8,8 +8,6 @@ one figure in that output, and no output is lost to the Log Console.
 
 from __future__ import annotations
 
-import time
-
 import labkit
 import nbformat
 import notebook_checks as nc
@@ -17,12 +15,8 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-RUN_ALL_TIMEOUT = 150.0  # a notebook must run in well under a minute; this is a hang guard
-REDRAW_TIMEOUT = 45.0  # a slider that retrains must answer within a few seconds
-
-
-def _shots(artifacts_dir):
-    return artifacts_dir / "figures" if nc.os_screenshots_all() else None
+RUN_ALL_TIMEOUT = nc.RUN_ALL_TIMEOUT
+REDRAW_TIMEOUT = nc.REDRAW_TIMEOUT
 
 
 # ----------------------------------------------------------------------------- discovery
@@ -101,43 +95,7 @@ def test_harness_sees_a_change_and_a_stacked_figure(lab_page, lab_server, served
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.parametrize("name", nc.widget_notebooks())
+@pytest.mark.parametrize("name", [n for n in nc.widget_notebooks()
+                                  if n != nc.PLAYGROUND_NOTEBOOK])  # test_playground.py
 def test_notebook_runs_renders_and_reacts(name, lab_page, lab_server, artifacts_dir):
-    page = lab_page
-    expected = nc.expected_counts(name)
-    notes = nc.Notes(name)
-    t0 = time.monotonic()
-    labkit.open_notebook(page, lab_server, name)
-    t_open = time.monotonic() - t0
-    t_run = labkit.run_all(page, RUN_ALL_TIMEOUT)
-    labkit.assert_no_problems(page, f"{name} after Run All")
-
-    shown = labkit.sliders(page)
-    want = {c: expected.get(c, 0) for c in (*labkit.SLIDER_CLASSES, "slider")}
-    got = {c: sum(s["cls"] == c for s in shown) for c in labkit.SLIDER_CLASSES}
-    got["slider"] = len(shown)
-    assert got == want, (f"{name}: the page shows sliders {got}, the saved notebook has {want} "
-                         "(a slider that does not render, or a notebook saved stale)")
-    figs = labkit.figures(page)
-    assert len(figs) == expected.get(labkit.FIGURE, 0), (
-        f"{name}: the page shows {len(figs)} '{labkit.FIGURE}' outputs, the saved notebook has "
-        f"{expected.get(labkit.FIGURE, 0)}")
-    assert_all = [i for i in range(len(figs))]
-    nc.assert_one_figure_each(figs, assert_all, f"{name} after Run All")
-    nc.look_at_layout(page, labkit.PANEL, notes)
-
-    t1 = time.monotonic()
-    moved = 0
-    if any(not s["playground"] and s["figures"] for s in shown):
-        where = nc.rapid_two_slider_move(page, labkit.PANEL, True, REDRAW_TIMEOUT)
-        labkit.assert_no_problems(page, f"{name} {where}")
-        t_rapid = time.monotonic() - t1
-        moved = nc.move_each_slider(page, labkit.PANEL, True, REDRAW_TIMEOUT, notes,
-                                    shots=_shots(artifacts_dir))
-        labkit.assert_no_problems(page, f"{name} after moving every slider")
-        print(f"{name}: rapid move {t_rapid:.1f} s")
-    print(f"{name}: open {t_open:.1f} s, Run All {t_run:.1f} s, {moved} sliders moved in "
-          f"{time.monotonic() - t1:.1f} s")
-    nc.assert_one_figure_each(labkit.figures(page), assert_all, f"{name} at the end")
-    if notes.lines:
-        notes.write(artifacts_dir)
+    nc.check_lab_notebook(lab_page, lab_server, name, artifacts_dir)
