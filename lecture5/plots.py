@@ -438,6 +438,10 @@ def backprop_speed(rows):
 import math as _math  # noqa: E402
 
 import numpy as _np  # noqa: E402
+from matplotlib.lines import Line2D as _Line2D  # noqa: E402
+from matplotlib.ticker import FuncFormatter as _FuncFormatter  # noqa: E402
+from matplotlib.ticker import MaxNLocator as _MaxNLocator  # noqa: E402
+from matplotlib.ticker import NullFormatter as _NullFormatter  # noqa: E402
 
 from . import _validate as _check  # noqa: E402
 from . import hessian as _hessian  # noqa: E402
@@ -647,11 +651,28 @@ def gd_regimes(etas=(0.05, 0.15, 0.33, 0.42), eigenvalues=GD_EIGENVALUES,
 
 
 _PANEL_TITLES = {
-    "train_cost": "training cost $C_0$ (log scale)",
-    "cost": "cost $C_0$: training - - -, test —",
-    "accuracy": "accuracy: training - - -, test —",
-    "weight_norm": "weight norm $\\|w\\|$",
+    "train_cost": "training cost C₀ (log scale)",
+    "cost": "cost C₀ (log scale)",
+    "accuracy": "accuracy (%)",
+    "weight_norm": "weight norm ‖w‖",
 }
+
+
+def _plain_log_labels(ax):
+    """Label a log y-axis with plain numbers (0.5, 1, 2) rather than 5 x 10^-1; when it spans
+    at most 1.5 decades, label the minor ticks at 2, 3 and 5 times a power of ten too."""
+    lo, hi = ax.get_ylim()
+    plain = _FuncFormatter(lambda v, _pos: f"{v:g}")
+    ax.yaxis.set_major_formatter(plain)
+    if hi / lo > 10 ** 1.5:
+        ax.yaxis.set_minor_formatter(_NullFormatter())
+        return
+
+    def minor(v, _pos):
+        mantissa = v / 10 ** _math.floor(_math.log10(v))
+        return f"{v:g}" if min(abs(mantissa - c) for c in (2, 3, 5)) < 1e-6 else ""
+
+    ax.yaxis.set_minor_formatter(_FuncFormatter(minor))
 
 
 def _check_histories(histories):
@@ -694,7 +715,7 @@ def training_curves(histories, panels=("train_cost", "accuracy"), note="", cost_
         _check.choice("panels", p, tuple(_PANEL_TITLES))
     if not 1 <= len(panels) <= 3:
         raise ValueError(f"panels must name 1 to 3 panels, got {len(panels)}")
-    width = {1: 7.0, 2: FIGSIZE[0], 3: 12.0}[len(panels)]
+    width = {1: 7.0, 2: FIGSIZE[0], 3: 9.2}[len(panels)]  # fits the output area unscaled
     fig, axes = new_figure(1, len(panels), figsize=(width, 4.6))
     axes = _np.atleast_1d(axes)
     max_epoch = 1
@@ -720,15 +741,28 @@ def training_curves(histories, panels=("train_cost", "accuracy"), note="", cost_
         ax.set_title(_PANEL_TITLES[p])
         ax.set_xlabel("epoch")
         ax.set_xlim(0.5, max_epoch + 0.5)
+        ax.xaxis.set_major_locator(_MaxNLocator(nbins=6, integer=True))
         if p in ("train_cost", "cost") and baseline is not None:
             ax.axhline(_check.number("baseline", baseline), color="black", ls=":", lw=1.5,
                        label="before training")
         if p in ("train_cost", "cost") and cost_range is not None:
             ax.set_ylim(*cost_range)
+        if p in ("train_cost", "cost"):
+            _plain_log_labels(ax)
         if p == "accuracy":
-            ax.set_ylabel("%")
             ax.set_ylim(0, 100)
-    axes[0].legend(loc="best", fontsize=10)
+    # one legend for the runs (colours); the line styles get their own legend in the first panel
+    # that draws both training (dashed) and test (solid) curves
+    handles = axes[0].get_legend_handles_labels()[0]
+    styles = [_Line2D([], [], color="#424242", ls="--", label="training"),
+              _Line2D([], [], color="#424242", ls="-", label="test")]
+    both = [ax for ax, p in zip(axes, panels) if p in ("cost", "accuracy")]
+    if both and both[0] is axes[0]:
+        axes[0].legend(handles=handles + styles, loc="best", fontsize=10)
+    else:
+        axes[0].legend(handles=handles, loc="best", fontsize=10)
+        if both:
+            both[0].legend(handles=styles, loc="best", fontsize=10)
     if title:
         fig.suptitle(title)
     caption = " | ".join(_run_summary(label, h) for label, h in histories.items())
