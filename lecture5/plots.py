@@ -715,7 +715,7 @@ def training_curves(histories, panels=("train_cost", "accuracy"), note="", cost_
         _check.choice("panels", p, tuple(_PANEL_TITLES))
     if not 1 <= len(panels) <= 3:
         raise ValueError(f"panels must name 1 to 3 panels, got {len(panels)}")
-    width = {1: 7.0, 2: FIGSIZE[0], 3: 9.2}[len(panels)]  # fits the output area unscaled
+    width = {1: 7.0, 2: FIGSIZE[0], 3: 9.0}[len(panels)]  # fits the output area unscaled
     fig, axes = new_figure(1, len(panels), figsize=(width, 4.6))
     axes = _np.atleast_1d(axes)
     max_epoch = 1
