@@ -99,7 +99,9 @@ class Network:
         self.sizes = sizes
         self.cost = get_cost(cost)
         self.activation = get_activation(activation)
-        self.output_activation = get_activation(output_activation)
+        self.output_activation = get_activation(output_activation, name="output_activation")
+        if seed is not None:
+            seed = _validate.integer("seed", seed, low=0)
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.biases = [self.rng.normal(0.0, 1.0, (n_out, 1)) for n_out in sizes[1:]]
@@ -110,6 +112,31 @@ class Network:
         self._buffers = None
         self._xbuf = None
         self._ones_m = None
+
+    # ------------------------------------------------------------------ parameters check
+    def _check_parameters(self):
+        """Make sure the (assignable) weights and biases still fit ``sizes``.
+
+        A student may assign ``net.weights[0] = np.array([[1, -1]])``: an integer array is
+        replaced by a float copy (so it can be trained); a wrong shape -- a 1-D bias (d,) would
+        broadcast along the wrong axis in ``w @ a + b`` -- raises, naming the entry.
+        """
+        for name, params, shapes in (
+                ("weights", self.weights, list(zip(self.sizes[1:], self.sizes[:-1]))),
+                ("biases", self.biases, [(d, 1) for d in self.sizes[1:]])):
+            if len(params) != len(shapes):
+                raise ValueError(f"net.{name} must hold {len(shapes)} arrays for sizes "
+                                 f"{self.sizes}, got {len(params)}")
+            for i, (p, shape) in enumerate(zip(params, shapes)):
+                if type(p) is np.ndarray and p.dtype == np.float64 and p.shape == shape:
+                    continue
+                if np.shape(p) != shape:
+                    raise ValueError(f"net.{name}[{i}] must have shape {shape} for sizes "
+                                     f"{self.sizes}, got {np.shape(p)}")
+                q = np.asarray(p)
+                if q.dtype.kind not in "biuf":
+                    raise TypeError(f"net.{name}[{i}] must be numeric, got dtype {q.dtype}")
+                params[i] = q.astype(np.float64)  # a float copy; the caller's array is untouched
 
     # ------------------------------------------------------------------ forward pass
     @property
@@ -124,6 +151,7 @@ class Network:
         hidden activations."""
         X = _validate.as_matrix("X", X, rows=self.sizes[0])
         masks = self._check_masks(masks, X.shape[1])
+        self._check_parameters()
         a = X
         last = len(self.weights) - 1
         for i, (w, b) in enumerate(zip(self.weights, self.biases)):
@@ -160,6 +188,7 @@ class Network:
         X = _validate.as_matrix("X", X, rows=self.sizes[0])
         Y = _validate.as_matrix("Y", Y, rows=self.sizes[-1], cols=X.shape[1])
         masks = self._check_masks(masks, X.shape[1])
+        self._check_parameters()
         return backprop_batch(self.weights, self.biases, X, Y, self.cost, self.activation,
                               self.output_activation, masks)
 
@@ -228,6 +257,7 @@ class Network:
             n = _validate.integer("n", n, low=1)
         _validate.choice("penalty", penalty, PENALTIES)
         masks = self._check_masks(masks, m)
+        self._check_parameters()
         self._sgd_step(X, Y, eta, lmbda, n, penalty, masks)
 
     def _sgd_step(self, X, Y, eta, lmbda, n, penalty, masks=None):
@@ -326,6 +356,7 @@ class Network:
         """An independent copy (same sizes, cost, activations, weights and biases)."""
         other = Network.__new__(Network)
         other.__dict__.update(self.__dict__)
+        other.sizes = list(self.sizes)
         other.weights = [w.copy() for w in self.weights]
         other.biases = [b.copy() for b in self.biases]
         other.rng = np.random.default_rng(self.seed)

@@ -195,6 +195,7 @@ class Trainer:
             self._pos = 0
             self.batch_in_epoch = 0
             self._epoch_seconds = 0.0
+            net._check_parameters()  # weights a student assigned between epochs
             self._last_finite = net.get_parameters()
         t0 = time.perf_counter()
         idx = self._perm[self._pos:self._pos + self._mini_batch_size]

@@ -227,8 +227,6 @@ def test_copy_is_independent():
     assert twin.weights[0][0, 0] == 99.0
 
 
-@pytest.mark.xfail(strict=True, reason="Network.copy shares the sizes list with the original "
-                   "(__dict__.update copies the reference), so the copy is not fully independent")
 def test_copy_does_not_share_sizes():
     net = Network([3, 4, 2], seed=0)
     assert net.copy().sizes is not net.sizes

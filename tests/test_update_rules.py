@@ -191,10 +191,6 @@ def test_update_matches_the_formulas(sizes, seed, m, eta, lmbda, n, penalty, cos
     _assert_params(net, weights, biases, rtol=1e-11)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Network._sgd_step updates the biases in place before the weights; if an assigned weight "
-    "matrix has an integer dtype, 'w -= eta*nabla_w' raises UFuncTypeError after the biases have "
-    "already changed, so a rejected step is not atomic (and integer weights cannot be trained)"))
 def test_integer_weights_assigned_by_a_student_are_trained_or_rejected_cleanly():
     net = Network([2, 1], seed=0)
     net.weights[0] = np.array([[1, -1]])  # an easy thing to type in a notebook
