@@ -83,12 +83,14 @@ class Network:
     """A fully connected feed-forward network trained with backpropagation.
 
     ``Network([784, 30, 10], cost=CrossEntropyCost, seed=0)``: weights w^l ~ N(0, 1/n_in) and
-    biases b^l ~ N(0, 1), drawn from ``numpy.random.default_rng(seed)``.  ``activation`` is used in
+    biases b^l ~ N(0, 1), drawn from ``numpy.random.default_rng(seed)``.  ``init="large"`` draws
+    the weights from N(0, 1) instead (the start of Nielsen's overfitting experiments, chapter 3);
+    both use the same random numbers, scaled differently.  ``activation`` is used in
     the hidden layers, ``output_activation`` (default sigmoid) in the output layer.
     """
 
     def __init__(self, sizes, cost=QuadraticCost, seed=0, activation=sigmoid,
-                 output_activation=sigmoid):
+                 output_activation=sigmoid, init="default"):
         if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
             raise TypeError(
                 f"sizes must be a list of layer widths like [784, 30, 10], got {sizes!r}"
@@ -103,10 +105,12 @@ class Network:
         if seed is not None:
             seed = _validate.integer("seed", seed, low=0)
         self.seed = seed
+        self.init = _validate.choice("init", init, ("default", "large"))
         self.rng = np.random.default_rng(seed)
         self.biases = [self.rng.normal(0.0, 1.0, (n_out, 1)) for n_out in sizes[1:]]
         self.weights = [
-            self.rng.normal(0.0, 1.0 / math.sqrt(n_in), (n_out, n_in))
+            self.rng.normal(0.0, 1.0 / math.sqrt(n_in) if init == "default" else 1.0,
+                            (n_out, n_in))
             for n_in, n_out in zip(sizes[:-1], sizes[1:])
         ]
         self._buffers = None

@@ -318,10 +318,8 @@ def _mnist(data, n_train, n_test, seed):
 def _mnist_trainer(data, sizes, eta, lmbda, mini_batch_size, seed, large_weights=False):
     """A Trainer of a fresh network; ``large_weights`` rescales its initial weights from
     N(0, 1/n_in) to N(0, 1), the start of the overfitting experiment in Nielsen's chapter 3."""
-    net = _Network(list(sizes), cost=_CrossEntropyCost, seed=seed)
-    if large_weights:
-        for w_l in net.weights:
-            w_l *= _math.sqrt(w_l.shape[1])
+    net = _Network(list(sizes), cost=_CrossEntropyCost, seed=seed,
+                   init="large" if large_weights else "default")
     return _Trainer(net, data.X_train, data.Y_train, eta=eta, lmbda=lmbda,
                     mini_batch_size=mini_batch_size, labels=data.y_train,
                     eval_data=(data.X_test, data.Y_test, data.y_test), seed=seed)
