@@ -422,14 +422,15 @@ def l1_eigen_app(lmbda=1.0) -> FigureApp:
     return app
 
 
-def l1_l2_app(lmbda=1.0, l1_form="l1_prox") -> TrainingApp:
+def l1_l2_app(lmbda=1.0, l1_form="l1_prox", **settings) -> TrainingApp:
     """Retrain the [784, 10] problem with L1 and with L2 when the lambda slider is released;
-    show the weight histograms or the weights as 28x28 images."""
+    show the weight histograms or the weights as 28x28 images.  ``settings`` go to the builders
+    (a smaller training problem, for tests)."""
 
     def build(lmbda, l1_form, view):
         if view == "weight images":
-            return _plots68.l1_l2_weight_images(lmbda, l1_form)
-        return _plots68.l1_l2_histograms(lmbda, l1_form)
+            return _plots68.l1_l2_weight_images(lmbda, l1_form, **settings)
+        return _plots68.l1_l2_histograms(lmbda, l1_form, **settings)
 
     controls = {
         "lmbda": _release68(lmbda_slider(lmbda, min_exp=-1, max_exp=1.5)),
@@ -493,6 +494,33 @@ def dropout_app(p_drop=0.5, dropout="slides", **settings) -> TrainingApp:
                       controls,
                       title="dropout on 1,000 MNIST digits (retrains when the slider is released)")
     app.add_class("lecture5-dropout-app")
+    return app
+
+
+# ~~~ 08: early stopping
+def early_stopping_app(patience=5, **settings) -> TrainingApp:
+    """Choose the patience k: the network is retrained with early stopping when the slider is
+    released, and the figure shows where it stops and which epoch it restores.  ``settings`` go
+    to the builder (a smaller training problem, for tests)."""
+    k = w.IntSlider(value=patience, min=1, max=12, step=1, description="patience k",
+                    continuous_update=False, layout=w.Layout(**_SLIDER_LAYOUT),
+                    style=dict(_SLIDER_STYLE))
+    k.add_class("lecture5-patience")
+    app = TrainingApp(_functools68.partial(_plots68.early_stopping_figure, **settings),
+                      {"patience": k},
+                      title="early stopping: stop after k epochs without a better validation "
+                            "accuracy")
+    app.add_class("lecture5-early-stopping-app")
+    return app
+
+
+def early_vs_l2_app(lmbda=1.0, patience=5, **settings) -> TrainingApp:
+    """Early stopping next to L2: retrain with the chosen lambda when the slider is released."""
+    s = _release68(lmbda_slider(lmbda, min_exp=-1, max_exp=1.3))
+    app = TrainingApp(_functools68.partial(_plots68.early_stopping_vs_l2_figure,
+                                           patience=patience, **settings), {"lmbda": s},
+                      title="early stopping vs L2 (retrains when the slider is released)")
+    app.add_class("lecture5-early-vs-l2-app")
     return app
 
 # --- end 06-08 ---

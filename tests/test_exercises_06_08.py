@@ -57,3 +57,51 @@ def test_07_3_inverted_scale():
     assert _solution("07.3") == pytest.approx(1.25)
     assert check("07.3", 1.25)
     assert not check("07.3", 0.8)
+
+
+# ---------------------------------------------------------------- 08
+
+
+@pytest.fixture
+def small_problem(monkeypatch):
+    """Run the exercises of notebook 08 on a smaller problem (same code path, faster)."""
+    from lecture5 import plots
+
+    monkeypatch.setitem(plots.EARLY_PROBLEM, "n_train", 300)
+    monkeypatch.setitem(plots.EARLY_PROBLEM, "validation", 300)
+    monkeypatch.setitem(plots.EARLY_PROBLEM, "epochs", 12)
+    monkeypatch.setitem(plots.EARLY_PROBLEM, "n_test", 500)
+    return plots
+
+
+def test_08_1_stops_patience_epochs_after_the_best(small_problem):
+    run = small_problem.early_run(4)
+    assert _solution("08.1") == run.epochs_run - run.best_epoch
+    if run.message:  # stopped: exactly k epochs after the best
+        assert _solution("08.1") == 4
+    assert check("08.1", _solution("08.1"))
+    assert not check("08.1", _solution("08.1") + 1)
+
+
+def test_08_2_norm_ratio(small_problem):
+    full, es = small_problem.early_run(None), small_problem.early_run(5)
+    ratio = small_problem.weight_norm(full.weights) / small_problem.weight_norm(es.weights)
+    assert _solution("08.2") == pytest.approx(ratio)
+    assert ratio >= 1.0  # the weights only grow
+    assert check("08.2", round(ratio, 3))  # an answer read off rounded numbers is accepted
+    assert not check("08.2", 1 / ratio if ratio > 1.01 else ratio + 0.1)
+
+
+def test_08_3_largest_weights(small_problem):
+    answer = _solution("08.3")
+    assert answer in {"none", "L2", "L1", "dropout", "early stopping"}
+    assert check("08.3", answer.upper())  # case does not matter
+    wrong = "L2" if answer != "L2" else "L1"
+    assert not check("08.3", wrong)
+
+
+@pytest.mark.slow
+def test_08_answers_on_the_notebooks_problem():
+    assert _solution("08.1") == 4
+    assert _solution("08.2") == pytest.approx(1.215, abs=0.01)
+    assert _solution("08.3") == "dropout"

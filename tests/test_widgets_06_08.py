@@ -65,8 +65,12 @@ def _zero_percent(caption):
     return float(re.search(r"(\d+\.\d)% exactly 0", caption).group(1))
 
 
+#: a smaller version of notebook 06's problem (same [784, 10] network)
+SMALL6 = {"n_train": 200, "epochs": 4, "n_test": 300}
+
+
 def test_l1_l2_app_retrains_on_release_and_switches_views():
-    app = widgets.l1_l2_app()
+    app = widgets.l1_l2_app(**SMALL6)
     slider = app.controls["lmbda"]
     assert not slider.continuous_update
     before, caption = _png(app), app.caption.value
@@ -83,7 +87,7 @@ def test_l1_l2_app_retrains_on_release_and_switches_views():
 
 @pytest.mark.parametrize("end", ["min", "max"])
 def test_l1_l2_app_at_the_slider_ends(end):
-    app = widgets.l1_l2_app()
+    app = widgets.l1_l2_app(**SMALL6)
     s = app.controls["lmbda"]
     s.value = 10 ** getattr(s, end)
     assert app.error is None and "test accuracy" in app.caption.value
@@ -128,3 +132,29 @@ def test_dropout_app_retrains_on_release():
     assert "(inverted)" in app.caption.value
     low, high = _extremes(app, "p_drop")
     assert "p_drop = 0 (inverted)" in low and "p_drop = 0.8" in high
+
+
+# ---------------------------------------------------------------- 08: early stopping
+
+SMALL8 = {"sizes": (784, 30, 10), "n_train": 300, "validation": 300, "epochs": 12,
+          "n_test": 500}
+
+
+def test_early_stopping_app_follows_the_patience():
+    app = widgets.early_stopping_app(patience=2, **SMALL8)
+    k = app.controls["patience"]
+    assert not k.continuous_update
+    before, caption = _png(app), app.caption.value
+    k.value = 1
+    assert app.error is None and app.caption.value != caption and _png(app) != before
+    low, high = _extremes(app, "patience")
+    assert "patience k = 1:" in low and "patience k = 12:" in high
+
+
+def test_early_vs_l2_app_retrains_for_each_lambda():
+    app = widgets.early_vs_l2_app(patience=2, **SMALL8)
+    s = app.controls["lmbda"]
+    assert not s.continuous_update
+    low, high = _extremes(app, "lmbda")
+    norm = re.compile(r"([\d.]+) with L2")
+    assert float(norm.search(high).group(1)) < float(norm.search(low).group(1))
