@@ -224,7 +224,10 @@ def lab_settings() -> dict[str, dict]:
                                                          "checkForUpdates": False},
         "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
         "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
-        "@jupyterlab/apputils-extension/kernels-settings": {"commsOverSubshells": "disabled"},
+        "@jupyterlab/apputils-extension/kernels-settings": {
+            # LECTURE5_COMMS_OVER_SUBSHELLS=perCommTarget reproduces JupyterLab's default, under
+            # which the rapid slider move loses figures to the Log Console
+            "commsOverSubshells": os.environ.get("LECTURE5_COMMS_OVER_SUBSHELLS", "disabled")},
     }
 
 
@@ -498,7 +501,8 @@ def assert_no_problems(page, where: str, scope: str = PANEL, lab: bool = True) -
         msgs.append("'Error displaying widget' is shown")
     lost = log_console_messages(page) if lab else None
     if lost:
-        msgs.append(f"outputs went to the Log Console instead of the notebook: {lost!r}")
+        msgs.append("an output went to the Log Console instead of the notebook (a figure a "
+                    f"student would not see; the status bar's Log Console item shows {lost!r})")
     if msgs:
         raise LabError(f"{where}: " + "\n\n".join(msgs))
 
@@ -528,11 +532,14 @@ _SLIDERS_JS = """
   const anchor = panel.querySelector('.jp-Cell') || panel.firstElementChild;
   const out = [];
   for (const el of panel.querySelectorAll('.jupyter-widgets.widget-slider')) {
-    // the figures of the app this slider belongs to: the nearest ancestor holding any
+    // the figures of the app this slider belongs to: the nearest ancestor holding any, within
+    // the cell's own output area (the one not inside a widget)
     let node = el.parentElement, mine = [];
     while (node && node !== panel) {
       mine = [...node.querySelectorAll('.' + figureCls)];
       if (mine.length) break;
+      if (node.classList.contains('jp-OutputArea')
+          && !node.parentElement.closest('.jupyter-widgets')) break;
       node = node.parentElement;
     }
     const handle = el.querySelector('.noUi-handle');

@@ -47,7 +47,8 @@ SELFTEST = "_browser_selftest.ipynb"
 
 
 def _selftest_notebook():
-    """A notebook with one good app and one that stacks figures instead of replacing them."""
+    """A notebook with one good app, one that stacks figures instead of replacing them, and a
+    slider whose callback prints outside any Output (JupyterLab sends that to the Log Console)."""
     cells = [
         "%matplotlib inline\nimport numpy as np\nimport ipywidgets as w\n"
         "from IPython.display import display\nfrom lecture5 import widgets\n"
@@ -61,6 +62,9 @@ def _selftest_notebook():
         "def stack(_change=None):\n    with out:\n"
         "        display(curve(1.0, bad_slider.value)[0])\n"
         "bad_slider.observe(stack, names='value')\nstack()\nw.VBox([bad_slider, out])",
+        "lost = widgets.float_slider('lost', 0.5, 0.0, 1.0, 0.1)\n"
+        "lost.observe(lambda _change: print('an output that belongs to no cell'), names='value')\n"
+        "lost",
     ]
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
@@ -71,16 +75,16 @@ def _selftest_notebook():
 
 @pytest.mark.timeout(180)
 def test_harness_sees_a_change_and_a_stacked_figure(lab_page, lab_server, served_root):
-    """The checks can fail: a figure that stacks instead of replacing is caught."""
+    """The checks can fail: a stacked figure and an output lost to the Log Console are caught."""
     nbformat.write(_selftest_notebook(), served_root / SELFTEST)
     page = lab_page
     labkit.open_notebook(page, lab_server, SELFTEST)
     labkit.run_all(page, RUN_ALL_TIMEOUT)
     labkit.assert_no_problems(page, "after Run All")
     ss = labkit.sliders(page)
-    assert [s["cls"] for s in ss] == [labkit.LMBDA, labkit.ETA, labkit.LMBDA]
+    assert [s["cls"] for s in ss] == [labkit.LMBDA, labkit.ETA, labkit.LMBDA, ""]
+    assert [s["figures"] for s in ss] == [[0], [0], [1], []]
     assert all(s["label"] and not s["labelClipped"] for s in ss)
-    assert [s["figures"] for s in ss] == [[0], [0], [1]]
     nc.rapid_two_slider_move(page, labkit.PANEL, True, REDRAW_TIMEOUT)  # moves the good app
     labkit.assert_no_problems(page, "after the rapid move")
     before = labkit.figures(page)
@@ -89,6 +93,12 @@ def test_harness_sees_a_change_and_a_stacked_figure(lab_page, lab_server, served
     assert after[1]["src"] != before[1]["src"]
     with pytest.raises(AssertionError, match="shows 2 figures"):
         nc.assert_one_figure_each(after, [1], "the stacking app")
+    assert labkit.log_console_messages(page) is None
+    labkit.press(page, labkit.slider_locator(page, 3), "ArrowRight")
+    labkit.wait_for(lambda: labkit.log_console_messages(page), 20,
+                    "the Log Console status item to report the lost output")
+    with pytest.raises(AssertionError, match="Log Console"):
+        labkit.assert_no_problems(page, "after the lost output")
 
 
 # ----------------------------------------------------------------------------- the notebooks
