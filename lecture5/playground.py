@@ -611,7 +611,6 @@ class Playground(w.VBox):
             while self._active(generation):
                 self._train_slice(generation)
                 if self._after_stop_check():
-                    self.redraw(force=True)
                     break
                 now = time.perf_counter()
                 if not self.redraw() and now - self._last_label >= LABEL_INTERVAL:
@@ -623,7 +622,10 @@ class Playground(w.VBox):
             if self._generation == generation:
                 self._playing = False
                 self._update_enabled()
-                self._update_label()
+                try:  # show the state training stopped in
+                    self.redraw(force=True)
+                except Exception as exc:
+                    self._say(f"{type(exc).__name__}: {exc}", error=True)
 
     def _fail(self, exc):
         self.pause()
@@ -696,14 +698,17 @@ async def measure_throughput(preset="overfit 1,000 digits", seconds=2.0, **overr
     t0 = time.perf_counter()
     app.play()
     await asyncio.sleep(seconds)
-    app.pause()
-    await app.wait()
+    app.pause()  # no mini-batch runs after this (the task is suspended between two of them)
     elapsed = time.perf_counter() - t0
-    ui_rate = (app.stats["updates"] - updates0) / elapsed
+    updates = app.stats["updates"] - updates0
+    redraws = app.stats["redraws"] - redraws0
+    trained = app.stats["train_seconds"] - train0
+    await app.wait()
+    ui_rate = updates / elapsed
     result = {"bare_updates_per_s": bare_rate, "ui_updates_per_s": ui_rate,
               "ratio": ui_rate / bare_rate,
-              "redraws_per_s": (app.stats["redraws"] - redraws0) / elapsed,
+              "redraws_per_s": redraws / elapsed,
               "seconds_per_redraw": app.stats["draw_seconds"] / max(1, app.stats["redraws"]),
-              "training_share": (app.stats["train_seconds"] - train0) / elapsed}
+              "training_share": trained / elapsed}
     app.close()
     return result
