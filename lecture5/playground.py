@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import html
 import math
 import threading
@@ -221,8 +222,7 @@ class Playground(w.VBox):
         self.add_class("lecture5-playground")
 
         for name, control in self.controls.items():
-            control.observe(self._on_control, names="value")
-            control._lecture5_name = name
+            control.observe(functools.partial(self._on_control, name), names="value")
         self.preset.observe(self._on_preset, names="value")
         try:
             self._loop = asyncio.get_running_loop()
@@ -439,8 +439,7 @@ class Playground(w.VBox):
         return True
 
     # ------------------------------------------------------------------ controls
-    def _on_control(self, change):
-        name = change["owner"]._lecture5_name
+    def _on_control(self, name, change):
         if self._applying:
             return
         try:
@@ -459,19 +458,25 @@ class Playground(w.VBox):
 
     def _set_live(self, name, value):
         t = self.trainer
+        old = getattr(t, name)
         with self._lock:
             if name == "mini_batch_size":
                 value = min(int(value), t.n)
             if name == "early_stopping":
                 value = int(value) or None
             setattr(t, name, value)
+        if name in ("eta", "lmbda") and old and math.isclose(value, old, rel_tol=0.01):
+            # a log slider snaps its value to its grid when the browser first draws it
+            # (0.5 -> 0.501): follow it quietly
+            return
         shown = {"eta": "η", "lmbda": "λ", "p_drop": "p_drop", "penalty": "penalty",
                  "mini_batch_size": "mini-batch size", "early_stopping": "early stopping"}[name]
         note = ""
         if name == "lmbda" and t.penalty == "none":
             note = " (no effect while the penalty is none)"
-        self._say(f"{shown} = {value if isinstance(value, str) else value} from mini-batch "
-                  f"{t.steps + 1} on{note}; the network keeps training (no reset).")
+        text = f"{value:.3g}" if isinstance(value, float) else str(value)
+        self._say(f"{shown} = {text} from mini-batch {t.steps + 1} on{note}; the network keeps "
+                  "training (no reset).")
         if not self._playing:
             self.caption.value = html.escape(
                 f"{self.caption_text} · η = {t.eta:.3g}, λ = {t.lmbda:.3g} ({t.penalty}), "
@@ -538,6 +543,7 @@ class Playground(w.VBox):
             self._resume()
         self._playing = True
         self._generation += 1
+        self._rate.clear()  # the updates/s readout counts from now
         self._update_enabled()
         self._say(f"Training from epoch {self.trainer.epoch}: move η or λ at any time.")
         try:

@@ -160,6 +160,15 @@ def test_data_and_architecture_changes_reset_and_say_so(quick_figures):
     assert app.trainer.n == 280 and app.data["X_train"].shape == (2, 280)
 
 
+def test_a_log_slider_snapping_its_value_is_followed_quietly(quick_figures):
+    app = Playground(preset="overfit 1,000 digits")
+    message = app.message
+    app.controls["eta"].value = 10 ** -0.3  # what the browser sends back for 0.5 on its grid
+    assert app.trainer.eta == 10 ** -0.3 and app.message == message
+    app.controls["eta"].value = 0.25
+    assert app.trainer.eta == 0.25 and app.message.startswith("η = 0.25 from mini-batch 1 on")
+
+
 def test_a_control_that_does_not_matter_for_the_data_set_does_not_reset(quick_figures):
     app = Playground()  # moons: the number of training digits is irrelevant
     app.controls["n_train"].value = 300
