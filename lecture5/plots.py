@@ -1160,7 +1160,8 @@ def l1_l2_histograms(lmbda=1.0, l1_form="l1_prox", **settings):
         parts.append(f"{names[p]}: {zeros / f.size:.1%} exactly 0, test accuracy "
                      f"{r.test_accuracy:.3f}")
     axes[0].set_ylabel("number of weights (log scale)")
-    fig.suptitle(f"the same network trained with λ = {lmbda:.3g}: L1 piles weights up at zero")
+    where = "at zero" if l1_form == "l1_prox" else "around zero, but not exactly on it"
+    fig.suptitle(f"the same network trained with λ = {lmbda:.3g}: L1 piles weights up {where}")
     return fig, f"lambda = {lmbda:.3g}: " + "; ".join(parts)
 
 
@@ -1184,7 +1185,7 @@ def l1_l2_weight_images(lmbda=1.0, l1_form="l1_prox", digits=tuple(range(10)), *
         raise ValueError(f"weight images need sizes (784, 10), got {kw['sizes']}")
     rows = [(l1_form, l1_l2_run(l1_form, lmbda, **settings)), ("l2", l1_l2_run("l2", lmbda,
                                                                                **settings))]
-    fig, axes = new_figure(2, len(digits), figsize=(FIGSIZE[0] * 1.15, 3.2))
+    fig, axes = new_figure(2, len(digits), figsize=(FIGSIZE[0], 2.6))
     axes = np.asarray(axes).reshape(2, len(digits))
     names = {"l2": "L2", "l1": "L1 (sgn)", "l1_prox": "L1"}
     parts = []
@@ -1198,6 +1199,9 @@ def l1_l2_weight_images(lmbda=1.0, l1_form="l1_prox", digits=tuple(range(10)), *
             ax.set_xticks([])
             ax.set_yticks([])
             ax.grid(False)
+            for spine in ax.spines.values():
+                spine.set_edgecolor("#bdbdbd")
+                spine.set_visible(True)
             if r == 0:
                 ax.set_title(f"digit {d}", fontsize="small")
         nz = np.count_nonzero(w2[digits] != 0) / w2[digits].size
