@@ -177,11 +177,21 @@ class Playground(w.VBox):
     ``preset`` names an entry of :data:`PRESETS`; keyword arguments override single controls
     (``Playground(preset="overfit 1,000 digits", eta=0.1)``).  ``redraw_interval`` is the least
     time between two figure refreshes while training runs.
+
+    ``render``: ``"auto"`` (default) draws the figure as a picture only once the app has been
+    displayed (an app driven from code alone, like the fixed-number runs of notebook 10, skips the
+    slow part of a refresh and keeps the saved notebook small; its ``figure`` can still be shown);
+    ``True`` always draws (e.g. for an app placed inside another container); ``False`` never.
     """
 
     def __init__(self, preset=None, *, redraw_interval=MIN_REDRAW_INTERVAL,
-                 slice_seconds=SLICE_SECONDS, max_history=MAX_HISTORY, **overrides):
+                 slice_seconds=SLICE_SECONDS, max_history=MAX_HISTORY, render="auto",
+                 **overrides):
         state = self._preset_state(preset, overrides)
+        if not (render == "auto" or isinstance(render, bool)):
+            raise ValueError(f"render must be 'auto', True or False, got {render!r}")
+        self.render = render
+        self._displayed = False
         self.redraw_interval = _validate.number("redraw_interval", redraw_interval, low=0.0)
         self.slice_seconds = _validate.number("slice_seconds", slice_seconds, low=0.0,
                                               low_open=True)
@@ -196,8 +206,8 @@ class Playground(w.VBox):
         self._last_label = -math.inf
         self._draw_times = deque(maxlen=5)  # seconds of the last redraws (median -> throttle)
         self._rate = deque(maxlen=20)  # (time, steps) samples for the updates/s readout
-        self.stats = {"updates": 0, "redraws": 0, "draw_seconds": 0.0, "train_seconds": 0.0,
-                      "resets": 0}
+        self.stats = {"updates": 0, "redraws": 0, "renders": 0, "draw_seconds": 0.0,
+                      "train_seconds": 0.0, "resets": 0}
         self.error = None  # the last error message shown, or None
         self.message = ""  # the last status line, as plain text
         self.view = None
@@ -399,12 +409,30 @@ class Playground(w.VBox):
         self.buttons["pause"].disabled = not self._playing
 
     # ------------------------------------------------------------------ figures
+    @property
+    def rendering(self) -> bool:
+        """Whether a refresh draws the figure as a picture (see ``render``)."""
+        return self.render is True or (self.render == "auto" and self._displayed)
+
+    def _repr_mimebundle_(self, **kwargs):
+        # the app is being displayed: from now on refreshes draw the picture; draw it now
+        if not self._displayed:
+            self._displayed = True
+            if self.render == "auto":
+                try:
+                    self.redraw(force=True)
+                except Exception as exc:  # displaying must never raise into the notebook
+                    self._say(f"{type(exc).__name__}: {exc}", error=True)
+        return super()._repr_mimebundle_(**kwargs)
+
     def redraw(self, force=False):
         """Refresh the figure, unless the last refresh was too recent (``force`` ignores that).
 
         While training runs, refreshes are at least :attr:`redraw_interval` apart and take at
         most :data:`MAX_DRAW_SHARE` of the time, so plotting never throttles training.
         """
+        if self.view is None:  # closed
+            return False
         now = time.perf_counter()
         wait = self.redraw_interval
         if self._draw_times:
@@ -415,15 +443,17 @@ class Playground(w.VBox):
         first = not self.view.get("frozen")
         with self._lock:
             caption = plots.update_playground_figure(self.view, self.net, self.trainer.history)
-            png = plots.render_png(self.view)
-        fig = self.view["fig"]
-        w_px, h_px = (int(round(x)) for x in fig.get_size_inches() * fig.dpi)
-        text = f"<Figure size {w_px}x{h_px} with {len(fig.axes)} Axes>"
-        # the output is replaced as widget state, not printed into the Output: a display()
-        # from a background task can be routed to the wrong cell, a state update cannot
-        self.output.outputs = ({"output_type": "display_data", "metadata": {},
-                                "data": {"image/png": base64.b64encode(png).decode("ascii"),
-                                         "text/plain": text}},)
+            png = plots.render_png(self.view) if self.rendering else None
+        if png is not None:
+            fig = self.view["fig"]
+            w_px, h_px = (int(round(x)) for x in fig.get_size_inches() * fig.dpi)
+            text = f"<Figure size {w_px}x{h_px} with {len(fig.axes)} Axes>"
+            # the output is replaced as widget state, not printed into the Output: a display()
+            # from a background task can be routed to the wrong cell, a state update cannot
+            self.output.outputs = ({"output_type": "display_data", "metadata": {},
+                                    "data": {"image/png": base64.b64encode(png).decode("ascii"),
+                                             "text/plain": text}},)
+            self.stats["renders"] += 1
         self.caption_text = caption
         t = self.trainer
         self.caption.value = html.escape(
@@ -432,7 +462,7 @@ class Playground(w.VBox):
         self._update_label()
         seconds = time.perf_counter() - t0
         # the first render also lays the figure out (about twice the cost of the next ones)
-        self._draw_times.append(seconds / 2 if first else seconds)
+        self._draw_times.append(seconds / 2 if first and png is not None else seconds)
         self._last_draw = time.perf_counter()
         self.stats["redraws"] += 1
         self.stats["draw_seconds"] += seconds
@@ -663,11 +693,26 @@ class Playground(w.VBox):
         return record
 
     def close(self):
-        """Stop training and close the app's widgets (the figure is then garbage)."""
+        """Stop training and close every widget of the app, with their layouts and styles.
+
+        A closed app is no longer in the kernel's widget state (nor in a saved notebook).
+        """
         self._playing = False
         self.view = None
-        for c in [*getattr(self, "controls", {}).values(), *getattr(self, "buttons", {}).values()]:
-            c.close()
+        if getattr(self, "output", None) is not None:
+            self.output.outputs = ()  # a notebook saved afterwards keeps no stale picture
+
+        def close_tree(widget):
+            for child in getattr(widget, "children", ()):
+                close_tree(child)
+            for part in (getattr(widget, "layout", None), getattr(widget, "style", None)):
+                if isinstance(part, w.Widget):
+                    part.close()
+            if widget is not self:
+                widget.close()
+
+        if getattr(self, "children", None) is not None:
+            close_tree(self)
         super().close()
 
 
@@ -680,7 +725,7 @@ async def measure_throughput(preset="overfit 1,000 digits", seconds=2.0, **overr
     (``await measure_throughput()`` in a notebook, ``asyncio.run(...)`` in a script).
     """
     seconds = _validate.number("seconds", seconds, low=0.0, low_open=True)
-    app = Playground(preset=preset, **overrides)
+    app = Playground(preset=preset, render=True, **overrides)  # as if it were on screen
     v = app.values()
     data = app.data
     net = Network(_sizes(data, v["layers"], v["neurons"]), cost=v["cost"], seed=v["seed"],
