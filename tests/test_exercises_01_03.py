@@ -76,21 +76,21 @@ def test_every_exercise_of_01_03_is_registered():
 
 @pytest.mark.parametrize("key", sorted(RIGHT))
 def test_the_right_answer_is_accepted(key, capsys):
-    assert check(key, RIGHT[key]()) is True
+    assert check(key, RIGHT[key]())
     assert "correct" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("key, wrong", [(k, w) for k, ws in sorted(WRONG.items()) for w in ws])
 def test_wrong_answers_are_rejected_with_a_hint(key, wrong, capsys):
     answer = wrong() if callable(wrong) else wrong
-    assert check(key, answer) is False
+    assert not check(key, answer)
     out = capsys.readouterr().out
     assert "not yet" in out and "Hint:" in out
 
 
 @pytest.mark.parametrize("key", sorted(RIGHT))
 def test_no_answer_yet(key, capsys):
-    assert check(key, ...) is False
+    assert not check(key, ...)
     assert "no answer yet" in capsys.readouterr().out
 
 
@@ -99,3 +99,14 @@ def test_the_example_networks_are_fixed():
     for w, v in zip(a.weights + a.biases, b.weights + b.biases):
         np.testing.assert_array_equal(w, v)
     assert example()[0].sizes == Network([3, 4, 2]).sizes
+
+
+def test_a_verdict_displays_nothing_in_a_notebook_beyond_the_printed_message(capsys):
+    from IPython.core.formatters import DisplayFormatter
+
+    verdict = check("01.1", ...)
+    assert not verdict and verdict.correct is False
+    assert "no answer yet" in capsys.readouterr().out
+    # the notebook's display machinery shows nothing for it: no "Out[...]: False" under the message
+    assert DisplayFormatter().format(verdict) == ({}, {})
+    assert "not yet" in repr(verdict)

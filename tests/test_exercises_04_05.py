@@ -30,7 +30,7 @@ def test_solution_matches_the_hand_calculation(key):
 
 @pytest.mark.parametrize("key", sorted(BY_HAND))
 def test_check_accepts_the_right_answer(key, capsys):
-    assert check(key, BY_HAND[key]) is True
+    assert check(key, BY_HAND[key])
     assert "correct" in capsys.readouterr().out
 
 
@@ -46,13 +46,13 @@ def test_check_accepts_the_right_answer(key, capsys):
     ("05.3", np.array([[0.75], [0.75]])),  # a column instead of a vector
 ])
 def test_check_rejects_wrong_answers(key, wrong, capsys):
-    assert check(key, wrong) is False
+    assert not check(key, wrong)
     out = capsys.readouterr().out
     assert "not yet" in out and "Hint" in out
 
 
 def test_no_answer_yet_is_not_right(capsys):
-    assert check("05.3", ...) is False
+    assert not check("05.3", ...)
     assert "no answer yet" in capsys.readouterr().out
 
 

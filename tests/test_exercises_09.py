@@ -19,10 +19,10 @@ def test_all_three_are_registered():
     ("09.3", 4.05, [4.2, 3.9, -4.05, 0.3]),
 ])
 def test_check_accepts_right_and_rejects_wrong(key, right, wrongs, capsys):
-    assert check(key, right) is True
+    assert check(key, right)
     assert "correct" in capsys.readouterr().out
     for wrong in wrongs:
-        assert check(key, wrong) is False
+        assert not check(key, wrong)
         out = capsys.readouterr().out
         assert "not yet" in out and "Hint" in out
 
@@ -32,7 +32,7 @@ def test_text_answer_ignores_case_and_spaces():
 
 
 def test_no_answer_yet(capsys):
-    assert check("09.3", ...) is False
+    assert not check("09.3", ...)
     assert "no answer yet" in capsys.readouterr().out
 
 

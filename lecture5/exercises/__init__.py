@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["exercise", "check", "EXERCISES"]
+__all__ = ["exercise", "check", "Verdict", "EXERCISES"]
 
 
 @dataclass(frozen=True)
@@ -65,15 +65,41 @@ def _verdict(expected, answer, rtol, atol):
     return bool(np.allclose(ans, exp, rtol=rtol, atol=atol)), ""
 
 
-def check(key: str, answer) -> bool:
-    """Print whether ``answer`` to exercise ``key`` is right; return True/False."""
+class Verdict:
+    """What :func:`check` returns: true when the answer is right.
+
+    ``check`` has already printed its message, so in a notebook the verdict itself shows nothing
+    (no ``Out[...]: False`` under the message); ``bool(verdict)`` is the result.
+    """
+
+    __slots__ = ("key", "correct")
+
+    def __init__(self, key: str, correct: bool):
+        self.key = key
+        self.correct = bool(correct)
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __repr__(self) -> str:
+        return f"<check {self.key}: {'correct' if self.correct else 'not yet'}>"
+
+    def _ipython_display_(self):
+        """Display nothing: the message was printed by :func:`check`."""
+
+
+def check(key: str, answer) -> Verdict:
+    """Print whether ``answer`` to exercise ``key`` is right, without revealing the solution.
+
+    Returns a :class:`Verdict`, true when the answer is right.
+    """
     _load_all()
     if key not in EXERCISES:
         raise ValueError(f"key must name an exercise, one of {sorted(EXERCISES)}, got {key!r}")
     ex = EXERCISES[key]
     if answer is None or answer is Ellipsis:
         print(f"Exercise {key}: no answer yet - replace the ... with your answer.")
-        return False
+        return Verdict(key, False)
     right, reason = _verdict(ex.solution(), answer, ex.rtol, ex.atol)
     if right:
         print(f"Exercise {key}: correct ✓")
@@ -84,7 +110,7 @@ def check(key: str, answer) -> bool:
         if ex.hint:
             msg += f"\nHint: {ex.hint}"
         print(msg)
-    return right
+    return Verdict(key, right)
 
 
 _LOADED = {"done": False}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import sys
 import time
@@ -85,6 +86,9 @@ def refresh(path: Path, timeout: int = 120) -> float:
 
 
 def main(argv=None) -> int:
+    # the kernels run with one BLAS thread, as under pytest (see conftest.py at the top level)
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--all", action="store_true", help="every notebook in notebooks/")
