@@ -13,6 +13,7 @@ import asyncio
 import base64
 import gc
 import queue
+import threading
 import time
 
 import numpy as np
@@ -260,6 +261,34 @@ def test_an_exception_in_training_becomes_a_message():
 
     app = run(scenario())
     assert not app.running and "RuntimeError: boom" in app.error
+
+
+def test_buttons_pressed_on_another_thread_train_on_the_main_event_loop():
+    """JupyterLab may run widget callbacks on a kernel subshell thread (commsOverSubshells)."""
+
+    async def scenario():
+        app = Playground()
+        main = threading.get_ident()
+        threads = set()
+        step = app.trainer.step
+
+        def spy():
+            threads.add(threading.get_ident())
+            return step()
+
+        app.trainer.step = spy
+
+        await asyncio.to_thread(app.play)
+        await until(lambda: app.trainer.steps >= 100)
+        await asyncio.to_thread(lambda: setattr(app.controls["eta"], "value", 0.05))
+        steps = app.trainer.steps
+        await until(lambda: app.trainer.steps >= steps + 50)
+        await asyncio.to_thread(app.pause)
+        await asyncio.wait_for(app.wait(), 2)
+        return app, threads, main
+
+    app, threads, main = run(scenario())
+    assert threads == {main} and not app.running and app.trainer.eta == 0.05
 
 
 def test_play_without_an_event_loop_says_so():
