@@ -104,7 +104,7 @@ PRESETS = {
     "the same with λ = 1": {**_DIGITS, "penalty": "l2", "lmbda": 1.0},
     "the same with λ = 5": {**_DIGITS, "penalty": "l2", "lmbda": 5.0},
     "dropout 0.5": {**_DIGITS, "p_drop": 0.5},
-    "L1 sparsity": {**_DIGITS, "penalty": "l1_prox", "lmbda": 5.0},
+    "L1 sparsity": {**_DIGITS, "penalty": "l1_prox", "lmbda": 2.0},
     "η too large": {**_DIGITS, "eta": 20.0},
     "early stopping": {**_DIGITS, "early_stopping": 5},
     "diverging ReLU": {"dataset": "moons", "layers": 3, "neurons": 32, "activation": "relu",

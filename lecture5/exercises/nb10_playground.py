@@ -1,7 +1,7 @@
 """Exercises of notebook 10 (the live playground).  Solutions computed with the package.
 
-The numbers are those of the presets "the same with λ = 5" and "L1 sparsity": 1,000 training
-digits (n, the slides' m), eta = 0.5, lambda = 5 and mini-batches of m-hat = 10.
+The numbers are those of the preset "the same with λ = 5": 1,000 training digits (n, the slides'
+m), eta = 0.5, lambda = 5 and mini-batches of m-hat = 10.
 """
 
 from __future__ import annotations
