@@ -717,15 +717,19 @@ class Playground(w.VBox):
 
 
 # ============================================================================ measurement
-async def measure_throughput(preset="overfit 1,000 digits", seconds=2.0, **overrides) -> dict:
+async def measure_throughput(preset="overfit 1,000 digits", seconds=2.0, rounds=1,
+                             **overrides) -> dict:
     """Mini-batch updates per second of the bare engine and of the running app, same settings.
 
     The bare engine is a :class:`Trainer` stepping in a plain loop (per-epoch evaluation on);
-    the app trains through its asyncio task with live figures.  Run it on an event loop
-    (``await measure_throughput()`` in a notebook, ``asyncio.run(...)`` in a script).
+    the app trains through its asyncio task with live figures (drawn as if it were on screen).
+    Each of ``rounds`` rounds runs the bare engine for ``seconds``, then the app for ``seconds``;
+    alternating keeps a change in the machine's load from favouring one of the two.  Run it on an
+    event loop (``await measure_throughput()`` in a notebook, ``asyncio.run(...)`` in a script).
     """
     seconds = _validate.number("seconds", seconds, low=0.0, low_open=True)
-    app = Playground(preset=preset, render=True, **overrides)  # as if it were on screen
+    rounds = _validate.integer("rounds", rounds, low=1)
+    app = Playground(preset=preset, render=True, **overrides)
     v = app.values()
     data = app.data
     net = Network(_sizes(data, v["layers"], v["neurons"]), cost=v["cost"], seed=v["seed"],
@@ -736,30 +740,32 @@ async def measure_throughput(preset="overfit 1,000 digits", seconds=2.0, **overr
                    labels=data["y_train"],
                    eval_data=(data["X_test"], data["Y_test"], data["y_test"]),
                    early_stopping=None, seed=v["seed"])
-    steps = 0
-    t0 = time.perf_counter()
-    with np.errstate(all="ignore"):
-        while time.perf_counter() - t0 < seconds and not bare.stopped:
-            bare.step()
-            steps += 1
-    bare_rate = steps / (time.perf_counter() - t0)
+    totals = dict.fromkeys(("bare_steps", "bare_s", "ui_steps", "ui_s", "redraws", "trained"),
+                           0.0)
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        with np.errstate(all="ignore"):
+            while time.perf_counter() - t0 < seconds and not bare.stopped:
+                bare.step()
+                totals["bare_steps"] += 1
+        totals["bare_s"] += time.perf_counter() - t0
 
-    redraws0, updates0, train0 = (app.stats["redraws"], app.stats["updates"],
-                                  app.stats["train_seconds"])
-    t0 = time.perf_counter()
-    app.play()
-    await asyncio.sleep(seconds)
-    app.pause()  # no mini-batch runs after this (the task is suspended between two of them)
-    elapsed = time.perf_counter() - t0
-    updates = app.stats["updates"] - updates0
-    redraws = app.stats["redraws"] - redraws0
-    trained = app.stats["train_seconds"] - train0
-    await app.wait()
-    ui_rate = updates / elapsed
+        before = dict(app.stats)
+        t0 = time.perf_counter()
+        app.play()
+        await asyncio.sleep(seconds)
+        app.pause()  # no mini-batch runs after this (the task is suspended between two)
+        totals["ui_s"] += time.perf_counter() - t0
+        totals["ui_steps"] += app.stats["updates"] - before["updates"]
+        totals["redraws"] += app.stats["redraws"] - before["redraws"]
+        totals["trained"] += app.stats["train_seconds"] - before["train_seconds"]
+        await app.wait()
+    bare_rate = totals["bare_steps"] / totals["bare_s"]
+    ui_rate = totals["ui_steps"] / totals["ui_s"]
     result = {"bare_updates_per_s": bare_rate, "ui_updates_per_s": ui_rate,
               "ratio": ui_rate / bare_rate,
-              "redraws_per_s": redraws / elapsed,
+              "redraws_per_s": totals["redraws"] / totals["ui_s"],
               "seconds_per_redraw": app.stats["draw_seconds"] / max(1, app.stats["redraws"]),
-              "training_share": trained / elapsed}
+              "training_share": totals["trained"] / totals["ui_s"]}
     app.close()
     return result
