@@ -481,8 +481,8 @@ class Playground(w.VBox):
             else:
                 if name == "dataset":
                     self._update_enabled()
-                kind = "the data" if name in DATA else "the network"
-                self._build(reason=f"{name} changed, so {kind} changed: the network was reset")
+                kind = "data" if name in DATA else "architecture"
+                self._build(reason=f"the network was reset because {name} changed the {kind}")
         except Exception as exc:  # a callback must never raise into the notebook
             self._fail(exc)
 
