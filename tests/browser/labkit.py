@@ -278,7 +278,8 @@ def start_jupyterlab(root: Path, workdir: Path, timeout: float = 60.0, attempts:
     raise RuntimeError("JupyterLab did not start:\n" + "\n\n".join(errors))
 
 
-def start_voila(root: Path, workdir: Path, timeout: float = 60.0, attempts: int = 3) -> Server:
+def start_voila(root: Path, workdir: Path, timeout: float = 60.0, attempts: int = 3,
+                extra: list[str] | tuple[str, ...] = ()) -> Server:
     """Voila on 127.0.0.1, a free port, a token, serving the notebooks under ``root``."""
     env = _jupyter_env(workdir)
     errors = []
@@ -287,7 +288,7 @@ def start_voila(root: Path, workdir: Path, timeout: float = 60.0, attempts: int 
         token = uuid.uuid4().hex
         cmd = [sys.executable, "-m", "voila", "--no-browser", "--Voila.ip=127.0.0.1",
                f"--port={port}", "--Voila.port_retries=0", f"--token={token}",
-               f"--Voila.root_dir={root}", "--show_tracebacks=True"]
+               f"--Voila.root_dir={root}", "--show_tracebacks=True", *extra]
         log_path = workdir / f"voila-{attempt}.log"
         try:
             return _spawn("Voila", cmd, env, log_path, f"http://127.0.0.1:{port}", token,
@@ -649,9 +650,12 @@ def wait_settled(page, scope: str, indices: list[int], before: list[dict] | None
         time.sleep(0.1)
 
 
-def screenshot_figure(page, scope: str, index: int, path: Path) -> None:
-    """A screenshot of one figure output as it is on screen (scrolled into view, image decoded)."""
+def screenshot_figure(page, scope: str, index: int, path: Path, whole_app: bool = False) -> None:
+    """A screenshot of one figure output (or of the whole app around it) as it is on screen:
+    scrolled into view, its image decoded."""
     loc = page.locator(f"{scope} .{FIGURE}").nth(index)
+    if whole_app:
+        loc = loc.locator("xpath=ancestor::div[contains(@class, 'jupyter-widgets')][last()]")
     loc.scroll_into_view_if_needed(timeout=10_000)
     loc.evaluate("""async el => {
         for (const img of el.querySelectorAll('img')) { try { await img.decode(); } catch (e) {} }

@@ -215,8 +215,8 @@ def move_each_slider(page, scope: str, lab: bool, timeout: float, notes: Notes,
         if caps_before == caps_after and caps_after:
             notes.add(f"slider {i} ({s['label']!r}): the figure changed but no caption did")
         if shots is not None:
-            for j in s["figures"]:
-                labkit.screenshot_figure(page, scope, j, shots / f"slider{i}-figure{j}.png")
+            labkit.screenshot_figure(page, scope, s["figures"][0], shots / f"slider{i}-app.png",
+                                     whole_app=True)
         moved += 1
     return moved
 

@@ -6,6 +6,7 @@ with no error, and moving a slider must redraw its figure (one figure, a differe
 
 from __future__ import annotations
 
+import re
 import time
 
 import labkit
@@ -17,6 +18,9 @@ pytestmark = pytest.mark.browser
 #: a notebook with eta/lambda sliders whose figures redraw without retraining (fast)
 VOILA_NOTEBOOK = "06_l1_sparsity.ipynb"
 SCOPE = "body"
+#: a cell that makes no progress for this long has stalled (every cell runs in a few seconds)
+STALL_SECONDS = 40.0
+_EXECUTING = re.compile(r"Executing \d+ of \d+")
 
 
 @pytest.mark.timeout(300)
@@ -26,10 +30,21 @@ def test_voila_renders_and_reacts(page, voila_server, artifacts_dir):
     assert nc.slider_count(expected) > 0, f"{name} has no eta/lambda slider in its saved state"
     n_figures = expected.get(labkit.FIGURE, 0)
     t0 = time.monotonic()
-    page.goto(voila_server.url(f"/voila/render/{name}"), timeout=150_000,
-              wait_until="domcontentloaded")
+    # the page streams in while Voila runs the cells ("Executing 3 of 36"): watch that progress
+    page.goto(voila_server.url(f"/voila/render/{name}"), timeout=60_000, wait_until="commit")
+    progress = {"text": None, "since": time.monotonic()}
 
     def rendered():
+        text = page.evaluate("() => document.body ? document.body.innerText : ''")
+        m = _EXECUTING.search(text or "")
+        now = m.group(0) if m else None
+        if now != progress["text"]:
+            progress.update(text=now, since=time.monotonic())
+        elif now and time.monotonic() - progress["since"] > STALL_SECONDS:
+            raise labkit.LabError(
+                f"Voila stalled: the page has shown {now!r} for {STALL_SECONDS:.0f} s while "
+                f"rendering {name} (the kernel idle: a known Voila 0.5 stall, seen here in about 1 "
+                "of 4 renders when a cell draws into an ipywidgets Output while it runs)")
         problems = labkit.output_problems(page, SCOPE)
         if problems["errors"] or problems["widgetErrors"]:
             raise labkit.LabError(f"Voila shows errors in {name}: {problems}")
