@@ -599,8 +599,7 @@ class Playground(w.VBox):
         t = self.trainer
         if t.stopped == "diverged":
             self._say("Resuming from the last finite weights.")
-        t.stopped = None
-        t.message = ""
+        t.resume()
 
     async def wait(self):
         """Wait until the training task has finished (after :meth:`pause` or a stop)."""

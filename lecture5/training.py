@@ -14,7 +14,8 @@ Every notebook, widget and the live playground trains through :class:`Trainer`. 
   norm, fraction of weights that are exactly zero, seconds);
 * stops early after ``early_stopping`` epochs without improvement and restores the best weights;
 * stops cleanly when training diverges (a non-finite gradient or cost), naming the epoch, the
-  mini-batch and eta, and keeping the last finite weights.
+  mini-batch and eta, and keeping the last finite weights (those of the start of that epoch);
+  :meth:`Trainer.resume` lets it go on, e.g. with a smaller eta.
 
 Arrays follow the package's column convention: X is (sizes[0], n), Y is (sizes[-1], n).
 """
@@ -310,15 +311,22 @@ class Trainer:
                              inverted=inverted)
 
     def _diverged(self, what):
-        net = self.net
-        if not all(np.isfinite(p).all() for p in net.weights + net.biases):
-            net.set_parameters(*self._last_finite)
+        # the weights of the start of this epoch: finite, and not yet blown up to ~1e150 (the
+        # last finite weights of a diverging run usually are), so a smaller eta can go on
+        self.net.set_parameters(*self._last_finite)
         self.stopped = "diverged"
         self.message = (
             f"Training diverged in epoch {self.epoch + 1}, mini-batch {self.batch_in_epoch + 1}: "
-            f"{what} with eta = {self._eta:g}. Training stopped and the last finite weights were "
-            f"kept; try a smaller eta."
+            f"{what} with eta = {self._eta:g}. Training stopped and the weights were restored to "
+            f"the start of epoch {self.epoch + 1} (the last finite ones); try a smaller eta."
         )
+        self._perm = None
+
+    def resume(self):
+        """Allow training to go on after a stop (divergence or early stopping): the next
+        :meth:`step` starts a new epoch from the current weights."""
+        self.stopped = None
+        self.message = ""
         self._perm = None
 
     def _end_epoch(self):

@@ -136,6 +136,12 @@ def test_divergence_stops_with_a_message_and_finite_weights():
     assert "epoch" in tr.message and "mini-batch" in tr.message and "eta = 5" in tr.message
     assert all(np.isfinite(p).all() for p in net.weights + net.biases)
     assert tr.step() is None
+    # the weights are those of the start of the diverging epoch: with a small eta it goes on
+    tr.eta = 1e-4
+    tr.resume()
+    assert tr.stopped is None and tr.message == ""
+    record = tr.run_epoch()
+    assert record is not None and math.isfinite(record["train_cost"])
 
 
 @pytest.mark.parametrize("name,value,match", [
