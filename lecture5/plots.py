@@ -117,6 +117,20 @@ _ORANGE = "#ef6c00"
 _GREY = "#9e9e9e"
 
 
+_SUP01 = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+_SUB01 = str.maketrans("0123456789()", "₀₁₂₃₄₅₆₇₈₉₍₎")
+
+
+def _sup01(*parts):
+    """Plain-text superscript (captions are escaped text, no HTML): _sup01(3) is "³"."""
+    return "".join(str(p) for p in parts).translate(_SUP01)
+
+
+def _sub01(*parts):
+    """Plain-text subscript: _sub01(2, 1) is "₂₁"."""
+    return "".join(str(p) for p in parts).translate(_SUB01)
+
+
 def _check_sizes(sizes):
     if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
         raise TypeError(f"sizes must be a list of layer widths like [3, 4, 2], got {sizes!r}")
@@ -193,10 +207,16 @@ def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
             fontsize="small", color=_BLUE)
 
     (x0, y0), (x1, y1) = pos(hl - 1, k), pos(hl, j)
-    t = 0.3  # label near the tail of the edge, where edges into one neuron are still apart
-    ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0) + 0.22, f"$w^{{{hl}}}_{{{j}{k}}}$",
-            ha="center", va="bottom", fontsize="x-large", color=_RED, zorder=6,
-            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.9})
+    # The label sits above the middle of the edge, on the side the edge climbs away from (up-left
+    # of a rising edge, up-right of a falling one), so neither the red edge nor a neuron's circle
+    # runs into it; its opaque rounded box hides the grey edges that would cross it.
+    rising = y1 > y0
+    t = 0.7 if rising else 0.3
+    gap = 0.18 * f
+    ax.text(x0 + t * (x1 - x0) + (-gap if rising else gap), y0 + t * (y1 - y0) + gap,
+            f"$w^{{{hl}}}_{{{j}{k}}}$",
+            ha="right" if rising else "left", va="bottom", fontsize="x-large", color=_RED,
+            zorder=6, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": _RED, "lw": 0.8})
     ax.text(x1 + r + 0.15, y1, f"$b^{{{hl}}}_{{{j}}}$, $z^{{{hl}}}_{{{j}}}$", ha="left",
             va="center", fontsize="medium", color=_RED, zorder=6,
             bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.9})
@@ -209,8 +229,9 @@ def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
                  f"j = {j} of layer {hl}\n"
                  f"$z^{{{hl}}}_{{{j}}} = \\sum_k w^{{{hl}}}_{{{j}k}}\\, a^{{{hl - 1}}}_k + "
                  f"b^{{{hl}}}_{{{j}}}$")
-    caption = (f"w^{hl}_{j}{k} = net.weights[{hl - 2}][{j - 1}, {k - 1}] (row j-1, column k-1) "
-               f"= W^({hl - 1})_{j}{k} in the first slides' numbering")
+    caption = (f"w{_sup01(hl)}{_sub01(j, k)} = net.weights[{hl - 2}][{j - 1}, {k - 1}] "
+               f"(row j−1, column k−1) = W{_sup01(f'({hl - 1})')}{_sub01(j, k)} in the first "
+               "slides' numbering")
     if net is not None:
         caption += f"; its value here: {float(net.weights[hl - 2][j - 1, k - 1]):.4f}"
     return fig, caption

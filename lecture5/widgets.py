@@ -166,7 +166,8 @@ def notation_app(net=None, sizes=(3, 4, 2)) -> FigureApp:
     layer.observe(follow_layer, names="value")
     builder = functools.partial(_plots_01.network_diagram, sizes=sizes, net=net)
     app = FigureApp(builder, {"layer": layer, "j": j, "k": k},
-                    title="Which weight is w^l_jk? Move l, j and k.")
+                    title="Which weight is <i>w</i><sup>l</sup><sub>jk</sub>? "
+                          "Move l, j and k.")
     app.add_class("lecture5-notation-app")
     return app
 

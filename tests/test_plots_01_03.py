@@ -35,7 +35,7 @@ def test_network_diagram_highlights_the_edge_from_k_in_l_minus_1_to_j_in_l():
     assert x0 < x1 and y0 == pytest.approx(0.5) and y1 == pytest.approx(0.5)
     # every other edge is thin: 3*4 + 4*2 edges in all
     assert len(ax.get_lines()) == 3 * 4 + 4 * 2
-    assert "net.weights[1][0, 1]" in caption and "W^(2)_12" in caption
+    assert "net.weights[1][0, 1]" in caption and "W⁽²⁾₁₂" in caption and caption.startswith("w³₁₂")
     texts = " ".join(t.get_text() for t in ax.texts)
     assert "w^{3}_{12}" in texts and "net.weights[0]" in texts and "net.weights[1]" in texts
 

@@ -20,7 +20,8 @@ def _png(app):
 def test_notation_app_redraws_for_each_weight():
     net = Network([3, 4, 2], seed=0)
     app = widgets.notation_app(net=net)
-    assert app.error is None and "w^3_12" in app.caption.value
+    assert app.error is None and "w³₁₂" in app.caption.value and "^" not in app.caption.value
+    assert "w^l" not in app.children[0].value  # the title writes w with <sup>/<sub>
     before, caption = _png(app), app.caption.value
     app.controls["j"].value = 2
     assert app.error is None and app.caption.value != caption and _png(app) != before
@@ -34,10 +35,10 @@ def test_notation_app_ranges_follow_the_layer():
     layer.value = 2  # w^2: j runs over the 4 hidden neurons, k over the 3 inputs
     assert (j.max, k.max) == (4, 3) and app.error is None
     j.value, k.value = 4, 3  # the extreme corner
-    assert app.error is None and "w^2_43" in app.caption.value
+    assert app.error is None and "w²₄₃" in app.caption.value
     layer.value = 3  # back to w^3: j and k are clamped into range, no error left behind
     assert (j.value, k.value) == (2, 3) and (j.max, k.max) == (2, 4)
-    assert app.error is None and "w^3_23" in app.caption.value
+    assert app.error is None and "w³₂₃" in app.caption.value
 
 
 def test_notation_app_rejects_a_network_too_big_to_draw():
