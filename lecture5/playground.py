@@ -295,12 +295,12 @@ class Playground(w.VBox):
         return c
 
     def _make_buttons(self):
-        spec = {"play": ("Play", "play", "success"), "pause": ("Pause", "pause", "warning"),
-                "step": ("Step", "step-forward", ""), "reset": ("Reset", "refresh", "danger")}
+        # symbols in the labels, not icon=: Voila loads its icon font from the internet
+        spec = {"play": ("▶ Play", "success"), "pause": ("‖ Pause", "warning"),
+                "step": ("▶| Step", ""), "reset": ("↺ Reset", "danger")}
         buttons = {}
-        for name, (label, icon, style) in spec.items():
-            b = w.Button(description=label, icon=icon, button_style=style,
-                         layout=w.Layout(width="100px"))
+        for name, (label, style) in spec.items():
+            b = w.Button(description=label, button_style=style, layout=w.Layout(width="100px"))
             b.add_class(f"lecture5-{name}")
             buttons[name] = b
         buttons["play"].on_click(lambda _b: self.play())

@@ -2,9 +2,11 @@
 
 The pattern every app follows (it never flickers and never stacks figures):
 
-* the figure lives in one :class:`ipywidgets.Output`; a redraw clears it with ``wait=True`` (the
-  old picture stays until the new one arrives) and displays the new figure;
-* a line of text under the figure gives the numbers for the current setting;
+* the figure lives in one :class:`ipywidgets.Output`; a redraw *replaces* that widget's list of
+  outputs by the new picture in one state update (:func:`show_figure`), so the old picture stays
+  until the new one arrives and two pictures can never stack;
+* a line of text under the figure gives the numbers for the current setting (:func:`set_caption`:
+  larger in projection mode);
 * an exception in a callback (a diverging eta, an extreme lambda) is shown as a message in that
   line, never as a traceback.
 
@@ -17,10 +19,15 @@ from __future__ import annotations
 import html
 
 import ipywidgets as w
+from IPython import get_ipython
 from IPython.display import display
+
+from . import plots as _plots
 
 __all__ = [
     "show_figure",
+    "set_caption",
+    "title_html",
     "log_slider",
     "float_slider",
     "eta_slider",
@@ -34,10 +41,36 @@ _SLIDER_STYLE = {"description_width": "140px"}
 
 
 def show_figure(out: w.Output, fig) -> None:
-    """Replace whatever ``out`` shows by ``fig``, without a blank frame in between."""
-    with out:
-        out.clear_output(wait=True)
-        display(fig)
+    """Replace whatever ``out`` shows by ``fig``, without a blank frame in between.
+
+    The picture is rendered here and set as the Output widget's whole list of outputs, one state
+    update, instead of being printed into the widget with ``with out: display(fig)``.  Printing
+    depends on the kernel routing the display message to the widget, which fails when callbacks
+    run on a kernel subshell (the picture lands in JupyterLab's Log Console) and left Voila
+    waiting for ever on some cells; setting the state does not depend on it.
+    """
+    shell = get_ipython()
+    if shell is None:  # plain Python: no display machinery, let the Output widget capture it
+        with out:
+            out.clear_output(wait=True)
+            display(fig)
+        return
+    data, metadata = shell.display_formatter.format(fig)
+    out.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
+
+
+def title_html(title: str) -> str:
+    """An app's title in bold; ``title`` is HTML (so <sup>/<sub> work), written by the package."""
+    size = "20px" if _plots.style()["font.size"] > 14 else "15px"
+    return f"<b style='font-size:{size}'>{title}</b>"
+
+
+def set_caption(caption: w.HTML, text: str, error: bool = False) -> None:
+    """Show ``text`` (plain text, escaped here) as the line of numbers under a figure: red for an
+    error, and as large as the figures' text in projection mode."""
+    caption.style.font_size = "18px" if _plots.style()["font.size"] > 14 else "14px"
+    caption.value = (f"<span style='color:#b00'>{html.escape(text)}</span>" if error
+                     else html.escape(text))
 
 
 def log_slider(description, value, min_exp, max_exp, step=0.05, continuous_update=True,
@@ -92,7 +125,7 @@ class FigureApp(w.VBox):
         self.error = None
         children = []
         if title:
-            children.append(w.HTML(f"<b>{html.escape(title)}</b>"))
+            children.append(w.HTML(title_html(title)))
         children += [*self.controls.values(), self.output, self.caption]
         super().__init__(children)
         for c in self.controls.values():
@@ -111,11 +144,11 @@ class FigureApp(w.VBox):
             fig, caption = self.builder(**self.values())
         except (ValueError, FloatingPointError, OverflowError) as exc:
             self.error = str(exc)
-            self.caption.value = f"<span style='color:#b00'>{html.escape(str(exc))}</span>"
+            set_caption(self.caption, str(exc), error=True)
             return
         self.error = None
         self.figure = fig
-        self.caption.value = html.escape(caption)
+        set_caption(self.caption, caption)
         show_figure(self.output, fig)
 
 
@@ -262,7 +295,7 @@ class RetrainApp(w.VBox):
         self.figure = None
         self.error = None
         self.trainers = {}
-        children = [w.HTML(f"<b>{html.escape(title)}</b>")] if title else []
+        children = [w.HTML(title_html(title))] if title else []
         children += [*self.controls.values(), self.progress, self.output, self.caption]
         super().__init__(children)
         for c in self.controls.values():
@@ -282,7 +315,7 @@ class RetrainApp(w.VBox):
         values = self.values()
         setting = ", ".join(f"{k} = {v:.3g}" if isinstance(v, float) else f"{k} = {v}"
                             for k, v in values.items())
-        self.caption.value = html.escape(f"training ({setting})…")
+        set_caption(self.caption, f"training ({setting})…")
         self.progress.value = 0
         try:
             trainers = self.make_trainers(**values)
@@ -299,12 +332,12 @@ class RetrainApp(w.VBox):
             fig, caption = self.builder(histories, note=note)
         except (ValueError, FloatingPointError, OverflowError) as exc:
             self.error = str(exc)
-            self.caption.value = f"<span style='color:#b00'>{html.escape(str(exc))}</span>"
+            set_caption(self.caption, str(exc), error=True)
             return
         self.error = None
         self.trainers = trainers
         self.figure = fig
-        self.caption.value = html.escape(caption)
+        set_caption(self.caption, caption)
         show_figure(self.output, fig)
 
 
@@ -387,7 +420,7 @@ class TrainingApp(FigureApp):
     caption says "training…" until the new figure is there."""
 
     def refresh(self):
-        self.caption.value = "<i>training… (a few seconds)</i>"
+        set_caption(self.caption, "training… (a few seconds)")
         super().refresh()
 
 
@@ -458,7 +491,7 @@ def dropout_network_app(p_drop=0.5, sizes=(5, 8, 8, 3)) -> FigureApp:
     app = FigureApp(lambda mini_batch, p_drop: _plots68.dropout_network_figure(
         mini_batch, p_drop, sizes=sizes), {"mini_batch": batch, "p_drop": drop},
         title="dropout, step 2: delete hidden nodes afresh for each mini-batch")
-    button = w.Button(description="new mini-batch", icon="refresh")
+    button = w.Button(description="↺ new mini-batch")
     button.add_class("lecture5-new-mini-batch")
 
     def next_batch(_):
