@@ -1162,27 +1162,39 @@ def l1_l2_histograms(lmbda=1.0, l1_form="l1_prox", **settings):
     names = {"l2": "L2 (28)", "l1": "L1, sgn(w) step (41)", "l1_prox": "L1, soft threshold"}
     colors = {"l2": _C68["l2"], "l1": _C68["l1"], "l1_prox": _C68["l1"]}
     parts = []
+    handles, labels = [], []
     for ax, p in zip(axes, ("l1_prox" if l1_form == "l1_prox" else "l1", "l2")):
         f = flat[p]
         zeros = int(np.count_nonzero(f == 0))
-        ax.hist(f[f != 0], bins=bins, color=colors[p], alpha=0.85, label="nonzero weights")
+        handles.append(ax.hist(f[f != 0], bins=bins, color=colors[p], alpha=0.85)[2][0])
+        labels.append(f"{names[p].split(',')[0]}: nonzero weights")
         if zeros:
-            ax.bar(0, zeros, width=(bins[1] - bins[0]) * 0.8, color="black",
-                   label="exactly 0")
+            bar = ax.bar(0, zeros, width=(bins[1] - bins[0]) * 0.8, color="black")
+            if "exactly 0" not in labels:
+                handles.append(bar[0])
+                labels.append("exactly 0")
         ax.set_yscale("log")
-        ax.set_ylim(0.8, f.size * 1.5)
+        # headroom above the peak for the statistics box (taller with projection_mode's fonts)
+        ax.set_ylim(0.8, f.size * 10 ** (2.0 * mpl.rcParams["font.size"] / 12 - 0.4))
+        # few, short tick labels (−1, −0.5, 0, ...), readable in projection mode too
+        ax.xaxis.set_major_locator(_MaxNLocator68(nbins=6, steps=[1, 2.5, 5, 10],
+                                                  symmetric=True))
+        ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:g}".replace("-", "−"))
         r = runs[p]
         ax.set(xlabel="weight value w", title=names[p])
         ax.text(0.03, 0.97, f"exactly 0: {zeros / f.size:.1%}\n"
-                f"|w| < 0.001: {np.mean(np.abs(f) < 1e-3):.1%}\n"
-                f"test accuracy: {r.test_accuracy:.1%}", transform=ax.transAxes, va="top",
+                f"|w| < 10⁻³: {np.mean(np.abs(f) < 1e-3):.1%}\n"
+                f"test acc.: {r.test_accuracy:.1%}", transform=ax.transAxes, va="top",
                 fontsize="small", bbox={"fc": "white", "ec": "#999", "alpha": 0.9})
-        ax.legend(loc="upper right", fontsize="small")
         parts.append(f"{names[p]}: {zeros / f.size:.1%} exactly 0, test accuracy "
                      f"{r.test_accuracy:.3f}")
-    axes[0].set_ylabel("number of weights (log scale)")
-    where = "at zero" if l1_form == "l1_prox" else "around zero, but not exactly on it"
-    fig.suptitle(f"the same network trained with λ = {lmbda:.3g}: L1 piles weights up {where}")
+    # one legend under both panels, so it covers neither the statistics nor the bars
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(handles),
+               fontsize="small", frameon=False)
+    axes[0].set_ylabel("count (log scale)")
+    where = "at exactly 0" if l1_form == "l1_prox" else "near 0, none exactly at 0"
+    fig.suptitle(f"λ = {lmbda:.3g} in both: L1 piles weights up {where}",
+                 fontsize="medium")
     return fig, f"lambda = {lmbda:.3g}: " + "; ".join(parts)
 
 
