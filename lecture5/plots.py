@@ -1531,12 +1531,17 @@ def dropout_overfitting_figure(p_drop=0.5, dropout="slides", **settings):
         ax2.plot(epochs, h["train_cost"], color=color, ls="--", lw=1.6,
                  label=f"{name}: training")
         ax2.plot(epochs, h["eval_cost"], color=color, label=f"{name}: test")
-    ax1.set(xlabel="epoch", ylabel="accuracy", title="accuracy", ylim=(0.75, 1.005))
+    # the lower limit follows the data (a large p_drop starts far below 0.75)
+    lowest = min(min(r.history[k]) for r in (base, run) for k in ("train_accuracy",
+                                                                    "eval_accuracy"))
+    low = min(max(0.0, lowest - 0.03), 0.95)
+    ax1.set(xlabel="epoch", ylabel="accuracy", title="accuracy", ylim=(low, 1.005))
     for ax in (ax1, ax2):
         ax.xaxis.set_major_locator(_MaxNLocator68(integer=True))
     ax2.set(xlabel="epoch", ylabel="cross-entropy cost $C_0$", title="cost")
-    ax1.legend(loc="lower right", fontsize="small")
-    ax2.legend(loc="upper right", fontsize="small")
+    # both panels share one legend, under them, where it hides no curve
+    fig.legend(*ax1.get_legend_handles_labels(), loc="outside lower center", ncols=2,
+               fontsize="small", frameon=False)
     fig.suptitle("1,000 training digits, [784, 100, 10]: overfitting without and with dropout",
                  fontsize="medium")
     caption = (f"no dropout: training {base.history['train_accuracy'][-1]:.3f}, test "
