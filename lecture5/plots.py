@@ -1047,8 +1047,8 @@ def penalty_step_figure(lmbda=2.0, eta=0.5, n=10, w_max=1.0):
     w = _w_grid68(_v68.number("w_max", w_max, low=0.0, low_open=True))
     step = eta * lmbda / n
     if step >= 1.0:
-        raise ValueError(f"eta lambda / n = {step:.3g} must stay below 1 (the L2 factor "
-                         "1 - eta lambda / n would flip or zero every weight); lower lambda")
+        raise ValueError(f"ηλ/n = {step:.3g} must stay below 1 (the L2 factor 1 − ηλ/n would "
+                         "flip or zero every weight); lower λ (lmbda)")
     after = {p: _reg68.apply_penalty_step(w.copy(), eta, lmbda, n, p)
              for p in ("l2", "l1", "l1_prox")}
     fig, (ax1, ax2) = new_figure(1, 2)
@@ -1068,7 +1068,7 @@ def penalty_step_figure(lmbda=2.0, eta=0.5, n=10, w_max=1.0):
     ax2.set(xlabel="weight w before the step", ylabel="amount removed  w - w'",
             title="amount removed by one step")
     ax2.legend(loc="upper left", fontsize="small")
-    caption = (f"eta lambda / n = {eta:g} x {lmbda:.3g} / {n} = {step:.4g}: L2 keeps the fraction "
+    caption = (f"ηλ/n = {eta:g} × {lmbda:.3g} / {n} = {step:.4g}: L2 keeps the fraction "
                f"{1 - step:.4f} of every weight; L1 removes {step:.4g} from every |w|, and "
                f"weights with |w| < {step:.4g} cross zero (sgn step) or stop at 0 (soft threshold)")
     return fig, caption
@@ -1115,9 +1115,9 @@ def l1_l2_eigen_figure(lmbda=1.0, eigenvalues=(0.1, 0.3, 1.0, 3.0, 10.0),
     ax.set_ylim(min(0.0, float(ws.min())) * 1.15, top * 1.45)
     ax.legend(loc="upper left", fontsize="small", ncol=3)
     zeros = int(np.count_nonzero(w_l1 == 0))
-    caption = (f"lambda = {lmbda:.3g}: L1 sets {zeros} of {D.size} components exactly to 0 "
-               f"(those with |w*_i| < lambda / D_ii); L2 sets none to 0, its factors "
-               f"D/(D+lambda) range from {w_l2[0] / ws[0]:.3f} to {w_l2[-1] / ws[-1]:.3f}")
+    caption = (f"λ = {lmbda:.3g}: L1 sets {zeros} of {D.size} components exactly to 0 "
+               f"(those with |w*_i| < λ / D_ii); L2 sets none to 0, its factors "
+               f"D/(D+λ) range from {w_l2[0] / ws[0]:.3f} to {w_l2[-1] / ws[-1]:.3f}")
     return fig, caption
 
 
@@ -1195,7 +1195,7 @@ def l1_l2_histograms(lmbda=1.0, l1_form="l1_prox", **settings):
     where = "at exactly 0" if l1_form == "l1_prox" else "near 0, none exactly at 0"
     fig.suptitle(f"λ = {lmbda:.3g} in both: L1 piles weights up {where}",
                  fontsize="medium")
-    return fig, f"lambda = {lmbda:.3g}: " + "; ".join(parts)
+    return fig, f"λ = {lmbda:.3g}: " + "; ".join(parts)
 
 
 @styled
@@ -1242,7 +1242,7 @@ def l1_l2_weight_images(lmbda=1.0, l1_form="l1_prox", digits=tuple(range(10)), *
         parts.append(f"{names[p]}: {nz:.1%} of these weights nonzero")
     fig.suptitle(f"weights from the 784 pixels into each output neuron, λ = {lmbda:.3g}",
                  fontsize="medium")
-    return fig, f"lambda = {lmbda:.3g}: " + "; ".join(parts)
+    return fig, f"λ = {lmbda:.3g}: " + "; ".join(parts)
 
 
 class WeightPaths(_NamedTuple68):
@@ -1348,7 +1348,7 @@ def l1_trajectories_figure(lmbda=3.0, k=4, zoom_steps=40, **settings):
     axes[1, 1].text(0.99, 0.04, r"dotted: $\pm\eta\lambda/n$", transform=axes[1, 1].transAxes,
                     ha="right", fontsize="small")
     zero_share = {p: float(np.mean(res.paths[p][s0:, :-1] == 0)) for p in res.paths}
-    caption = (f"lambda = {lmbda:.3g}, eta lambda / n = {c:.4g}: over the last {zoom_steps} steps "
+    caption = (f"λ = {lmbda:.3g}, ηλ/n = {c:.4g}: over the last {zoom_steps} steps "
                f"the first {res.paths['l1'].shape[1] - 1} weights are exactly 0 in "
                f"{zero_share['l1']:.0%} of the steps with sgn(w), {zero_share['l1_prox']:.0%} "
                f"with the soft threshold")
@@ -1754,7 +1754,7 @@ def early_stopping_vs_l2_figure(lmbda=1.0, patience=5, **settings):
     fig.suptitle("two ways to keep the weights small: stop early, or penalise them (L2)",
                  fontsize="medium")
     caption = (f"weight norm: {full.history['weight_norm'][-1]:.1f} without regularization, "
-               f"{l2.history['weight_norm'][-1]:.1f} with L2 (lambda = {lmbda:.3g}), "
+               f"{l2.history['weight_norm'][-1]:.1f} with L2 (λ = {lmbda:.3g}), "
                f"{es_norm:.1f} early-stopped at epoch {es.best_epoch}; test accuracy "
                f"{full.test_accuracy:.3f}, {l2.test_accuracy:.3f}, {es.test_accuracy:.3f}")
     return fig, caption

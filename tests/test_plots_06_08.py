@@ -46,6 +46,7 @@ def test_training_run_rejects_bad_settings_by_name():
 def test_penalty_step_figure_draws_the_three_steps():
     fig, caption = plots.penalty_step_figure(lmbda=2.0, eta=0.5, n=10)
     assert isinstance(fig, Figure) and "0.1" in caption
+    assert caption.startswith("ηλ/n = 0.5 × 2 / 10 = 0.1")  # the sliders' symbols, not "eta"
     ax1 = fig.axes[0]
     (_, l2, l1, prox) = ax1.lines
     w = l2.get_xdata()
@@ -264,7 +265,7 @@ def test_weights_grow_without_regularization_and_l2_keeps_them_smaller():
     fig, caption = plots.early_stopping_vs_l2_figure(3.0, patience=2, **SMALL8)
     l2 = plots.early_run(None, lmbda=3.0, penalty="l2", **SMALL8)
     assert l2.history["weight_norm"][-1] < full.history["weight_norm"][-1]
-    assert f"{l2.history['weight_norm'][-1]:.1f} with L2 (lambda = 3)" in caption
+    assert f"{l2.history['weight_norm'][-1]:.1f} with L2 (λ = 3)" in caption
     assert len(fig.axes) == 2
 
 
