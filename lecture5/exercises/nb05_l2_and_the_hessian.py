@@ -25,10 +25,10 @@ W_STAR_3 = np.array([1.0, 1.0])
 LMBDA_3 = 1.0
 
 
-@exercise("05.1", hint="eq (28): w <- (1 - eta lambda / n) w - ...; n is the size of the whole "
+@exercise("05.1", hint="eq (28): w <- (1 - ηλ/n) w - ...; n is the size of the whole "
                        "training set, not the mini-batch.")
 def decay_factor():
-    """The factor 1 - eta lambda / n that rescales every weight at every step (eq (28))."""
+    """The factor 1 - ηλ/n that rescales every weight at every step (eq (28))."""
     return weight_decay_factor(ETA, LMBDA, N)
 
 

@@ -16,21 +16,21 @@ W = np.array([0.8, -0.3, 0.05, -0.02])
 ETA, LMBDA, N = 0.5, 4.0, 50
 
 
-@exercise("06.1", hint="eq (41) without the data term: w - (eta lambda / n) sgn(w). Every weight "
+@exercise("06.1", hint="eq (41) without the data term: w - (ηλ/n) sgn(w). Every weight "
                        "loses the same amount; look closely at the small ones.")
 def naive_l1_step():
     """W after one step of (41) with a zero data gradient."""
     return apply_penalty_step(W.copy(), ETA, LMBDA, N, "l1")
 
 
-@exercise("06.2", hint="the soft threshold moves every |w| towards 0 by eta lambda / n but stops "
-                       "at exactly 0: sgn(w) max(|w| - eta lambda / n, 0).")
+@exercise("06.2", hint="the soft threshold moves every |w| towards 0 by ηλ/n but stops "
+                       "at exactly 0: sgn(w) max(|w| - ηλ/n, 0).")
 def soft_threshold_step():
     """W after one soft-threshold (proximal L1) step with a zero data gradient."""
     return apply_penalty_step(W.copy(), ETA, LMBDA, N, "l1_prox")
 
 
-@exercise("06.3", hint="L2 removes (eta lambda / n) |w|, L1 removes (eta lambda / n): set them "
+@exercise("06.3", hint="L2 removes (ηλ/n) |w|, L1 removes (ηλ/n): set them "
                        "equal. The answer does not depend on eta, lambda or n.")
 def break_even_weight():
     """The weight w > 0 for which one L2 step (28) and one L1 step (41) remove the same amount."""

@@ -21,7 +21,7 @@ _L2 = PRESETS["the same with λ = 5"]
 ETA, LMBDA, N, M_HAT = _L2["eta"], _L2["lmbda"], _L2["n_train"], _L2["mini_batch_size"]
 
 
-@exercise("10.1", hint="eq (28): w <- (1 - eta lambda / n) w - (eta / m-hat) sum dC_x/dw. "
+@exercise("10.1", hint="eq (28): w <- (1 - ηλ/n) w - (η/m̂) sum dC_x/dw. "
                        "The factor in front of w is the whole answer; n is the training-set size.")
 def decay_per_mini_batch():
     """The factor by which eq (28) multiplies every weight at one mini-batch."""
@@ -35,7 +35,7 @@ def decay_per_epoch():
     return weight_decay_factor(ETA, LMBDA, N) ** math.ceil(N / M_HAT)
 
 
-@exercise("10.3", hint="eq (41): w <- w - (eta lambda / n) sgn(w) - ...; the L1 term moves "
+@exercise("10.3", hint="eq (41): w <- w - (ηλ/n) sgn(w) - ...; the L1 term moves "
                        "every nonzero weight by the same amount, whatever its size.")
 def l1_move_per_mini_batch():
     """How far the L1 term of eq (41) moves a nonzero weight towards 0 at one mini-batch."""
