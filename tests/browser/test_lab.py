@@ -106,6 +106,6 @@ def test_harness_sees_a_change_and_a_stacked_figure(lab_page, lab_server, served
 
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("name", [n for n in nc.widget_notebooks()
-                                  if n != nc.PLAYGROUND_NOTEBOOK])  # test_playground.py
+                                  if n != nc.PLAYGROUND_NOTEBOOK])  # test_browser_playground.py
 def test_notebook_runs_renders_and_reacts(name, lab_page, lab_server, artifacts_dir):
     nc.check_lab_notebook(lab_page, lab_server, name, artifacts_dir)
