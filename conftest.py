@@ -10,3 +10,14 @@ import os
 
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run the browser tests last.
+
+    Playwright's synchronous API keeps an asyncio event loop running in the main thread from the
+    first browser test until its session fixtures end, and code that calls ``asyncio.run`` (the
+    playground's tests) cannot run inside it.  Putting the browser tests at the end keeps the
+    collection order otherwise (unit tests, then notebooks) and the one browser session.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
