@@ -107,6 +107,10 @@ def lmbda_slider(value=1.0, min_exp=-3, max_exp=2, continuous_update=True):
     return s
 
 
+#: errors a callback shows as a message under the figure instead of a traceback
+_SHOWN_ERRORS = (ValueError, FloatingPointError, OverflowError)
+
+
 class FigureApp(w.VBox):
     """Controls, one figure and one line of numbers, redrawn whenever a control changes.
 
@@ -114,7 +118,7 @@ class FigureApp(w.VBox):
     numbers for this setting.  ``controls`` maps the builder's keyword names to widgets.
     """
 
-    def __init__(self, builder, controls: dict, title: str | None = None):
+    def __init__(self, builder, controls: dict, title: str | None = None, extra=()):
         self.builder = builder
         self.controls = dict(controls)
         self.output = w.Output(layout=w.Layout(min_height="360px"))
@@ -123,10 +127,8 @@ class FigureApp(w.VBox):
         self.caption.add_class("lecture5-caption")
         self.figure = None
         self.error = None
-        children = []
-        if title:
-            children.append(w.HTML(title_html(title)))
-        children += [*self.controls.values(), self.output, self.caption]
+        children = [w.HTML(title_html(title))] if title else []
+        children += [*self.controls.values(), *extra, self.output, self.caption]
         super().__init__(children)
         for c in self.controls.values():
             c.observe(self._on_change, names="value")
@@ -142,14 +144,20 @@ class FigureApp(w.VBox):
         """Rebuild the figure for the current control values and show it."""
         try:
             fig, caption = self.builder(**self.values())
-        except (ValueError, FloatingPointError, OverflowError) as exc:
-            self.error = str(exc)
-            set_caption(self.caption, str(exc), error=True)
+        except _SHOWN_ERRORS as exc:
+            self._show_error(exc)
             return
+        self._show(fig, caption)
+
+    def _show(self, fig, caption):
         self.error = None
         self.figure = fig
         set_caption(self.caption, caption)
         show_figure(self.output, fig)
+
+    def _show_error(self, exc):
+        self.error = str(exc)
+        set_caption(self.caption, str(exc), error=True)
 
 
 def figure_app(builder, title=None, **controls) -> FigureApp:
@@ -265,7 +273,7 @@ def l2_hessian_app(lmbda=0.5, eig1=_plots_45.L2_EIGENVALUES[0], eig2=_plots_45.L
                       lmbda=lmbda_slider(lmbda, -3, 2), eig1=e1, eig2=e2, angle_degrees=angle)
 
 
-class RetrainApp(w.VBox):
+class RetrainApp(FigureApp):
     """Controls that retrain on release, a progress bar, one figure and a line of numbers.
 
     ``make_trainers(**values)`` returns ``{label: Trainer}`` for the current control values; each
@@ -278,37 +286,19 @@ class RetrainApp(w.VBox):
     def __init__(self, make_trainers, controls: dict, epochs: int, builder, reference=None,
                  title: str | None = None):
         self.make_trainers = make_trainers
-        self.builder = builder
         self.epochs = int(epochs)
         if self.epochs < 1:
             raise ValueError(f"epochs must be >= 1, got {epochs!r}")
         self.reference = dict(reference or {})
-        self.controls = dict(controls)
+        self.trainers = {}
         self.progress = w.IntProgress(value=0, min=0, max=1, description="training",
                                       layout=w.Layout(width="520px"),
                                       style={"description_width": "140px"})
         self.progress.add_class("lecture5-progress")
-        self.output = w.Output(layout=w.Layout(min_height="360px"))
-        self.output.add_class("lecture5-figure")
-        self.caption = w.HTML()
-        self.caption.add_class("lecture5-caption")
-        self.figure = None
-        self.error = None
-        self.trainers = {}
-        children = [w.HTML(title_html(title))] if title else []
-        children += [*self.controls.values(), self.progress, self.output, self.caption]
-        super().__init__(children)
-        for c in self.controls.values():
+        for c in controls.values():
             if hasattr(c, "continuous_update"):
                 c.continuous_update = False
-            c.observe(self._on_change, names="value")
-        self.refresh()
-
-    def values(self) -> dict:
-        return {name: c.value for name, c in self.controls.items()}
-
-    def _on_change(self, _change):
-        self.refresh()
+        super().__init__(builder, controls, title=title, extra=(self.progress,))
 
     def refresh(self):
         """Retrain for the current control values, then redraw."""
@@ -330,15 +320,11 @@ class RetrainApp(w.VBox):
             histories = {**self.reference, **{k: t.history for k, t in trainers.items()}}
             note = " ".join(t.message for t in trainers.values() if t.message)
             fig, caption = self.builder(histories, note=note)
-        except (ValueError, FloatingPointError, OverflowError) as exc:
-            self.error = str(exc)
-            set_caption(self.caption, str(exc), error=True)
+        except _SHOWN_ERRORS as exc:
+            self._show_error(exc)
             return
-        self.error = None
         self.trainers = trainers
-        self.figure = fig
-        set_caption(self.caption, caption)
-        show_figure(self.output, fig)
+        self._show(fig, caption)
 
 
 def _mnist(data, n_train, n_test, seed):
