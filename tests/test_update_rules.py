@@ -20,9 +20,10 @@ def _setup(sizes=(3, 4, 2), m=5, seed=0, cost=QuadraticCost, **kwargs):
     return net, X, Y
 
 
-def _expected(net, X, Y, eta, lmbda, n, penalty):
-    """The step by hand, from the weights before it and net.backprop's gradient."""
-    nabla_b, nabla_w = net.backprop(X, Y)
+def _expected(net, X, Y, eta, lmbda, n, penalty, masks=None):
+    """The step by hand, from the weights before it and net.backprop's gradient (also used by
+    test_sgd_step.py, which checks the fused BLAS step against it)."""
+    nabla_b, nabla_w = net.backprop(X, Y, masks=masks)
     biases = [b - eta * nb for b, nb in zip(net.biases, nabla_b)]  # (27)
     weights = []
     for w, nw in zip(net.weights, nabla_w):
