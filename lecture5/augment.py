@@ -46,7 +46,11 @@ def _as_image(image, name: str = "image") -> tuple[np.ndarray, tuple]:
     """
     if isinstance(image, (str, bytes)) or image is None:
         raise TypeError(f"{name} must be a numeric array, got {type(image).__name__}")
-    arr = np.asarray(image)
+    try:
+        arr = np.asarray(image)
+    except ValueError as exc:  # numpy refuses a ragged nested list
+        raise ValueError(f"{name} must be a 2-D image like (28, 28) or a vector like (784,), got "
+                         "a ragged nested sequence (rows of different lengths)") from exc
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
     shape = arr.shape
@@ -71,6 +75,16 @@ def _order(order) -> int:
     return _validate.integer("order", order, low=0, high=5)
 
 
+def _rng(rng) -> np.random.Generator:
+    """None (fresh randomness), a seed >= 0 or a Generator -> a Generator; anything else raises."""
+    if rng is None or isinstance(rng, np.random.Generator):
+        return np.random.default_rng(rng)
+    if isinstance(rng, bool) or not isinstance(rng, numbers.Integral):
+        raise TypeError(f"rng must be None, an integer seed >= 0 or a numpy.random.Generator, "
+                        f"got {type(rng).__name__} {rng!r}")
+    return np.random.default_rng(_validate.integer("rng", rng, low=0))
+
+
 # ---------------------------------------------------------------------------------- transforms
 def _rotate(img: np.ndarray, degrees: float, order: int) -> np.ndarray:
     # scipy's positive angle turns the picture counter-clockwise as drawn (rows downwards),
@@ -82,11 +96,12 @@ def rotate(image, degrees, order: int = 1) -> np.ndarray:
     """Rotate about the image centre; positive ``degrees`` turn it to the left (counter-clockwise).
 
     ``rotate(img, 15)`` is the slide's "rotating 5 by 15 degrees to the left"; ``rotate(img, 90)``
-    equals ``np.rot90(img)`` and ``rotate(img, -90)`` equals ``np.rot90(img, -1)``.
+    equals ``np.rot90(img)`` and ``rotate(img, -90)`` equals ``np.rot90(img, -1)``.  Angles are
+    taken modulo 360 first (exactly), so ``rotate(img, 1e15)`` turns by ``1e15 % 360`` = 280.
     Same shape out as in (28 x 28 or 784).
     """
     img, shape = _as_image(image)
-    degrees = _validate.number("degrees", degrees)
+    degrees = math.fmod(_validate.number("degrees", degrees), 360.0)  # exact, sign kept
     return _rotate(img, degrees, _order(order)).reshape(shape)
 
 
@@ -132,14 +147,23 @@ def elastic_field(shape, alpha, sigma, rng=None) -> tuple[np.ndarray, np.ndarray
     Each component starts as independent uniform numbers in [-1, 1] per pixel, is smoothed by a
     Gaussian of standard deviation ``sigma`` pixels (``scipy.ndimage.gaussian_filter``) and is
     multiplied by ``alpha``.  Large ``sigma`` gives smooth, elastic-looking fields; small
-    ``sigma`` gives near-random jitter.  ``rng``: a seed or a ``numpy.random.Generator``.
+    ``sigma`` gives near-random jitter; it may be at most the image size max(rows, columns) (a
+    wider Gaussian only flattens the field towards 0, and costs time and memory in proportion to
+    sigma).  ``rng``: a seed or a ``numpy.random.Generator``.
     """
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"shape must be a pair (rows, columns) of positive integers, got "
+                        f"{type(shape).__name__} {shape!r}")
+    if len(shape) != 2 or not all(isinstance(s, numbers.Integral) and not isinstance(s, bool)
+                                  and s >= 1 for s in shape):
+        raise ValueError(f"shape must be (rows, columns) of positive integers, got {shape!r}")
     alpha = _validate.number("alpha", alpha, low=0.0)
     sigma = _validate.number("sigma", sigma, low=0.0, low_open=True)
-    if (isinstance(shape, numbers.Integral) or len(shape) != 2
-            or not all(isinstance(s, numbers.Integral) and s >= 1 for s in shape)):
-        raise ValueError(f"shape must be (rows, columns) of positive integers, got {shape!r}")
-    rng = np.random.default_rng(rng)
+    if sigma > max(shape):
+        raise ValueError(f"sigma must be at most the image size, max{tuple(shape)} = "
+                         f"{max(shape)} pixels (a wider Gaussian only flattens the field towards "
+                         f"0), got {sigma:g}")
+    rng = _rng(rng)
     raw = rng.uniform(-1.0, 1.0, (2, *shape))
     smooth = ndimage.gaussian_filter(raw, sigma=(0, sigma, sigma), mode="constant", cval=0.0)
     return alpha * smooth[0], alpha * smooth[1]
@@ -157,9 +181,9 @@ def elastic_distortion(image, alpha=34.0, sigma=4.0, rng=None, order: int = 1) -
 
     The field comes from :func:`elastic_field`; every output pixel (r, c) is read, by bilinear
     interpolation (``scipy.ndimage.map_coordinates``), from position (r + dy, c + dx) of the
-    input.  The defaults alpha = 34, sigma = 4 are the paper's values for 28 x 28 MNIST digits.
-    ``alpha = 0`` returns the image unchanged.  ``rng``: a seed or a Generator (None: fresh
-    randomness on every call).
+    input.  The defaults alpha = 34, sigma = 4 are the paper's values for 28 x 28 MNIST digits;
+    sigma may be at most the image size (28).  ``alpha = 0`` returns the image unchanged.
+    ``rng``: a seed or a Generator (None: fresh randomness on every call).
     """
     img, shape = _as_image(image)
     order = _order(order)
@@ -180,12 +204,13 @@ def expand_dataset(X, labels, copies: int = 1, transforms=("rotate", "shift", "e
     [-max_skew, max_skew], or an elastic distortion with ``alpha``, ``sigma``.  All randomness
     comes from ``numpy.random.default_rng(seed)``, so the result is reproducible.
 
-    Returns ``(X_expanded, labels_expanded)``: first the original columns (if
+    Returns ``(X_expanded, labels_expanded)``, ``X_expanded`` float64 (also for ``copies=0``
+    and a float32 ``X``): first the original columns (if
     ``include_original``), then copy 1 of every image in the original order, then copy 2, ...;
     so ``X_expanded`` has m * (copies + include_original) columns and ``labels_expanded`` is
     ``labels`` repeated that many times.  One transformed copy keeps the label of its original.
     """
-    X = _validate.as_matrix("X", X)
+    X = _validate.as_matrix("X", X).astype(np.float64)  # float64 out, whatever copies is
     d, m = X.shape
     side = math.isqrt(d)
     if side * side != d:
@@ -200,6 +225,9 @@ def expand_dataset(X, labels, copies: int = 1, transforms=("rotate", "shift", "e
         raise TypeError(f"include_original must be True or False, got {include_original!r}")
     if isinstance(transforms, str):
         transforms = (transforms,)
+    if not isinstance(transforms, (tuple, list)):
+        raise TypeError(f"transforms must be a name or a list of names from {list(TRANSFORMS)}, "
+                        f"got {type(transforms).__name__} {transforms!r}")
     transforms = tuple(transforms)
     if not transforms:
         raise ValueError(f"transforms must name at least one of {list(TRANSFORMS)}")
@@ -208,7 +236,7 @@ def expand_dataset(X, labels, copies: int = 1, transforms=("rotate", "shift", "e
     max_degrees = _validate.number("max_degrees", max_degrees, low=0.0, high=180.0)
     max_skew = _validate.number("max_skew", max_skew, low=0.0, high=5.0)
     alpha = _validate.number("alpha", alpha, low=0.0)
-    sigma = _validate.number("sigma", sigma, low=0.0, low_open=True)
+    sigma = _validate.number("sigma", sigma, low=0.0, low_open=True, high=float(side))
     if "shift" in transforms:
         max_shift = _validate.integer("max_shift", max_shift, low=1, high=side - 1)
     seed = _validate.integer("seed", seed, low=0)
@@ -217,7 +245,7 @@ def expand_dataset(X, labels, copies: int = 1, transforms=("rotate", "shift", "e
 
     rng = np.random.default_rng(seed)
     images = X.T.reshape(m, side, side)
-    blocks = [X.copy()] if include_original else []
+    blocks = [X] if include_original else []
     for _ in range(copies):
         out = np.empty((m, side, side))
         kinds = rng.integers(0, len(transforms), size=m)

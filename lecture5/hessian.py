@@ -1,4 +1,4 @@
-"""The Hessian view of L2 regularization, slides eqs (29)-(38).
+"""The Hessian view of regularization, slides eqs (29)-(38), and L1 in the same view.
 
 The slides' argument, for a cost C_0 that is quadratic in the k weights w (or the quadratic
 Taylor model of any cost near its minimum):
@@ -12,8 +12,11 @@ Taylor model of any cost near its minimum):
   component of w* along the i-th eigenvector is multiplied by D_ii / (D_ii + lambda), eq (38).
 
 This module computes each piece: a finite-difference Hessian of a real network's cost (30), the
-eigen-decomposition (35), the minimizer (34)/(37), the shrink factors (38), and a 2-D quadratic
-model with gradient descent for the interactive figures.
+eigen-decomposition (35), the minimizer (34)/(37), the shrink factors (38), and the L1
+counterpart :func:`l1_minimizer`, which has no such eigen formula (|w|_1 is not rotation
+invariant: soft-thresholding w* is right only when H is diagonal).  :func:`l2_path` and
+:func:`l1_path` give w~(lambda) over a grid of lambdas.  The 2-D quadratic model and gradient
+descent on it live in :mod:`lecture5.quadratic`; their names are importable from here too.
 
 Vectors here are flat 1-D arrays of length k.  For a :class:`lecture5.Network` the flat order is
 that of ``net.parameter_vector()``: all weights (w^2, w^3, ..., each row by row) then all biases,
@@ -23,11 +26,11 @@ in Nielsen's layer numbering (input = layer 1).
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 import numpy as np
 
 from . import _validate
+from .regularization import soft_threshold
 
 __all__ = [
     "hessian_of",
@@ -36,51 +39,51 @@ __all__ = [
     "eigen_decomposition",
     "l2_minimizer",
     "shrink_factors",
-    "quadratic_cost",
-    "quadratic_gradient",
-    "hessian_2d",
-    "gradient_descent",
-    "StepThresholds",
-    "step_thresholds",
-    "step_regime",
+    "l1_minimizer",
+    "l2_path",
+    "l1_path",
 ]
 
 
 # ---------------------------------------------------------------- input checks
 
 
+def _array(name, x, what):
+    """``x`` as a float array, or a TypeError/ValueError naming ``name`` and saying ``what``."""
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(f"{name} must be {what}, got {type(x).__name__}")
+    try:
+        arr = np.asarray(x)
+    except ValueError as exc:  # numpy refuses a ragged nested list
+        raise ValueError(f"{name} must be {what}, got a ragged nested sequence (rows of "
+                         "different lengths)") from exc
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be {what} of real numbers, got dtype {arr.dtype}")
+    return arr.astype(float)
+
+
 def _square(name, H, symmetric=False, tol=1e-8):
     """H as a finite float (k, k) array; with ``symmetric``, also H = H^T within ``tol``
     (relative to the largest entry)."""
-    if isinstance(H, (str, bytes)) or H is None:
-        raise TypeError(f"{name} must be a square numeric matrix, got {type(H).__name__}")
-    H = np.asarray(H)
-    if H.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a square numeric matrix, got dtype {H.dtype}")
-    H = H.astype(float)
+    H = _array(name, H, "a square numeric matrix")
     if H.ndim != 2 or H.shape[0] != H.shape[1] or H.shape[0] == 0:
         raise ValueError(f"{name} must be a square (k, k) matrix with k >= 1, got shape {H.shape}")
     if not np.isfinite(H).all():
         raise ValueError(f"{name} must contain only finite numbers (found NaN or infinity)")
     if symmetric:
         scale = max(1.0, float(np.abs(H).max()))
-        asym = float(np.abs(H - H.T).max())
-        if asym > tol * scale:
+        asym = float(np.abs(H / scale - H.T / scale).max())  # relative; cannot overflow
+        if asym > tol:
             raise ValueError(
-                f"{name} must be symmetric (a Hessian is): max |H - H^T| = {asym:.3g} exceeds "
-                f"{tol:g} x {scale:.3g}"
+                f"{name} must be symmetric (a Hessian is): max |H - H^T| = {asym:.3g} x "
+                f"{scale:.3g} exceeds {tol:g} x {scale:.3g}"
             )
     return H
 
 
 def _vector(name, v, k=None):
     """v as a finite float 1-D array (of length k if given)."""
-    if isinstance(v, (str, bytes)) or v is None:
-        raise TypeError(f"{name} must be a numeric vector, got {type(v).__name__}")
-    v = np.asarray(v)
-    if v.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a numeric vector, got dtype {v.dtype}")
-    v = v.astype(float)
+    v = _array(name, v, "a numeric vector")
     if v.ndim != 1 or (k is not None and v.shape[0] != k) or v.shape[0] == 0:
         want = f"({k},)" if k is not None else "(k,) with k >= 1"
         raise ValueError(f"{name} must be a 1-D vector of shape {want}, got shape {v.shape}")
@@ -89,19 +92,43 @@ def _vector(name, v, k=None):
     return v
 
 
-def _denominators(eigenvalues, lmbda):
-    """D_ii + lambda, refusing values that are zero up to rounding (H + lambda I singular)."""
-    denom = eigenvalues + lmbda
-    scale = max(float(np.abs(eigenvalues).max()), lmbda)
+def _power_of_two(x: float) -> float:
+    """A power of two within a factor 2 of x > 0 (1 for x = 0): dividing by it is exact, and it
+    keeps sums and products of numbers near the float64 limit from overflowing."""
+    return math.ldexp(1.0, math.frexp(x)[1] - 1) if x > 0 else 1.0
+
+
+def _step(name, eps, theta):
+    """A finite-difference step inside [1e-10, 1e-2] x max(1, max |theta_i|)."""
+    eps = _validate.number(name, eps, low=0.0, low_open=True)
+    scale = max(1.0, float(np.abs(theta).max()))
+    if not 1e-10 * scale <= eps <= 1e-2 * scale:
+        raise ValueError(
+            f"{name} = {eps:g} is outside the range where centred differences are sound, "
+            f"[1e-10, 1e-2] x max(1, max|theta|) = [{1e-10 * scale:.3g}, {1e-2 * scale:.3g}]: "
+            "below it rounding error swamps the difference, above it the O(eps^2) truncation "
+            "error grows (the default 1e-5 is near the best)"
+        )
+    return eps
+
+
+def _shrink(eigenvalues, lmbda):
+    """D_ii / (D_ii + lambda), eq (38), on D and lambda scaled by a common power of two (so the
+    sum cannot overflow); refuses D_ii + lambda = 0 up to rounding (H + lambda I singular)."""
+    scale = _power_of_two(max(float(np.abs(eigenvalues).max()), lmbda))
+    D, lam = eigenvalues / scale, lmbda / scale
+    denom = D + lam
     i = int(np.argmin(np.abs(denom)))
-    if abs(denom[i]) <= len(eigenvalues) * np.finfo(float).eps * scale or denom[i] == 0:
+    bound = len(D) * np.finfo(float).eps * max(float(np.abs(D).max()), lam)
+    if abs(denom[i]) <= bound or denom[i] == 0:
         hint = (" With lmbda = 0, H itself must be invertible; choose lmbda > 0."
                 if lmbda == 0 else "")
         raise ValueError(
-            f"H + lmbda I is singular: eigenvalue D_ii = {eigenvalues[i]:.3g} (i = {i}) plus "
-            f"lmbda = {lmbda:g} is zero up to rounding, so eq (34) has no unique solution.{hint}"
+            f"H + lmbda I is singular up to rounding: D_ii + lmbda = {eigenvalues[i]:.3g} + "
+            f"{lmbda:g} (i = {i}) is within k eps max(max|D|, lmbda) = {bound * scale:.3g} of "
+            f"zero, so eq (34) has no reliable unique solution.{hint}"
         )
-    return denom
+    return D / denom
 
 
 # ---------------------------------------------------------------- Hessians, eq (30)
@@ -112,12 +139,15 @@ def hessian_of(grad_fn, theta, eps=1e-5):
 
     Column i is the centred difference of the gradient,
     H[:, i] = (grad(theta + eps e_i) - grad(theta - eps e_i)) / (2 eps),
-    which needs 2k gradient evaluations for k parameters.  The result is symmetrized,
+    which needs 2k gradient evaluations for k parameters.  ``eps`` must lie in
+    [1e-10, 1e-2] x max(1, max |theta_i|): below, rounding swamps the difference (theta + eps
+    rounds back to theta when eps < 1.1e-16 |theta_i|); above, the O(eps^2) truncation error
+    grows; the default 1e-5 is near the best.  The result is symmetrized,
     (H + H^T) / 2: the exact Hessian is symmetric and this removes the finite-difference noise
     that is not.  ``grad_fn`` receives a fresh copy of theta each time.
     """
     theta = _vector("theta", theta)
-    eps = _validate.number("eps", eps, low=0.0, low_open=True)
+    eps = _step("eps", eps, theta)
     k = theta.shape[0]
     H = np.empty((k, k))
     for i in range(k):
@@ -190,12 +220,21 @@ def eigen_decomposition(H, tol=1e-8):
     orthonormal eigenvectors as columns.  Each column's sign is fixed so that its entry of
     largest magnitude is positive (eigenvectors are only defined up to sign; this makes figures
     reproducible).  H must be square, finite and symmetric to within ``tol`` relative to its
-    largest entry; it is symmetrized before :func:`numpy.linalg.eigh` is called.
+    largest entry; it is symmetrized before :func:`numpy.linalg.eigh` is called, on H divided by
+    a power of two near its largest entry (exact), so entries near 1e308 work; a ValueError says
+    so if an eigenvalue itself is beyond float64's range.
     """
     tol = _validate.number("tol", tol, low=0.0)
     H = _square("H", H, symmetric=True, tol=tol)
+    scale = _power_of_two(float(np.abs(H).max()))
+    H = H / scale
     D, Q = np.linalg.eigh(0.5 * (H + H.T))
-    D, Q = D[::-1].copy(), Q[:, ::-1].copy()
+    if float(np.abs(D).max()) * scale > np.finfo(float).max:
+        exponent = math.log10(np.abs(D).max()) + math.log10(scale)
+        size = f"{10 ** (exponent % 1):.3g}e+{int(exponent)}"
+        raise ValueError(f"H has an eigenvalue of magnitude about {size}, beyond float64's "
+                         f"largest number {np.finfo(float).max:.4g}: scale H down")
+    D, Q = D[::-1] * scale, Q[:, ::-1].copy()
     biggest = np.argmax(np.abs(Q), axis=0)
     signs = np.sign(Q[biggest, np.arange(Q.shape[1])])
     Q *= np.where(signs == 0, 1.0, signs)
@@ -209,13 +248,20 @@ def l2_minimizer(H, w_star, lmbda):
     unregularized minimum w* (the slides' m = 1 convention).  ``H`` (k, k) symmetric, ``w_star``
     (k,), ``lmbda`` >= 0.  Raises ValueError if H + lambda I is singular (for lambda = 0: H is
     not invertible), because w~ is then not unique.  If H has negative eigenvalues, w* is not a
-    minimum and (34) gives the stationary point of the penalized quadratic.
+    minimum and (34) gives the stationary point of the penalized quadratic.  Entries near the
+    float64 limit are handled by scaling; a w~ that overflows raises ValueError.
     """
     lmbda = _validate.number("lmbda", lmbda, low=0.0)
     D, Q = eigen_decomposition(H)
     w_star = _vector("w_star", w_star, D.shape[0])
-    factors = D / _denominators(D, lmbda)  # eq (38), on the diagonal
-    return Q @ (factors * (Q.T @ w_star))
+    factors = _shrink(D, lmbda)  # eq (38), on the diagonal
+    scale = _power_of_two(float(np.abs(w_star).max()))
+    w = Q @ (factors * (Q.T @ (w_star / scale)))
+    with np.errstate(over="ignore"):
+        w = w * scale
+    if not np.isfinite(w).all():
+        raise ValueError(f"w~ overflows float64 (w_star has entries up to {scale:.3g})")
+    return w
 
 
 def shrink_factors(eigenvalues, lmbda):
@@ -228,150 +274,103 @@ def shrink_factors(eigenvalues, lmbda):
     """
     D = _vector("eigenvalues", eigenvalues)
     lmbda = _validate.number("lmbda", lmbda, low=0.0)
-    return D / _denominators(D, lmbda)
+    return _shrink(D, lmbda)
 
 
-# ---------------------------------------------------------------- the quadratic model
+# ---------------------------------------------------------------- L1 in the Hessian view
 
 
-def _points(w, k):
-    """w as (k,) or (k, N) float array (N points as columns, e.g. a flattened grid)."""
-    if isinstance(w, (str, bytes)) or w is None:
-        raise TypeError(f"w must be a numeric array, got {type(w).__name__}")
-    w = np.asarray(w, dtype=float)
-    if w.ndim not in (1, 2) or w.shape[0] != k:
-        raise ValueError(f"w must have shape ({k},) or ({k}, N), got {w.shape}")
-    return w
+def _l1_kkt(H, b, w, lmbda, S):
+    """Solve the optimality conditions on the support S with the signs of w there, and return the
+    solution if it satisfies all of them (else None).  At the minimum of
+    1/2 (w - w*)^T H (w - w*) + lambda |w|_1, with b = H w* and g = b - H w:
+    g_i = lambda sgn(w_i) where w_i != 0, and |g_i| <= lambda where w_i = 0."""
+    x = np.zeros_like(w)
+    signs = np.sign(w[S])
+    if S.any():
+        x[S] = np.linalg.solve(H[np.ix_(S, S)], b[S] - lmbda * signs)
+        if np.any(np.sign(x[S]) != signs):
+            return None
+    slack = np.abs(b - H @ x)[~S]
+    return x if np.all(slack <= lmbda * (1 + 1e-12) + 1e-14 * np.abs(b).max()) else None
 
 
-def quadratic_cost(w, H, w_star, c0=0.0, lmbda=0.0):
-    """C_0(w) = c0 + 1/2 (w - w*)^T H (w - w*), eq (31), plus lambda/2 ||w||^2 if lmbda > 0.
+def l1_minimizer(H, w_star, lmbda, tol=1e-12, max_sweeps=100_000):
+    """argmin_w 1/2 (w - w*)^T H (w - w*) + lambda |w|_1, for a symmetric positive-definite H.
 
-    ``w`` is one point (k,), giving a float, or N points as the columns of a (k, N) array,
-    giving an (N,) array: pass ``np.stack([W1.ravel(), W2.ravel()])`` for a contour grid and
-    reshape the result.  ``c0`` is C_0(w*).
+    The L1 counterpart of :func:`l2_minimizer`, eq (34), with the penalty lambda |w|_1 of (39)
+    (the slides' m = 1 convention).  When H is diagonal it is the soft threshold, weight by
+    weight: w~_i = sgn(w*_i) max(|w*_i| - lambda / H_ii, 0), so weight i is exactly zero when
+    |w*_i| <= lambda / H_ii.  For any other H there is no such formula: |w|_1 is not rotation
+    invariant, so soft-thresholding the eigen-components Q^T w* gives neither the minimiser nor
+    its zeros.  Then cyclic coordinate descent (each step the exact soft-threshold minimum in one
+    weight) finds which weights are zero and the signs of the others; the non-zero weights are
+    then solved for exactly, H_SS w_S = (H w*)_S - lambda sgn(w_S), and returned once every
+    optimality condition holds (to about 1e-12 relative), else when a sweep changes no weight by
+    more than ``tol`` x max(1, max |w_i|).  Returns a new 1-D array shaped like ``w_star``.
     """
+    lmbda = _validate.number("lmbda", lmbda, low=0.0)
+    tol = _validate.number("tol", tol, low=0.0, low_open=True)
+    max_sweeps = _validate.integer("max_sweeps", max_sweeps, low=1)
+    D, _ = eigen_decomposition(H)
+    if D[-1] <= 0:
+        raise ValueError(f"H must be positive definite (a minimum), but its smallest eigenvalue "
+                         f"is {D[-1]:.3g}")
     H = _square("H", H)
-    k = H.shape[0]
-    w_star = _vector("w_star", w_star, k)
-    c0 = _validate.number("c0", c0)
-    lmbda = _validate.number("lmbda", lmbda, low=0.0)
-    w = _points(w, k)
-    d = w - (w_star if w.ndim == 1 else w_star[:, None])
-    cost = c0 + 0.5 * np.sum(d * (H @ d), axis=0) + 0.5 * lmbda * np.sum(w * w, axis=0)
-    return float(cost) if w.ndim == 1 else cost
+    H = 0.5 * H + 0.5 * H.T
+    w_star = _vector("w_star", w_star, H.shape[0])
+    h = np.diag(H).copy()
+    w = soft_threshold(w_star, lmbda / h)  # exact when H is diagonal
+    if not np.any(H - np.diag(h)):
+        return w
+    b = H @ w_star
+    for _ in range(max_sweeps):
+        change = 0.0
+        for i in range(len(w)):
+            r = b[i] - H[i] @ w + h[i] * w[i]  # minimise over w_i alone: soft threshold
+            new = np.sign(r) * max(abs(r) - lmbda, 0.0) / h[i]
+            change = max(change, abs(new - w[i]))
+            w[i] = new
+        exact = _l1_kkt(H, b, w, lmbda, w != 0)
+        if exact is not None:
+            return exact
+        if change <= tol * max(1.0, float(np.abs(w).max())):
+            return w
+    raise RuntimeError(f"l1_minimizer: coordinate descent did not settle in {max_sweeps} sweeps "
+                       f"(condition number {D[0] / D[-1]:.3g}); raise max_sweeps")
 
 
-def quadratic_gradient(w, H, w_star, lmbda=0.0):
-    """grad C_0(w) = H (w - w*), eq (32), plus lambda w (the penalty's gradient, as in (33)).
-
-    Same shapes as ``w``: (k,) or (k, N)."""
-    H = _square("H", H)
-    k = H.shape[0]
-    w_star = _vector("w_star", w_star, k)
-    lmbda = _validate.number("lmbda", lmbda, low=0.0)
-    w = _points(w, k)
-    d = w - (w_star if w.ndim == 1 else w_star[:, None])
-    return H @ d + lmbda * w
+def _lambda_grid(lambdas):
+    lambdas = _vector("lambdas", lambdas)
+    if (lambdas < 0).any():
+        raise ValueError(f"lambdas must all be >= 0, got {lambdas.min():g}")
+    return lambdas
 
 
-def hessian_2d(eigenvalues, angle_degrees):
-    """A 2x2 Hessian H = Q D Q^T, eq (35), from its two eigenvalues and a rotation: ``(H, Q, D)``.
-
-    ``Q`` is the rotation by ``angle_degrees`` (counter-clockwise), so its first column, the
-    eigenvector of ``eigenvalues[0]``, points at that angle from the w_1 axis and the second is
-    perpendicular to it.  ``D`` is the 1-D array of the two eigenvalues in the order given (not
-    sorted).  Used by the interactive figure of the L2 notebook.
-    """
-    D = _vector("eigenvalues", eigenvalues, 2)
-    angle = math.radians(_validate.number("angle_degrees", angle_degrees))
-    c, s = math.cos(angle), math.sin(angle)
-    Q = np.array([[c, -s], [s, c]])
-    H = Q @ np.diag(D) @ Q.T
-    return 0.5 * (H + H.T), Q, D
+def l2_path(H, w_star, lambdas):
+    """w~(lambda) of :func:`l2_minimizer`, eqs (34)/(37), for each lambda of a grid: an array of
+    shape (len(lambdas), k), row j for lambdas[j].  Every component shrinks smoothly towards 0
+    and reaches it only as lambda -> infinity."""
+    return np.array([l2_minimizer(H, w_star, lam) for lam in _lambda_grid(lambdas)])
 
 
-def gradient_descent(H, w_star, w0, eta, steps, lmbda=0.0):
-    """Gradient descent on C(w) = C_0(w) + lambda/2 ||w||^2 with C_0 the quadratic (31).
-
-    w <- w - eta (H (w - w*) + lambda w), from ``w0`` for ``steps`` steps; returns the path as an
-    array of shape (steps + 1, k), row 0 being w0.  For lambda > 0 it converges (if eta is small
-    enough, see :func:`step_regime`) to :func:`l2_minimizer`, eq (34).  The penalty is
-    lambda/2 ||w||^2, the slides' m = 1 form of (21) (the slide before (33) writes it without the
-    lambda).  If the iterates overflow (eta far too large), the rows from the first non-finite
-    one on are NaN instead of raising, so a figure can still draw the part that exists.
-    """
-    H = _square("H", H)
-    k = H.shape[0]
-    w_star = _vector("w_star", w_star, k)
-    w = _vector("w0", w0, k)
-    eta = _validate.number("eta", eta, low=0.0, low_open=True)
-    steps = _validate.integer("steps", steps, low=0)
-    lmbda = _validate.number("lmbda", lmbda, low=0.0)
-    path = np.full((steps + 1, k), np.nan)
-    path[0] = w
-    with np.errstate(over="ignore", invalid="ignore"):
-        for t in range(1, steps + 1):
-            w = w - eta * (H @ (w - w_star) + lmbda * w)
-            if not np.isfinite(w).all():
-                break
-            path[t] = w
-    return path
+def l1_path(H, w_star, lambdas):
+    """w~(lambda) of :func:`l1_minimizer` for each lambda of a grid: an array of shape
+    (len(lambdas), k).  The path is piecewise linear in lambda, with a kink wherever a weight
+    reaches exactly 0 (or leaves it); beyond lambda = max |H w*| every weight is 0."""
+    return np.array([l1_minimizer(H, w_star, lam) for lam in _lambda_grid(lambdas)])
 
 
-class StepThresholds(NamedTuple):
-    """The learning rates where :func:`step_regime` changes its verdict (a = D_max + lambda)."""
-
-    good_from: float  # 1 / (2a)
-    oscillating_above: float  # 1 / a
-    diverging_above: float  # 2 / a
-
-
-def _curvature(eigenvalues, lmbda):
-    D = _vector("eigenvalues", eigenvalues)
-    lmbda = _validate.number("lmbda", lmbda, low=0.0)
-    a_max = float(D.max()) + lmbda
-    a_min = float(D.min()) + lmbda
-    if a_max <= 0:
-        raise ValueError(
-            f"eigenvalues + lmbda must have a positive largest value (some curvature), got "
-            f"D_max + lmbda = {a_max:g}"
-        )
-    return a_max, a_min
+# The quadratic model and gradient descent on it moved to lecture5.quadratic; their names stay
+# importable from here (loaded on first use, which avoids a circular import).
+_QUADRATIC_NAMES = ("quadratic_cost", "quadratic_gradient", "hessian_2d", "gradient_descent",
+                    "StepThresholds", "step_thresholds", "step_regime")
+__all__ += _QUADRATIC_NAMES
 
 
-def step_thresholds(eigenvalues, lmbda=0.0) -> StepThresholds:
-    """The boundaries 1/(2a), 1/a and 2/a of :func:`step_regime`, a = D_max + lambda."""
-    a, _ = _curvature(eigenvalues, lmbda)
-    return StepThresholds(0.5 / a, 1.0 / a, 2.0 / a)
+def __getattr__(name):
+    if name in _QUADRATIC_NAMES:
+        from . import quadratic
 
-
-def step_regime(eta, eigenvalues, lmbda=0.0) -> str:
-    """How gradient descent with step ``eta`` behaves on the quadratic model, from H's eigenvalues.
-
-    Along the i-th eigenvector the distance to the minimum is multiplied by 1 - eta (D_ii + lambda)
-    at every step.  With a = D_max + lambda, the steepest direction decides the verdict:
-
-    * ``"slow"``:        0 < eta < 1/(2a): even the steepest direction keeps more than half its
-      distance each step (flatter directions keep even more);
-    * ``"good"``:        1/(2a) <= eta <= 1/a: every direction shrinks monotonically, the
-      steepest one by at least half per step (eta = 1/a removes it in one step);
-    * ``"oscillating"``: 1/a < eta <= 2/a: the steepest direction overshoots and flips sign each
-      step; it still converges for eta < 2/a, and at eta = 2/a exactly it bounces forever with
-      constant amplitude;
-    * ``"diverging"``:   eta > 2/a: the steepest direction grows by |1 - eta a| > 1 every step.
-
-    If some D_ii + lambda < 0 the quadratic has no minimum (a saddle), descent runs away along
-    that direction for every eta, and the verdict is ``"diverging"``.  How many steps the
-    *flattest* direction needs is set by the condition number D_max / D_min, which no choice of
-    eta fixes.
-    """
-    eta = _validate.number("eta", eta, low=0.0, low_open=True)
-    a, a_min = _curvature(eigenvalues, lmbda)
-    if a_min < 0 or eta > 2.0 / a:
-        return "diverging"
-    if eta > 1.0 / a:
-        return "oscillating"
-    if eta >= 0.5 / a:
-        return "good"
-    return "slow"
+        return getattr(quadratic, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -266,3 +266,138 @@ def test_any_wrong_x_shape_is_rejected_without_change(rows, cols, m):
     with pytest.raises(ValueError, match=_names("X") if (rows != 3 or cols == 0) else _names("Y")):
         net.update_mini_batch(X, Y, 0.1)
     _assert_unchanged(net, snap)
+
+
+# ---------------------------------------------------------------- maths and augmentation (issue 11)
+# Every case below failed before: a message that did not name the argument, or a silent
+# non-finite (or wrong) result from an extreme but finite input.  The quadratic-model names are
+# imported through lecture5.hessian, where they have always been importable.
+
+from lecture5 import augment, hessian  # noqa: E402
+
+IMG = np.zeros((28, 28))
+IMG[6:22, 12:16] = 1.0  # a bar: "1"
+RAGGED = [[1.0, 2.0], [3.0]]
+
+
+@pytest.mark.parametrize(
+    "call, exc, name",
+    [
+        (lambda: augment.elastic_distortion(IMG, rng=1.5), TypeError, "rng"),
+        (lambda: augment.elastic_distortion(IMG, rng=-3), ValueError, "rng"),
+        (lambda: augment.rotate(RAGGED, 10), ValueError, "image"),
+        (lambda: augment.shift(RAGGED, 1, 1), ValueError, "image"),
+        (lambda: augment.skew(RAGGED, 0.1), ValueError, "image"),
+        (lambda: hessian.l2_minimizer(RAGGED, [1.0, 2.0], 0.1), ValueError, "H"),
+        (lambda: hessian.l2_minimizer(np.eye(2), [[1.0], [1.0, 2.0]], 0.1), ValueError, "w_star"),
+        (lambda: augment.elastic_field(None, 1.0, 4.0), TypeError, "shape"),
+        (lambda: augment.expand_dataset(np.zeros((784, 2)), np.array([0, 1]), transforms=None),
+         TypeError, "transforms"),
+        (lambda: hessian.quadratic_cost(1 + 1j, np.eye(1), [0.0]), TypeError, "w"),
+        (lambda: hessian.quadratic_cost([np.nan, 0.0], np.eye(2), [0.0, 0.0]), ValueError, "w"),
+        (lambda: hessian.quadratic_gradient([np.nan, 0.0], np.eye(2), [0.0, 0.0]), ValueError,
+         "w"),
+        (lambda: hessian.quadratic_gradient([[1.0], [2.0, 3.0]], np.eye(2), [0.0, 0.0]),
+         ValueError, "w"),
+    ],
+)
+def test_maths_and_augment_errors_name_the_argument(call, exc, name):
+    with pytest.raises(exc, match=_names(name)):
+        call()
+
+
+BIG = 1e308  # finite, but H + H^T or Q^T w* overflowed
+
+
+def test_eigen_decomposition_near_the_float_limit_is_finite_or_says_why():
+    D, Q = hessian.eigen_decomposition([[BIG, 0.0], [0.0, BIG / 4]])
+    np.testing.assert_array_equal(D, [BIG, BIG / 4])
+    D, Q = hessian.eigen_decomposition(BIG * np.array([[1.0, 0.5], [0.5, 1.0]]))
+    np.testing.assert_allclose(D, [1.5 * BIG, 0.5 * BIG], rtol=1e-14)
+    np.testing.assert_allclose(np.abs(Q), np.sqrt(0.5), rtol=1e-14)
+    # eigenvalue 2e308 does not exist in float64: a clear error instead of inf or nan
+    for H in ([[BIG, BIG], [BIG, BIG]], [[BIG, -BIG], [-BIG, BIG]]):
+        with pytest.raises(ValueError, match=r"^H has an eigenvalue of magnitude about 2e\+308"):
+            hessian.eigen_decomposition(H)
+
+
+def test_l2_minimizer_near_the_float_limit_is_finite():
+    H = np.array([[1.0, 0.5], [0.5, 1.0]])
+    expected = hessian.l2_minimizer(H, [1.0, 2.0], 1.0)
+    np.testing.assert_allclose(hessian.l2_minimizer(BIG * H, [1.0, 2.0], BIG), expected,
+                               rtol=1e-14)  # (34) does not change when H and lambda scale alike
+    w_star = np.array([1.5 * BIG, 1.5 * BIG])  # Q^T w* = (2.1e308, 0) overflowed
+    w = hessian.l2_minimizer(H, w_star, 1.0)
+    np.testing.assert_allclose(w, hessian.l2_minimizer(H, w_star / 2.0**1000, 1.0) * 2.0**1000,
+                               rtol=1e-14)
+    assert np.isfinite(w).all()
+    # keeping only the eigen-direction at 22.5 degrees turns w* = (1.7, 1.7) e308 into w~ with
+    # first entry about 2.05e308, which float64 cannot hold
+    steep_only = hessian.hessian_2d([1.0, 1e-20], 22.5)[0]
+    with pytest.raises(ValueError, match=r"^w~ overflows float64"):
+        hessian.l2_minimizer(steep_only, [1.7e308, 1.7e308], 1e-10)
+
+
+def test_hessian_2d_near_the_float_limit_is_finite():
+    H, Q, D = hessian.hessian_2d([BIG, BIG], 30.0)
+    np.testing.assert_allclose(H, BIG * np.eye(2), rtol=1e-14, atol=1e-14 * BIG)
+    H, Q, D = hessian.hessian_2d([BIG, -BIG / 2], 90.0)
+    assert np.isfinite(H).all()
+
+
+def test_step_thresholds_refuse_a_curvature_whose_inverse_overflows():
+    with pytest.raises(ValueError, match=r"^eigenvalues and lmbda give D_max \+ lmbda = 9.99989e-321"):
+        hessian.step_thresholds([1e-320])
+    assert np.isfinite(hessian.step_thresholds([1e-300])).all()
+
+
+@pytest.mark.parametrize("eps", [1e-18, 1e-16, 1e-12, 0.5])
+def test_hessian_refuses_an_unsound_difference_step(eps):
+    net = Network([2, 3, 1], seed=0)
+    X, Y = np.random.default_rng(0).normal(size=(2, 4)), np.zeros((1, 4))
+    theta = net.parameter_vector()
+    with pytest.raises(ValueError, match=r"^eps = .* outside the range where centred differences"):
+        hessian.hessian(net, X, Y, eps=eps)  # 1e-18 gave an all-zero H, 1e-16 a wrong one
+    np.testing.assert_array_equal(net.parameter_vector(), theta)
+    with pytest.raises(ValueError, match=_names("eps")):
+        hessian.hessian_of(lambda t: 2 * t, [3.0], eps=eps)
+
+
+def test_hessian_accepts_the_edges_of_the_sound_range():
+    net = Network([2, 3, 1], seed=0)
+    X, Y = np.random.default_rng(0).normal(size=(2, 4)), np.zeros((1, 4))
+    scale = max(1.0, float(np.abs(net.parameter_vector()).max()))
+    reference = hessian.hessian(net, X, Y)
+    for eps in (1e-10 * scale, 1e-2 * scale):
+        H = hessian.hessian(net, X, Y, eps=eps)
+        assert np.abs(H - reference).max() <= 1e-3 * np.abs(reference).max()
+
+
+def test_rotate_takes_huge_angles_modulo_360():
+    turned = augment.rotate(IMG, 1e15)
+    assert 1e15 % 360 == 280.0
+    np.testing.assert_array_equal(turned, augment.rotate(IMG, 280.0))
+    assert turned.std() > 0.1  # a rotated bar, not a constant image
+    np.testing.assert_array_equal(augment.rotate(IMG, -1e15), augment.rotate(IMG, -280.0))
+
+
+@pytest.mark.parametrize("sigma", [29.0, 1e6, 1e16])
+def test_elastic_sigma_is_bounded_by_the_image_size(sigma):
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"^sigma must be at most the image size.* = 28 pixels"):
+        augment.elastic_distortion(IMG, sigma=sigma, rng=0)  # 1e6 took 18 s, 1e16 MemoryError
+    with pytest.raises(ValueError, match=_names("sigma")):
+        augment.expand_dataset(IMG.reshape(784, 1), np.array([1]), transforms="elastic",
+                               sigma=sigma)
+    assert time.perf_counter() - start < 1.0
+    assert augment.elastic_distortion(IMG, sigma=28.0, rng=0).shape == (28, 28)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.uint8])
+def test_expand_dataset_returns_float64_whatever_copies_is(dtype):
+    X = (np.random.default_rng(0).uniform(size=(784, 3)) * 0.9).astype(dtype)
+    y = np.array([0, 1, 2])
+    dtypes = {augment.expand_dataset(X, y, copies=c)[0].dtype for c in (0, 1, 2)}
+    assert dtypes == {np.dtype(np.float64)}
