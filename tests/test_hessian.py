@@ -11,16 +11,14 @@ from lecture5 import CrossEntropyCost, Network, QuadraticCost, linear, tanh
 from lecture5.hessian import (
     analytic_hessian_linear,
     eigen_decomposition,
-    gradient_descent,
     hessian,
     hessian_2d,
     hessian_of,
+    l1_minimizer,
+    l1_path,
     l2_minimizer,
-    quadratic_cost,
-    quadratic_gradient,
+    l2_path,
     shrink_factors,
-    step_regime,
-    step_thresholds,
 )
 
 
@@ -267,142 +265,148 @@ def test_bad_inputs_raise_naming_the_argument(call, error, name):
         call()
 
 
-# ---------------------------------------------------------------- the quadratic model
+# ---------------------------------------------------------------- L1 in the Hessian view
 
 
-def test_quadratic_cost_and_gradient_eqs_31_32():
-    H, w_star = np.array([[2.0, 0.5], [0.5, 1.0]]), np.array([1.0, -1.0])
-    assert quadratic_cost(w_star, H, w_star, c0=0.3) == 0.3
-    w = np.array([2.0, 1.0])  # d = (1, 2): d^T H d = 2 + 2 + 4 = 8
-    assert quadratic_cost(w, H, w_star, c0=0.3) == pytest.approx(0.3 + 4.0)
-    assert quadratic_cost(w, H, w_star, lmbda=2.0) == pytest.approx(4.0 + 5.0)
-    np.testing.assert_allclose(quadratic_gradient(w, H, w_star), H @ [1.0, 2.0])
-    np.testing.assert_array_equal(quadratic_gradient(w_star, H, w_star), [0.0, 0.0])
-    # eq (33): the penalized gradient vanishes at the l2 minimizer
-    w_tilde = l2_minimizer(H, w_star, 0.8)
-    np.testing.assert_allclose(quadratic_gradient(w_tilde, H, w_star, lmbda=0.8), 0, atol=1e-14)
-    # the gradient is the gradient of the cost (centred differences, exact for a quadratic)
-    h = 1e-6
-    fd = [(quadratic_cost(w + e, H, w_star, lmbda=0.8) - quadratic_cost(w - e, H, w_star,
-                                                                        lmbda=0.8)) / (2 * h)
-          for e in np.eye(2) * h]
-    np.testing.assert_allclose(fd, quadratic_gradient(w, H, w_star, lmbda=0.8), rtol=1e-7)
+def _l1_objective(w, H, w_star, lmbda):
+    d = w - w_star
+    return 0.5 * d @ H @ d + lmbda * np.abs(w).sum()
 
 
-def test_quadratic_model_on_a_grid_of_points():
-    H, w_star = _spd(2, 4), np.array([0.5, -0.5])
-    W1, W2 = np.meshgrid(np.linspace(-2, 2, 5), np.linspace(-1, 1, 3))
-    points = np.stack([W1.ravel(), W2.ravel()])
-    costs = quadratic_cost(points, H, w_star, c0=1.0, lmbda=0.3)
-    grads = quadratic_gradient(points, H, w_star, lmbda=0.3)
-    assert costs.shape == (15,) and grads.shape == (2, 15)
-    for n in range(15):
-        assert costs[n] == pytest.approx(quadratic_cost(points[:, n], H, w_star, 1.0, 0.3))
-        np.testing.assert_allclose(grads[:, n], quadratic_gradient(points[:, n], H, w_star, 0.3))
-    with pytest.raises(ValueError, match="w must have shape"):
-        quadratic_cost(np.zeros((3, 4)), H, w_star)
-    with pytest.raises(ValueError, match="lmbda"):
-        quadratic_cost(points, H, w_star, lmbda=-1.0)
+def _l1_by_enumeration(H, w_star, lmbda):
+    """An independent exact solver for small k: try every pattern of signs in {-1, 0, +1}^k,
+    solve the stationarity equations on the non-zero weights, keep the pattern whose solution
+    has those signs and satisfies |(H (w* - w))_i| <= lambda where w_i = 0."""
+    import itertools
+
+    k = len(w_star)
+    b = H @ w_star
+    found = []
+    for pattern in itertools.product((-1.0, 0.0, 1.0), repeat=k):
+        s = np.array(pattern)
+        S = s != 0
+        w = np.zeros(k)
+        if S.any():
+            w[S] = np.linalg.solve(H[np.ix_(S, S)], b[S] - lmbda * s[S])
+        if np.all(np.sign(w[S]) == s[S]) and np.all(np.abs(b - H @ w)[~S] <= lmbda * (1 + 1e-9)):
+            found.append(w)
+    assert found, "no pattern satisfies the optimality conditions"
+    return min(found, key=lambda w: _l1_objective(w, H, w_star, lmbda))
 
 
-@pytest.mark.parametrize("angle", [0.0, 30.0, 90.0, 135.0, -60.0])
-def test_hessian_2d_has_the_requested_eigenvalues_and_axes(angle):
-    H, Q, D = hessian_2d([4.0, 0.5], angle)
-    np.testing.assert_array_equal(D, [4.0, 0.5])
-    np.testing.assert_array_equal(H, H.T)
-    np.testing.assert_allclose(Q.T @ Q, np.eye(2), atol=1e-15)
-    np.testing.assert_allclose(H @ Q[:, 0], 4.0 * Q[:, 0], atol=1e-14)
-    np.testing.assert_allclose(H @ Q[:, 1], 0.5 * Q[:, 1], atol=1e-14)
-    a = math.radians(angle)
-    np.testing.assert_allclose(Q[:, 0], [math.cos(a), math.sin(a)], atol=1e-15)
-    np.testing.assert_allclose(eigen_decomposition(H)[0], [4.0, 0.5], atol=1e-14)
+def _kkt_violation(w, H, w_star, lmbda):
+    """How far w is from optimal, relative to lambda: 0 at the exact minimiser."""
+    g = H @ (w_star - w)  # minus the gradient of the smooth part
+    on = w != 0
+    return max(np.abs(g[on] - lmbda * np.sign(w[on])).max(initial=0.0),
+               (np.abs(g[~on]) - lmbda).max(initial=0.0)) / max(lmbda, 1e-300)
 
 
-def test_hessian_2d_rejects_bad_input():
-    with pytest.raises(ValueError, match="eigenvalues"):
-        hessian_2d([1.0, 2.0, 3.0], 0.0)
-    with pytest.raises(ValueError, match="angle_degrees"):
-        hessian_2d([1.0, 2.0], math.inf)
+def _rotated_problem(k, seed):
+    rng = np.random.default_rng(seed)
+    Q, _ = np.linalg.qr(rng.normal(size=(k, k)))
+    D = np.exp(rng.uniform(-2.0, 2.0, k))  # condition numbers up to about e^4 ... e^8
+    H = Q @ np.diag(D) @ Q.T
+    return 0.5 * (H + H.T), rng.normal(scale=2.0, size=k)
 
 
-@pytest.mark.parametrize("lmbda", [0.0, 0.5, 3.0])
-def test_gradient_descent_converges_to_the_l2_minimizer(lmbda):
-    H, _, _ = hessian_2d([3.0, 0.4], 25.0)
-    w_star = np.array([2.0, 1.0])
-    eta = step_thresholds([3.0, 0.4], lmbda).oscillating_above  # 1/(D_max + lambda)
-    path = gradient_descent(H, w_star, [-1.0, -1.0], eta, 300, lmbda=lmbda)
-    assert path.shape == (301, 2)
-    np.testing.assert_array_equal(path[0], [-1.0, -1.0])
-    np.testing.assert_allclose(path[-1], l2_minimizer(H, w_star, lmbda), atol=1e-10)
-    costs = quadratic_cost(path.T, H, w_star, lmbda=lmbda)
-    assert np.all(np.diff(costs) <= 1e-15)  # descent: the penalized cost never goes up
+@pytest.mark.parametrize("k", [2, 3, 5])
+@pytest.mark.parametrize("seed", range(8))
+def test_l1_minimizer_matches_an_independent_exact_solver(k, seed):
+    H, w_star = _rotated_problem(k, seed)
+    b_max = np.abs(H @ w_star).max()
+    for lmbda in (0.0, 0.05 * b_max, 0.3 * b_max, 0.7 * b_max, 1.1 * b_max):
+        w = l1_minimizer(H, w_star, lmbda)
+        reference = _l1_by_enumeration(H, w_star, lmbda)
+        np.testing.assert_allclose(w, reference, rtol=0, atol=1e-12 * max(1.0, np.abs(w).max()))
+        np.testing.assert_array_equal(w == 0, reference == 0)  # exact zeros, the same ones
+        if lmbda > 0:
+            assert _kkt_violation(w, H, w_star, lmbda) <= 1e-12
+        assert w.shape == w_star.shape
 
 
-def test_gradient_descent_zero_steps_and_overflow():
-    H, w_star = np.diag([2.0, 1.0]), np.array([1.0, 1.0])
-    np.testing.assert_array_equal(gradient_descent(H, w_star, [0.0, 0.0], 0.1, 0),
-                                  [[0.0, 0.0]])
-    path = gradient_descent(H, w_star, [0.0, 0.0], 1e3, 500)  # |1 - 2000| ^ t overflows
-    finite = np.isfinite(path).all(axis=1)
-    assert finite[0] and not finite[-1]
-    first_bad = int(np.argmin(finite))
-    assert np.isnan(path[first_bad:]).all() and finite[:first_bad].all()
+@pytest.mark.parametrize("seed", range(5))
+def test_l1_minimizer_beats_a_general_purpose_optimiser(seed):
+    # scipy's L-BFGS-B on the smooth reformulation w = u - v, u, v >= 0, where
+    # lambda |w|_1 becomes the linear term lambda (u + v)
+    from scipy.optimize import minimize
+
+    H, w_star = _rotated_problem(4, seed)
+    lmbda = 0.4 * np.abs(H @ w_star).max()
+
+    def f(z):
+        u, v = z[:4], z[4:]
+        d = u - v - w_star
+        g = H @ d
+        return 0.5 * d @ g + lmbda * z.sum(), np.concatenate([g + lmbda, -g + lmbda])
+
+    z = minimize(f, np.zeros(8), jac=True, method="L-BFGS-B", bounds=[(0, None)] * 8,
+                 options={"ftol": 1e-15, "gtol": 1e-12}).x
+    w = l1_minimizer(H, w_star, lmbda)
+    np.testing.assert_allclose(w, z[:4] - z[4:], atol=1e-5)
+    assert _l1_objective(w, H, w_star, lmbda) <= f(z)[0] + 1e-12
 
 
-@pytest.mark.parametrize("kwargs, error, name", [
-    ({"eta": 0.0}, ValueError, "eta"),
-    ({"eta": -0.1}, ValueError, "eta"),
-    ({"steps": -1}, ValueError, "steps"),
-    ({"steps": 2.5}, TypeError, "steps"),
-    ({"lmbda": -1.0}, ValueError, "lmbda"),
-    ({"w0": [0.0, 0.0, 0.0]}, ValueError, "w0"),
-    ({"w_star": [np.nan, 0.0]}, ValueError, "w_star"),
-    ({"H": np.eye(3)}, ValueError, "w_star"),
+def test_l1_minimizer_diagonal_h_is_the_soft_threshold():
+    rng = np.random.default_rng(3)
+    h, w_star = rng.uniform(0.1, 3.0, 6), rng.normal(size=6)
+    lmbda = 0.5
+    w = l1_minimizer(np.diag(h), w_star, lmbda)
+    closed = np.sign(w_star) * np.maximum(np.abs(w_star) - lmbda / h, 0.0)
+    np.testing.assert_array_equal(w, closed)
+    np.testing.assert_array_equal(w == 0, np.abs(w_star) <= lmbda / h)  # the zero criterion
+    assert np.any(w == 0) and np.any(w != 0)
+
+
+def test_l1_of_the_eigen_components_is_wrong_when_h_is_rotated():
+    # notebook 05's Hessian: eigenvalues 0.25 and 2, eigenvectors rotated by 30 degrees
+    H, Q, D = hessian_2d([0.25, 2.0], 30.0)
+    w_star = np.array([2.0, 1.2])
+    for lmbda in (0.1, 0.3, 0.48):  # at 0.48 the minimiser is 0, the eigen formula is not
+        w = l1_minimizer(H, w_star, lmbda)
+        c = Q.T @ w_star
+        eigen_soft = Q @ (np.sign(c) * np.maximum(np.abs(c) - lmbda / D, 0.0))
+        assert _kkt_violation(w, H, w_star, lmbda) <= 1e-12
+        assert np.abs(w - eigen_soft).max() > 0.05
+        assert _l1_objective(w, H, w_star, lmbda) < _l1_objective(eigen_soft, H, w_star, lmbda)
+
+
+def test_l1_and_l2_paths():
+    H, _, _ = hessian_2d([0.25, 2.0], 30.0)
+    w_star = np.array([2.0, 1.2])
+    lambdas = np.linspace(0.0, 3.0, 301)
+    p1, p2 = l1_path(H, w_star, lambdas), l2_path(H, w_star, lambdas)
+    assert p1.shape == p2.shape == (301, 2)
+    np.testing.assert_allclose(p1[0], w_star, atol=1e-12)
+    np.testing.assert_allclose(p2[0], w_star, atol=1e-12)
+    for j in (7, 150, 300):
+        np.testing.assert_array_equal(p2[j], l2_minimizer(H, w_star, lambdas[j]))
+        np.testing.assert_array_equal(p1[j], l1_minimizer(H, w_star, lambdas[j]))
+    assert np.all(p2 != 0)  # L2 never reaches an exact zero
+    all_zero = lambdas >= np.abs(H @ w_star).max()
+    assert all_zero.any() and np.all(p1[all_zero] == 0) and np.all(p1[~all_zero].any(axis=1))
+    # piecewise linear: where the zero pattern does not change, each point is the mean of its
+    # neighbours (a uniform grid); the kinks are where it changes
+    pattern = p1 == 0
+    same = np.all(pattern[:-2] == pattern[1:-1], axis=1) & np.all(pattern[1:-1] == pattern[2:],
+                                                                   axis=1)
+    np.testing.assert_allclose(p1[1:-1][same], 0.5 * (p1[:-2] + p1[2:])[same], atol=1e-12)
+    kinks = np.flatnonzero(np.any(pattern[1:] != pattern[:-1], axis=1))
+    assert len(kinks) >= 2  # one weight reaches 0, later the other
+
+
+@pytest.mark.parametrize("call, error, name", [
+    (lambda: l1_minimizer([[1.0, 2.0], [2.0, 1.0]], [1.0, 1.0], 0.1), ValueError,
+     "H must be positive definite"),
+    (lambda: l1_minimizer([[1.0, 2.0], [0.0, 1.0]], [1.0, 1.0], 0.1), ValueError, "H must be sym"),
+    (lambda: l1_minimizer([[1.0, 2.0], [3.0]], [1.0, 1.0], 0.1), ValueError, "H must"),
+    (lambda: l1_minimizer(np.eye(2), [1.0, 1.0, 1.0], 0.1), ValueError, "w_star"),
+    (lambda: l1_minimizer(np.eye(2), [1.0, np.nan], 0.1), ValueError, "w_star"),
+    (lambda: l1_minimizer(np.eye(2), [1.0, 1.0], -0.1), ValueError, "lmbda"),
+    (lambda: l1_minimizer(np.eye(2), [1.0, 1.0], "1"), TypeError, "lmbda"),
+    (lambda: l1_path(np.eye(2), [1.0, 1.0], [0.1, -1.0]), ValueError, "lambdas"),
+    (lambda: l2_path(np.eye(2), [1.0, 1.0], [[0.1]]), ValueError, "lambdas"),
 ])
-def test_gradient_descent_rejects_bad_arguments(kwargs, error, name):
-    args = {"H": np.eye(2), "w_star": [1.0, 1.0], "w0": [0.0, 0.0], "eta": 0.1, "steps": 10}
-    args.update(kwargs)
+def test_l1_bad_inputs_name_the_argument(call, error, name):
     with pytest.raises(error, match=name):
-        gradient_descent(**args)
-
-
-# ---------------------------------------------------------------- step regimes
-
-
-@pytest.mark.parametrize("eigenvalues, lmbda", [([4.0, 1.0], 0.0), ([3.0, 0.5], 1.0)])
-def test_step_regime_boundaries(eigenvalues, lmbda):
-    # a = D_max + lambda = 4 in both cases: boundaries 1/8, 1/4, 1/2
-    assert step_thresholds(eigenvalues, lmbda) == (0.125, 0.25, 0.5)
-    expected = {0.01: "slow", 0.1249: "slow", 0.125: "good", 0.2: "good", 0.25: "good",
-                0.2501: "oscillating", 0.4: "oscillating", 0.5: "oscillating",
-                0.5001: "diverging", 3.0: "diverging"}
-    for eta, regime in expected.items():
-        assert step_regime(eta, eigenvalues, lmbda) == regime, eta
-
-
-def test_step_regime_agrees_with_gradient_descent():
-    eigenvalues = [4.0, 1.0]
-    H, w_star, w0 = np.diag(eigenvalues), np.zeros(2), np.array([1.0, 1.0])
-    for eta in (0.05, 0.2, 0.4, 0.6):
-        steep = gradient_descent(H, w_star, w0, eta, 20)[:, 0]  # along the D_max eigenvector
-        regime = step_regime(eta, eigenvalues)
-        ratios = steep[1:] / steep[:-1]
-        if regime == "slow":
-            assert np.all(ratios > 0.5)
-        elif regime == "good":
-            assert np.all((ratios >= 0) & (ratios <= 0.5))
-        elif regime == "oscillating":
-            assert np.all((ratios < 0) & (ratios >= -1)) and abs(steep[-1]) < 1
-        else:
-            assert np.all(ratios < -1) and abs(steep[-1]) > 1
-
-
-def test_step_regime_saddle_and_flat():
-    assert step_regime(1e-6, [2.0, -0.5]) == "diverging"  # no minimum
-    assert step_regime(0.2, [2.0, -0.5], lmbda=1.0) == "good"  # lambda makes it convex
-    with pytest.raises(ValueError, match="eigenvalues"):
-        step_regime(0.1, [0.0, 0.0])
-    with pytest.raises(ValueError, match="eta"):
-        step_regime(0.0, [1.0])
-    with pytest.raises(ValueError, match="lmbda"):
-        step_thresholds([1.0], lmbda=-1.0)
+        call()
