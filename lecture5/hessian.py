@@ -42,6 +42,7 @@ __all__ = [
     "l1_minimizer",
     "l2_path",
     "l1_path",
+    "l1_kinks",
 ]
 
 
@@ -359,6 +360,49 @@ def l1_path(H, w_star, lambdas):
     (len(lambdas), k).  The path is piecewise linear in lambda, with a kink wherever a weight
     reaches exactly 0 (or leaves it); beyond lambda = max |H w*| every weight is 0."""
     return np.array([l1_minimizer(H, w_star, lam) for lam in _lambda_grid(lambdas)])
+
+
+def l1_kinks(H, w_star):
+    """The lambdas > 0 where the L1 path w~(lambda) of :func:`l1_path` bends, in decreasing order.
+
+    Between two kinks the set of zero weights and the signs of the others are fixed, and w~ is
+    linear in lambda: w~_S = u - lambda v with H_SS u = (H w*)_S and H_SS v = sgn(w~_S).  Going
+    down from lambda = max |H w*| (where the first weight leaves 0), the next kink is the largest
+    lambda at which a non-zero weight reaches 0 (u_j = lambda v_j) or a zero weight's optimality
+    condition |(H (w* - w~))_i| <= lambda becomes tight; this is the LARS-lasso homotopy.
+    Raising lambda through a kink is where a weight becomes exactly zero (or, rarely, leaves 0).
+    """
+    D, _ = eigen_decomposition(H)
+    if D[-1] <= 0:
+        raise ValueError(f"H must be positive definite (a minimum), but its smallest eigenvalue "
+                         f"is {D[-1]:.3g}")
+    H = 0.5 * _square("H", H) + 0.5 * _square("H", H).T
+    b = H @ _vector("w_star", w_star, H.shape[0])
+    lam = float(np.abs(b).max())
+    if lam == 0:
+        return np.array([])
+    S = np.abs(b) == lam
+    s = np.sign(b)
+    kinks = [lam]
+    for _ in range(4 * len(b)):  # each weight enters and leaves a few times at most in practice
+        u = np.linalg.solve(H[np.ix_(S, S)], b[S])
+        v = np.linalg.solve(H[np.ix_(S, S)], s[S])
+        p, q = b - H[:, S] @ u, H[:, S] @ v  # on the zeros: (H (w* - w~))_i = p_i + lambda q_i
+        with np.errstate(divide="ignore", invalid="ignore"):
+            leave = np.where(S, 0.0, -1.0)
+            leave[S] = u / v
+            enter_up = np.where(S, -1.0, p / (1.0 - q))
+            enter_down = np.where(S, -1.0, -p / (1.0 + q))
+        events = np.stack([leave, enter_up, enter_down])
+        events[~np.isfinite(events) | (events >= lam * (1 - 1e-12)) | (events <= 0)] = -1.0
+        kind, i = np.unravel_index(np.argmax(events), events.shape)
+        if events[kind, i] <= 0:
+            return np.array(kinks)
+        lam = float(events[kind, i])
+        kinks.append(lam)
+        S[i] = kind != 0
+        s[i] = 0.0 if kind == 0 else (1.0 if kind == 1 else -1.0)
+    raise RuntimeError("l1_kinks: the homotopy did not finish (degenerate problem)")
 
 
 # The quadratic model and gradient descent on it moved to lecture5.quadratic; their names stay

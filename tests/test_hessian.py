@@ -14,6 +14,7 @@ from lecture5.hessian import (
     hessian,
     hessian_2d,
     hessian_of,
+    l1_kinks,
     l1_minimizer,
     l1_path,
     l2_minimizer,
@@ -395,7 +396,30 @@ def test_l1_and_l2_paths():
     assert len(kinks) >= 2  # one weight reaches 0, later the other
 
 
+@pytest.mark.parametrize("k", [2, 4, 6])
+@pytest.mark.parametrize("seed", range(6))
+def test_l1_kinks_are_where_the_zero_pattern_changes(k, seed):
+    H, w_star = _rotated_problem(k, 50 + seed)
+    kinks = l1_kinks(H, w_star)
+    assert kinks[0] == np.abs(H @ w_star).max() and np.all(np.diff(kinks) < 0) and kinks[-1] > 0
+    for lam in kinks:  # the pattern differs just above and just below every kink
+        above, below = (l1_minimizer(H, w_star, lam * f) == 0 for f in (1 + 1e-7, 1 - 1e-7))
+        assert np.any(above != below)
+    # and nowhere else: on a fine grid the pattern changes only across a kink, and between two
+    # kinks the path is linear in lambda
+    grid = np.concatenate([np.linspace(0.0, kinks[0] * 1.2, 300), kinks[-1] * (1 - 1e-9) + [0]])
+    grid = np.unique(grid)
+    zeros = l1_path(H, w_star, grid) == 0
+    for j in np.flatnonzero(np.any(zeros[1:] != zeros[:-1], axis=1)):
+        assert np.any((kinks > grid[j]) & (kinks <= grid[j + 1]))
+    for lo, hi in zip(kinks[1:], kinks[:-1]):
+        a, m, c = l1_path(H, w_star, [lo + 0.1 * (hi - lo), 0.5 * (lo + hi), hi - 0.4 * (hi - lo)])
+        np.testing.assert_allclose(m, a + (c - a) * (0.4 / 0.5), atol=1e-10)
+
+
 @pytest.mark.parametrize("call, error, name", [
+    (lambda: l1_kinks([[1.0, 0.0], [0.0, -1.0]], [1.0, 1.0]), ValueError, "H must be positive"),
+    (lambda: l1_kinks(np.eye(2), [1.0]), ValueError, "w_star"),
     (lambda: l1_minimizer([[1.0, 2.0], [2.0, 1.0]], [1.0, 1.0], 0.1), ValueError,
      "H must be positive definite"),
     (lambda: l1_minimizer([[1.0, 2.0], [0.0, 1.0]], [1.0, 1.0], 0.1), ValueError, "H must be sym"),
