@@ -351,15 +351,44 @@ def _lambda_grid(lambdas):
 def l2_path(H, w_star, lambdas):
     """w~(lambda) of :func:`l2_minimizer`, eqs (34)/(37), for each lambda of a grid: an array of
     shape (len(lambdas), k), row j for lambdas[j].  Every component shrinks smoothly towards 0
-    and reaches it only as lambda -> infinity."""
-    return np.array([l2_minimizer(H, w_star, lam) for lam in _lambda_grid(lambdas)])
+    and reaches it only as lambda -> infinity.  H is decomposed once, eq (35)."""
+    lambdas = _lambda_grid(lambdas)
+    D, Q = eigen_decomposition(H)
+    c = Q.T @ _vector("w_star", w_star, D.shape[0])
+    return np.array([Q @ (_shrink(D, lam) * c) for lam in lambdas])
 
 
-def l1_path(H, w_star, lambdas):
-    """w~(lambda) of :func:`l1_minimizer` for each lambda of a grid: an array of shape
-    (len(lambdas), k).  The path is piecewise linear in lambda, with a kink wherever a weight
-    reaches exactly 0 (or leaves it); beyond lambda = max |H w*| every weight is 0."""
-    return np.array([l1_minimizer(H, w_star, lam) for lam in _lambda_grid(lambdas)])
+def _l1_homotopy(H, w_star):
+    """The L1 path as segments ``(lam_high, S, u, v)``: for lam_low < lambda <= lam_high (lam_low
+    being the next segment's lam_high, or 0), w~_S = u - lambda v and the other weights are 0."""
+    D, _ = eigen_decomposition(H)
+    if D[-1] <= 0:
+        raise ValueError(f"H must be positive definite (a minimum), but its smallest eigenvalue "
+                         f"is {D[-1]:.3g}")
+    H = 0.5 * _square("H", H) + 0.5 * _square("H", H).T
+    b = H @ _vector("w_star", w_star, H.shape[0])
+    lam = float(np.abs(b).max())
+    S, s = np.abs(b) == lam, np.sign(b)
+    segments = []
+    for _ in range(4 * len(b)):  # each weight enters and leaves a few times at most in practice
+        if lam == 0:
+            return segments
+        u = np.linalg.solve(H[np.ix_(S, S)], b[S])
+        v = np.linalg.solve(H[np.ix_(S, S)], s[S])
+        segments.append((lam, S.copy(), u, v))
+        p, q = b - H[:, S] @ u, H[:, S] @ v  # on the zeros: (H (w* - w~))_i = p_i + lambda q_i
+        with np.errstate(divide="ignore", invalid="ignore"):
+            leave = np.full(len(b), -1.0)
+            leave[S] = u / v  # w~_j = u_j - lambda v_j reaches 0
+            enter_up = np.where(S, -1.0, p / (1.0 - q))  # p_i + lambda q_i = +lambda
+            enter_down = np.where(S, -1.0, -p / (1.0 + q))  # ... = -lambda
+        events = np.stack([leave, enter_up, enter_down])
+        events[~np.isfinite(events) | (events >= lam * (1 - 1e-12)) | (events <= 0)] = -1.0
+        kind, i = np.unravel_index(np.argmax(events), events.shape)
+        lam = max(float(events[kind, i]), 0.0)
+        S[i] = kind != 0
+        s[i] = (0.0, 1.0, -1.0)[kind]
+    raise RuntimeError("the L1 homotopy did not finish (a degenerate problem)")
 
 
 def l1_kinks(H, w_star):
@@ -372,37 +401,23 @@ def l1_kinks(H, w_star):
     condition |(H (w* - w~))_i| <= lambda becomes tight; this is the LARS-lasso homotopy.
     Raising lambda through a kink is where a weight becomes exactly zero (or, rarely, leaves 0).
     """
-    D, _ = eigen_decomposition(H)
-    if D[-1] <= 0:
-        raise ValueError(f"H must be positive definite (a minimum), but its smallest eigenvalue "
-                         f"is {D[-1]:.3g}")
-    H = 0.5 * _square("H", H) + 0.5 * _square("H", H).T
-    b = H @ _vector("w_star", w_star, H.shape[0])
-    lam = float(np.abs(b).max())
-    if lam == 0:
-        return np.array([])
-    S = np.abs(b) == lam
-    s = np.sign(b)
-    kinks = [lam]
-    for _ in range(4 * len(b)):  # each weight enters and leaves a few times at most in practice
-        u = np.linalg.solve(H[np.ix_(S, S)], b[S])
-        v = np.linalg.solve(H[np.ix_(S, S)], s[S])
-        p, q = b - H[:, S] @ u, H[:, S] @ v  # on the zeros: (H (w* - w~))_i = p_i + lambda q_i
-        with np.errstate(divide="ignore", invalid="ignore"):
-            leave = np.where(S, 0.0, -1.0)
-            leave[S] = u / v
-            enter_up = np.where(S, -1.0, p / (1.0 - q))
-            enter_down = np.where(S, -1.0, -p / (1.0 + q))
-        events = np.stack([leave, enter_up, enter_down])
-        events[~np.isfinite(events) | (events >= lam * (1 - 1e-12)) | (events <= 0)] = -1.0
-        kind, i = np.unravel_index(np.argmax(events), events.shape)
-        if events[kind, i] <= 0:
-            return np.array(kinks)
-        lam = float(events[kind, i])
-        kinks.append(lam)
-        S[i] = kind != 0
-        s[i] = 0.0 if kind == 0 else (1.0 if kind == 1 else -1.0)
-    raise RuntimeError("l1_kinks: the homotopy did not finish (degenerate problem)")
+    return np.array([segment[0] for segment in _l1_homotopy(H, w_star)])
+
+
+def l1_path(H, w_star, lambdas):
+    """w~(lambda), the minimiser of :func:`l1_minimizer`, for each lambda of a grid: an array of
+    shape (len(lambdas), k).  The path is piecewise linear in lambda, with a kink
+    (:func:`l1_kinks`) wherever a weight reaches exactly 0 or leaves it; beyond
+    lambda = max |H w*| every weight is 0.  Computed exactly from the segments of the homotopy."""
+    lambdas = _lambda_grid(lambdas)
+    segments = _l1_homotopy(H, w_star)
+    path = np.zeros((len(lambdas), len(_vector("w_star", w_star))))
+    for j, lam in enumerate(lambdas):
+        inside = [seg for seg in segments if lam <= seg[0]]
+        if inside:
+            _, S, u, v = inside[-1]  # the segment with the smallest lam_high >= lambda
+            path[j, S] = u - lam * v
+    return path
 
 
 # The quadratic model and gradient descent on it moved to lecture5.quadratic; their names stay
