@@ -346,7 +346,8 @@ def test_hessian_2d_near_the_float_limit_is_finite():
 
 
 def test_step_thresholds_refuse_a_curvature_whose_inverse_overflows():
-    with pytest.raises(ValueError, match=r"^eigenvalues and lmbda give D_max \+ lmbda = 9.99989e-321"):
+    tiny = r"^eigenvalues and lmbda give D_max \+ lmbda = 9\.9\d*e-321, too small"
+    with pytest.raises(ValueError, match=tiny):
         hessian.step_thresholds([1e-320])
     assert np.isfinite(hessian.step_thresholds([1e-300])).all()
 
