@@ -282,14 +282,17 @@ def shrink_factors(eigenvalues, lmbda):
 
 
 def _positive_definite(H):
-    """H symmetrized, and its eigenvalues (descending); refuses an H that is not positive
-    definite (the L1 problem then has no unique minimum)."""
-    D, _ = eigen_decomposition(H)
-    if D[-1] <= 0:
+    """H symmetrized; refuses an H that is not positive definite (the L1 problem then has no
+    unique minimum).  A Cholesky factorisation decides; eigenvalues only for the message."""
+    H = _square("H", H, symmetric=True)
+    H = 0.5 * H + 0.5 * H.T
+    try:
+        np.linalg.cholesky(H)
+    except np.linalg.LinAlgError:
+        smallest = eigen_decomposition(H)[0][-1]
         raise ValueError(f"H must be positive definite (a minimum), but its smallest eigenvalue "
-                         f"is {D[-1]:.3g}")
-    H = _square("H", H)
-    return 0.5 * H + 0.5 * H.T, D
+                         f"is {smallest:.3g}") from None
+    return H
 
 
 def _l1_kkt(H, b, w, lmbda, S):
@@ -324,7 +327,7 @@ def l1_minimizer(H, w_star, lmbda, tol=1e-12, max_sweeps=100_000):
     lmbda = _validate.number("lmbda", lmbda, low=0.0)
     tol = _validate.number("tol", tol, low=0.0, low_open=True)
     max_sweeps = _validate.integer("max_sweeps", max_sweeps, low=1)
-    H, D = _positive_definite(H)
+    H = _positive_definite(H)
     w_star = _vector("w_star", w_star, H.shape[0])
     h = np.diag(H).copy()
     w = soft_threshold(w_star, lmbda / h)  # exact when H is diagonal
@@ -343,6 +346,7 @@ def l1_minimizer(H, w_star, lmbda, tol=1e-12, max_sweeps=100_000):
             return exact
         if change <= tol * max(1.0, float(np.abs(w).max())):
             return w
+    D = eigen_decomposition(H)[0]
     raise RuntimeError(f"l1_minimizer: coordinate descent did not settle in {max_sweeps} sweeps "
                        f"(condition number {D[0] / D[-1]:.3g}); raise max_sweeps")
 
@@ -367,7 +371,7 @@ def l2_path(H, w_star, lambdas):
 def _l1_homotopy(H, w_star):
     """The L1 path as segments ``(lam_high, S, u, v)``: for lam_low < lambda <= lam_high (lam_low
     being the next segment's lam_high, or 0), w~_S = u - lambda v and the other weights are 0."""
-    H, _ = _positive_definite(H)
+    H = _positive_definite(H)
     b = H @ _vector("w_star", w_star, H.shape[0])
     lam = float(np.abs(b).max())
     S, s = np.abs(b) == lam, np.sign(b)
