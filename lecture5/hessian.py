@@ -429,7 +429,9 @@ def l1_path(H, w_star, lambdas):
 # The quadratic model and gradient descent on it moved to lecture5.quadratic; their names stay
 # importable from here (loaded on first use, which avoids a circular import).
 _QUADRATIC_NAMES = ("quadratic_cost", "quadratic_gradient", "hessian_2d", "gradient_descent",
-                    "StepThresholds", "step_thresholds", "step_regime")
+                    "StepThresholds", "step_thresholds", "step_regime", "descent_factors",
+                    "optimal_step", "convergence_rate", "early_stopping_factors",
+                    "matching_lambda")
 __all__ += _QUADRATIC_NAMES
 
 
