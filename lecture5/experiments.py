@@ -30,7 +30,8 @@ from .network import Network
 from .training import Trainer
 
 __all__ = [
-    "make_network", "make_trainer", "train_all", "trained_network", "gate_example",
+    "make_network", "make_trainer", "train_all", "untrained_cost", "trained_network",
+    "gate_example",
     "TrainingRun", "training_run", "L1_PROBLEM", "l1_l2_run", "zero_fraction", "WeightPaths",
     "l1_weight_paths", "DROPOUT_PROBLEM", "dropout_run", "Step5Runs", "step5_runs",
     "EARLY_PROBLEM", "early_run", "stopped_early", "weight_norm", "TAKE_HOME_METHODS",
@@ -100,6 +101,12 @@ def train_all(trainers: dict, epochs, progress=None):
         progress(total, total)
     note = " ".join(t.message for t in trainers.values() if t.message)
     return {label: t.history for label, t in trainers.items()}, note
+
+
+def untrained_cost(data, sizes, seed=0) -> float:
+    """The training cost C_0 of the network every :func:`make_trainer` run starts from."""
+    return make_network(sizes, seed=seed).total_cost(_part(data, "X_train"),
+                                                     _part(data, "Y_train"))[0]
 
 
 def trained_network(run, sizes):
