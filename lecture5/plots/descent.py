@@ -2,8 +2,8 @@
 of mini-batch SGD runs (eqs (27)/(28)).
 
 The 2-D pictures use the slides' flat weight vector w = (w_1, w_2) and the quadratic model of
-:mod:`lecture5.hessian`; the training curves draw :class:`lecture5.training.Trainer` histories
-that :mod:`lecture5.experiments` (or a widget) produced.
+:mod:`lecture5.hessian`; the training curves draw the per-epoch histories that
+:mod:`lecture5.experiments` (or a widget calling it) produced.
 """
 
 from __future__ import annotations
@@ -155,11 +155,12 @@ _PANEL_TITLES = {
 
 def _check_histories(histories):
     if not isinstance(histories, dict) or not histories:
-        raise TypeError("histories must be a non-empty dict {label: Trainer.history}, got "
+        raise TypeError("histories must be a non-empty dict {label: history}, got "
                         f"{type(histories).__name__}")
     for label, h in histories.items():
         if not isinstance(h, dict) or "epoch" not in h:
-            raise TypeError(f"histories[{label!r}] must be a Trainer.history dict")
+            raise TypeError(f"histories[{label!r}] must be a training history dict (per-epoch "
+                            "lists)")
 
 
 def _run_summary(label, h):
@@ -180,7 +181,8 @@ def training_curves(histories, panels=("train_cost", "accuracy"), note="", cost_
                     title=None, baseline=None):
     """Per-epoch curves of one or more training runs: ``(fig, caption)``.
 
-    ``histories`` maps a label (e.g. "η = 0.5") to a :class:`lecture5.training.Trainer` history.
+    ``histories`` maps a label (e.g. "η = 0.5") to a training history (per-epoch lists, as
+    :func:`lecture5.experiments.train_all` returns them).
     ``panels`` is a sequence of "train_cost" (training C_0, log scale), "cost" (training and test
     C_0), "accuracy" (training dashed, test solid, in %) and "weight_norm" (sqrt(sum_w w^2)).
     ``cost_range`` fixes the y-range of the cost panels (useful while a slider moves); ``note``

@@ -20,7 +20,7 @@ def early_stopping_figure(patience=5, **settings):
     """Training and validation accuracy of the full run, and where early stopping with
     ``patience`` stops and which epoch's weights it restores.
 
-    The early-stopped run is a separate :class:`lecture5.training.Trainer` run with
+    The early-stopped run is a separate :func:`lecture5.experiments.early_run`, trained with
     ``early_stopping=patience``; with the same seed it follows the full run exactly until it
     stops.  Right: the weight norm per epoch, and that of the restored network.  Returns
     ``(fig, caption)``.

@@ -147,7 +147,7 @@ def _set_curves(ax, pairs, epochs, clamp_top=None):
 def update_playground_figure(view, net, history, bins=None):
     """Move the artists of ``view`` (from :func:`playground_figure`) to the state of ``net``.
 
-    ``history`` is a :class:`lecture5.training.Trainer` history (lists per epoch).  The curves
+    ``history`` is a training history (lists per epoch).  The curves
     show the data part C_0 of the cost on the training and test sets and the penalty part
     (lambda/2n sum w^2, eq (21), or lambda/n sum |w|, eq (39)); the 2-D panel colours the
     plane by the network's output a^L (eq (4) at every grid point); the histogram covers all
