@@ -35,6 +35,7 @@ GREY = "#9e9e9e"  # faint lines
 GREY_600 = "#757575"  # a secondary curve
 GREY_700 = "#616161"  # "no regularization"
 GREY_400 = "#bdbdbd"  # light fills and frames
+GREY_800 = "#424242"  # dark outlines
 
 #: colour of each verdict of :func:`lecture5.hessian.step_regime`
 REGIME_COLOURS = {"slow": SLATE, "good": GREEN, "oscillating": ORANGE, "diverging": RED}

@@ -16,7 +16,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import _validate, hessian
 from . import draw
-from ._style import FIGSIZE, REGIME_COLOURS, RUN_COLOURS, new_figure, styled
+from ._style import FIGSIZE, GREY_800, REGIME_COLOURS, RUN_COLOURS, new_figure, styled
 
 __all__ = [
     "GD_EIGENVALUES", "GD_ANGLE", "GD_W_STAR", "GD_W0", "GD_STEPS", "GD_ETA_RANGE",
@@ -234,8 +234,8 @@ def training_curves(histories, panels=("train_cost", "accuracy"), note="", cost_
     # one legend for the runs (colours); the line styles get their own legend in the first panel
     # that draws both training (dashed) and test (solid) curves
     handles = axes[0].get_legend_handles_labels()[0]
-    styles = [Line2D([], [], color="#424242", ls="--", label="training"),
-              Line2D([], [], color="#424242", ls="-", label="test")]
+    styles = [Line2D([], [], color=GREY_800, ls="--", label="training"),
+              Line2D([], [], color=GREY_800, ls="-", label="test")]
     both = [ax for ax, p in zip(axes, panels) if p in ("cost", "accuracy")]
     if both and both[0] is axes[0]:
         axes[0].legend(handles=handles + styles, loc="best", fontsize=10)

@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import _validate, experiments, hessian
 from ..regularization import apply_penalty_step, soft_threshold
-from ._style import FIGSIZE, METHOD_COLOURS, TEAL, new_figure, styled
+from ._style import FIGSIZE, GREY_400, METHOD_COLOURS, TEAL, new_figure, styled
 
 __all__ = [
     "penalty_step_figure", "l1_l2_eigen_figure", "l1_l2_histograms", "l1_l2_weight_images",
@@ -215,7 +215,7 @@ def l1_l2_weight_images(lmbda=1.0, l1_form="l1_prox", digits=tuple(range(10)), *
             ax.set_yticks([])
             ax.grid(False)
             for spine in ax.spines.values():
-                spine.set_edgecolor("#bdbdbd")
+                spine.set_edgecolor(GREY_400)
                 spine.set_visible(True)
             if r == 0:
                 ax.set_title(f"digit {d}", fontsize="small")

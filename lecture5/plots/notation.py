@@ -15,7 +15,7 @@ from .. import _validate, experiments
 from ..activations import sigmoid
 from ..backprop import bp2, feedforward_trace, hadamard
 from . import draw
-from ._style import BLUE, FIGSIZE, GREEN, GREY, ORANGE, RED, new_figure, styled
+from ._style import BLUE, FIGSIZE, GREEN, GREY, GREY_800, ORANGE, RED, new_figure, styled
 
 __all__ = ["network_diagram", "hadamard_pictures", "hadamard_gate"]
 
@@ -90,7 +90,7 @@ def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
             x, y = pos(lay, n)
             hot = (lay, n) in ((hl, j), (hl - 1, k))
             ax.add_patch(Circle((x, y), r, facecolor="#ffebee" if hot else "white",
-                                edgecolor=RED if hot else "#424242", lw=2.2 if hot else 1.4,
+                                edgecolor=RED if hot else GREY_800, lw=2.2 if hot else 1.4,
                                 zorder=4))
             ax.text(x, y, f"$a^{{{lay}}}_{{{n}}}$", ha="center", va="center", fontsize="medium",
                     zorder=5)
