@@ -232,7 +232,7 @@ def l1_weight_paths(lmbda=3.0, k=4, **settings) -> WeightPaths:
     kw = dict(L1_PROBLEM)
     kw.update(settings)
     return _l1_weight_paths(lmbda, k, tuple(kw["sizes"]), kw["n_train"], kw["epochs"],
-                              float(kw["eta"]), kw.get("seed", 0))
+                            float(kw["eta"]), kw.get("seed", 0))
 
 
 @functools.lru_cache(maxsize=8)
@@ -413,7 +413,7 @@ def training_size_accuracy(sizes=(250, 500, 1000, 2000), copies=0, examples_seen
     if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__len__") or len(seeds) == 0:
         raise TypeError(f"seeds must be a non-empty list of integers, got {seeds!r}")
     data = load_mnist(n_test=_validate.integer("n_test", n_test, low=1, high=10_000),
-                         seed=0)
+                      seed=0)
     available = data.X_train.shape[1]
     sizes = [_validate.integer(f"sizes[{i}]", n, low=1, high=available)
              for i, n in enumerate(sizes)]
@@ -433,7 +433,7 @@ def training_size_accuracy(sizes=(250, 500, 1000, 2000), copies=0, examples_seen
             Xs, ys = X, y
             if copies:
                 Xs, ys = augment.expand_dataset(X, y, copies=copies, transforms=transforms,
-                                                   seed=seed, **expand_options)
+                                                seed=seed, **expand_options)
             trainer = make_trainer({"X_train": Xs, "Y_train": one_hot(ys, 10), "y_train": ys},
                                    (784, 30, 10), eta=eta, mini_batch_size=mini_batch_size,
                                    evaluate=None, monitor=False, seed=seed)

@@ -105,7 +105,7 @@ def eta_strip(ax, eta, D, eta_range):
     ax.set_xscale("log")
     ax.set_xlim(lo, hi)
     decades = [10.0 ** k for k in range(math.ceil(math.log10(lo)),
-                                         math.floor(math.log10(hi)) + 1)]
+                                        math.floor(math.log10(hi)) + 1)]
     ax.set_xticks(decades, [f"{d:g}" for d in decades])  # plain labels: cheaper than 10^k
     ax.minorticks_off()
     ax.set_ylim(0, 1)
@@ -152,18 +152,18 @@ def dropout_network(ax, sizes, masks=None):
                 edges[live].append([(x0 + r, y0), (x1 - r, y1)])
     # one collection per kind: far faster to draw than one line per edge
     ax.add_collection(LineCollection(edges[False], colors="#eeeeee", linewidths=0.6,
-                                        zorder=0))
+                                     zorder=0))
     ax.add_collection(LineCollection(edges[True], colors="#455a64", linewidths=0.9,
-                                        zorder=1))
+                                     zorder=1))
     for lay, d in enumerate(sizes):
         for j in range(d):
             x, y = _node_xy(sizes, lay, j)
             if kept[lay][j]:
                 ax.add_patch(Circle((x, y), r, facecolor="white", edgecolor="#263238",
-                                       lw=1.6, zorder=3))
+                                    lw=1.6, zorder=3))
             else:
                 ax.add_patch(Circle((x, y), r, facecolor="#f5f5f5", edgecolor=GREY_400,
-                                       lw=1.2, ls="--", zorder=3))
+                                    lw=1.2, ls="--", zorder=3))
                 ax.plot([x - 0.6 * r, x + 0.6 * r], [y - 0.6 * r, y + 0.6 * r],
                         color=METHOD_COLOURS["l1"], lw=1.5, zorder=4)
                 ax.plot([x - 0.6 * r, x + 0.6 * r], [y + 0.6 * r, y - 0.6 * r],

@@ -76,7 +76,7 @@ def dropout_expectation_figure(p_drop=0.5, samples=4000, example=0, seed=0, **se
     parts = []
     for ax, inverted in zip(axes, (False, True)):
         z = sample_preactivations(net, x, p_drop, rng, samples,
-                                             inverted=inverted)[:, j, 0]
+                                  inverted=inverted)[:, j, 0]
         test_z = float(test_time_preactivation(net, x, p_drop, inverted=inverted)[j, 0])
         ax.hist(z, bins=50, color=METHOD_COLOURS["grey"], edgecolor="white")
         ax.axvline(z.mean(), color="black", lw=2.5, ls="--",

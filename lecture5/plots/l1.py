@@ -161,7 +161,7 @@ def l1_l2_histograms(lmbda=1.0, l1_form="l1_prox", **settings):
         ax.set_ylim(0.8, f.size * 10 ** (2.0 * mpl.rcParams["font.size"] / 12 - 0.4))
         # few, short tick labels (−1, −0.5, 0, ...), readable in projection mode too
         ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2.5, 5, 10],
-                                                  symmetric=True))
+                                               symmetric=True))
         ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:g}".replace("-", "−"))
         r = runs[p]
         ax.set(xlabel="weight value w", title=names[p])

@@ -82,7 +82,7 @@ def _l2_background(eig1, eig2, angle_degrees, w_star):
     grid = draw.cost_grid(H, w_star, xlim, ylim, num=91)
     lambdas = np.geomspace(D.min() * 1e-3, D.max() * 1e3, 80)
     trail = np.array([w_star] + [hessian.l2_minimizer(H, w_star, lam) for lam in lambdas]
-                      + [[0.0, 0.0]])
+                     + [[0.0, 0.0]])
     return H, Q, D, w_star, (xlim, ylim, r), grid, trail
 
 

@@ -132,7 +132,7 @@ def distortion_grid(X, degrees=15.0, dx=2.0, dy=0.0, factor=0.3, alpha=34.0, sig
                              color=RED, width=0.0022)
         # arrows longer than the panel are cut at its border
         arrows_i.set_clip_path(Rectangle((GAP + 5 * cell - 0.5, GAP + i * cell - 0.5),
-                                            SIDE, SIDE, transform=ax.transData))
+                                         SIDE, SIDE, transform=ax.transData))
     turn = "left" if degrees >= 0 else "right"
     titles = ["original", f"rotate {abs(degrees):g}° {turn}", f"shift ({dx:g}, {dy:g}) px",
               f"skew {factor:g}", f"elastic α={alpha:g}, σ={sigma:g}",

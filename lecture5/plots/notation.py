@@ -170,7 +170,7 @@ def hadamard_pictures(s=(1.0, 2.0, 3.0), t=(4.0, 5.0, 6.0)):
     x = draw.matrix(ax, s, 0.0, y2, f"s, shape ({n}, 1)")
     x = sign(x, y2, "*")
     x = draw.matrix(ax, t.T, x, y2 + 1 - (n + 1) / 2, f"t.T, shape (1, {n})",
-                     color="#fff3e0")
+                    color="#fff3e0")
     x = sign(x, y2, "=")
     draw.matrix(ax, s * t.T, x, y2, f"a {n}×{n} outer product", color="#ffebee")
     ax.text(x + n + 0.5, y2 - n / 2, "not eq (9):\nnumpy broadcasts\nthe shapes:\nno error",
