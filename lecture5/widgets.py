@@ -1,40 +1,35 @@
-"""ipywidgets apps: controls + an ``Output`` + a call to a ``plots`` builder.  No maths here.
+"""ipywidgets apps: controls + an ``Output`` + a call to :mod:`lecture5.plots` (and, for the apps
+that retrain, to :mod:`lecture5.experiments`).  No maths and no training loop here.
 
 The pattern every app follows (it never flickers and never stacks figures):
 
 * the figure lives in one :class:`ipywidgets.Output`; a redraw *replaces* that widget's list of
   outputs by the new picture in one state update (:func:`show_figure`), so the old picture stays
   until the new one arrives and two pictures can never stack;
-* a line of text under the figure gives the numbers for the current setting (:func:`set_caption`:
-  larger in projection mode);
-* an exception in a callback (a diverging eta, an extreme lambda) is shown as a message in that
-  line, never as a traceback.
+* a line of text under the figure gives the numbers for the current setting (:func:`set_caption`);
+  an exception in a callback (a diverging eta) is shown there as a message, never a traceback;
+* an app that retrains is a :class:`RetrainApp` (sliders act on release, CSS ``lecture5-retrain``).
 
 Apps are plain functions returning a widget; the callbacks they install are reachable from Python
 (``app.refresh()``; sliders as ``app.controls[name]``) so tests can drive them without a browser.
+Numbering: the backprop slides' (Nielsen's), input = layer 1.
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import math
 
 import ipywidgets as w
 from IPython import get_ipython
 from IPython.display import display
 
-from . import plots as _plots
+from . import _validate, experiments, plots
+from .datasets import load_mnist
 
-__all__ = [
-    "show_figure",
-    "set_caption",
-    "title_html",
-    "log_slider",
-    "float_slider",
-    "eta_slider",
-    "lmbda_slider",
-    "FigureApp",
-    "figure_app",
-]
+__all__ = ["show_figure", "set_caption", "title_html", "log_slider", "float_slider", "int_slider",
+           "eta_slider", "lmbda_slider", "FigureApp", "figure_app", "RetrainApp"]
 
 _SLIDER_LAYOUT = {"width": "520px"}
 _SLIDER_STYLE = {"description_width": "140px"}
@@ -61,35 +56,46 @@ def show_figure(out: w.Output, fig) -> None:
 
 def title_html(title: str) -> str:
     """An app's title in bold; ``title`` is HTML (so <sup>/<sub> work), written by the package."""
-    size = "20px" if _plots.style()["font.size"] > 14 else "15px"
+    size = "20px" if plots.style()["font.size"] > 14 else "15px"
     return f"<b style='font-size:{size}'>{title}</b>"
 
 
 def set_caption(caption: w.HTML, text: str, error: bool = False) -> None:
     """Show ``text`` (plain text, escaped here) as the line of numbers under a figure: red for an
     error, and as large as the figures' text in projection mode."""
-    caption.style.font_size = "18px" if _plots.style()["font.size"] > 14 else "14px"
+    caption.style.font_size = "18px" if plots.style()["font.size"] > 14 else "14px"
     caption.value = (f"<span style='color:#b00'>{html.escape(text)}</span>" if error
                      else html.escape(text))
+
+
+def _slider(cls, description, value, continuous_update, **range_):
+    return cls(value=value, description=description, continuous_update=continuous_update,
+               layout=w.Layout(**_SLIDER_LAYOUT), style=dict(_SLIDER_STYLE), **range_)
 
 
 def log_slider(description, value, min_exp, max_exp, step=0.05, continuous_update=True,
                readout_format=".3g"):
     """A slider over 10**min_exp .. 10**max_exp (eta and lambda span several decades)."""
-    return w.FloatLogSlider(
-        value=value, base=10, min=min_exp, max=max_exp, step=step, description=description,
-        continuous_update=continuous_update, readout_format=readout_format,
-        layout=w.Layout(**_SLIDER_LAYOUT), style=dict(_SLIDER_STYLE),
-    )
+    return _slider(w.FloatLogSlider, description, value, continuous_update, base=10, min=min_exp,
+                   max=max_exp, step=step, readout_format=readout_format)
 
 
 def float_slider(description, value, lo, hi, step, continuous_update=True, readout_format=".3g"):
     """A linear slider with the package's layout."""
-    return w.FloatSlider(
-        value=value, min=lo, max=hi, step=step, description=description,
-        continuous_update=continuous_update, readout_format=readout_format,
-        layout=w.Layout(**_SLIDER_LAYOUT), style=dict(_SLIDER_STYLE),
-    )
+    return _slider(w.FloatSlider, description, value, continuous_update, min=lo, max=hi,
+                   step=step, readout_format=readout_format)
+
+
+def int_slider(description, value, lo, hi, continuous_update=True):
+    """An integer slider with the package's layout."""
+    return _slider(w.IntSlider, description, value, continuous_update, min=lo, max=hi, step=1)
+
+
+def _toggle(description, options, value, button_width=None):
+    style = {"description_width": "140px"}
+    if button_width:
+        style["button_width"] = button_width
+    return w.ToggleButtons(options=options, value=value, description=description, style=style)
 
 
 def eta_slider(value=0.5, min_exp=-3, max_exp=1, continuous_update=True):
@@ -140,10 +146,13 @@ class FigureApp(w.VBox):
     def _on_change(self, _change):
         self.refresh()
 
+    def _build(self):
+        return self.builder(**self.values())
+
     def refresh(self):
         """Rebuild the figure for the current control values and show it."""
         try:
-            fig, caption = self.builder(**self.values())
+            fig, caption = self._build()
         except _SHOWN_ERRORS as exc:
             self._show_error(exc)
             return
@@ -164,26 +173,49 @@ def figure_app(builder, title=None, **controls) -> FigureApp:
     """Shorthand: ``figure_app(plots.some_builder, eta=eta_slider())``."""
     return FigureApp(builder, controls, title=title)
 
+class RetrainApp(FigureApp):
+    """A :class:`FigureApp` whose builder trains a network: the one retrain-on-release mechanism.
+
+    Controls act when released, the caption says "training (setting)…" until the new figure is
+    there, the outermost widget has the CSS class ``lecture5-retrain``.  ``progress=True`` adds a
+    bar and calls ``builder(**values, progress=callback)``; ``callback(done, total)`` moves it.
+    """
+
+    def __init__(self, builder, controls: dict, title: str | None = None, progress=False,
+                 extra=()):
+        self.progress = None
+        if progress:
+            self.progress = w.IntProgress(value=0, min=0, max=1, description="training",
+                                          layout=w.Layout(width="520px"),
+                                          style={"description_width": "140px"})
+            self.progress.add_class("lecture5-progress")
+            extra = (*extra, self.progress)
+        for c in controls.values():
+            if hasattr(c, "continuous_update"):
+                c.continuous_update = False
+        super().__init__(builder, controls, title=title, extra=extra)
+        self.add_class("lecture5-retrain")
+
+    def _build(self):
+        if self.progress is None:
+            return self.builder(**self.values())
+        return self.builder(**self.values(), progress=self._advance)
+
+    def _advance(self, done, total):
+        self.progress.max = max(1, total)
+        self.progress.value = min(done, self.progress.max)
+
+    def refresh(self):
+        """Say "training…", retrain for the current control values, then redraw."""
+        setting = ", ".join(f"{k} = {v:.3g}" if isinstance(v, float) else f"{k} = {v}"
+                            for k, v in self.values().items())
+        set_caption(self.caption, f"training ({setting})…")
+        if self.progress is not None:
+            self.progress.value = 0
+        super().refresh()
 
 
-# ============================================================================ apps by topic
-# Each notebook's apps live in its own section below; add new apps inside your section.
-
-# --- 01-03: notation, Hadamard product, backpropagation -------------------------------------
-# Numbering: the backprop slides' (Nielsen's), input = layer 1.  All figures close over maths in
-# the package; these apps only wire sliders to the builders of the same section in plots.py.
-
-import functools  # noqa: E402
-
-from . import plots as _plots_01  # noqa: E402
-
-
-def _int_slider(description, value, lo, hi):
-    return w.IntSlider(value=value, min=lo, max=hi, step=1, description=description,
-                       continuous_update=True, layout=w.Layout(**_SLIDER_LAYOUT),
-                       style=dict(_SLIDER_STYLE))
-
-
+# ---------------------------------------------------------------- 01-03: notation, Hadamard, BP
 def notation_app(net=None, sizes=(3, 4, 2)) -> FigureApp:
     """Choose l, j, k and see the weight w^l_jk highlighted in the drawn network (eqs (1)-(4)).
 
@@ -192,20 +224,20 @@ def notation_app(net=None, sizes=(3, 4, 2)) -> FigureApp:
     """
     if net is not None:
         sizes = net.sizes
-    _plots_01.network_diagram(2, 1, 1, sizes=sizes, net=net)  # validates sizes early
+    plots.network_diagram(2, 1, 1, sizes=sizes, net=net)  # validates sizes early
     sizes = list(sizes)
     L = len(sizes)
-    layer = _int_slider("layer l", min(3, L), 2, L)
-    j = _int_slider("neuron j (layer l)", 1, 1, sizes[layer.value - 1])
-    k = _int_slider("neuron k (layer l−1)", min(2, sizes[layer.value - 2]), 1,
-                    sizes[layer.value - 2])
+    layer = int_slider("layer l", min(3, L), 2, L)
+    j = int_slider("neuron j (layer l)", 1, 1, sizes[layer.value - 1])
+    k = int_slider("neuron k (layer l−1)", min(2, sizes[layer.value - 2]), 1,
+                   sizes[layer.value - 2])
 
     def follow_layer(change):  # registered before the app's own observer, so it runs first
         j.max = sizes[change["new"] - 1]
         k.max = sizes[change["new"] - 2]
 
     layer.observe(follow_layer, names="value")
-    builder = functools.partial(_plots_01.network_diagram, sizes=sizes, net=net)
+    builder = functools.partial(plots.network_diagram, sizes=sizes, net=net)
     app = FigureApp(builder, {"layer": layer, "j": j, "k": k},
                     title="Which weight is <i>w</i><sup>l</sup><sub>jk</sub>? "
                           "Move l, j and k.")
@@ -217,7 +249,7 @@ def hadamard_gate_app(weight_scale=1.0) -> FigureApp:
     """BP2's Hadamard product as a gate: scale the first-layer weights, watch sigma'(z^2) close."""
     s = log_slider("weights w² ×", weight_scale, -1.3, 1.5)
     s.add_class("lecture5-weight-scale")
-    return figure_app(_plots_01.hadamard_gate,
+    return figure_app(plots.hadamard_gate,
                       title="BP2 as a gate: scale the first-layer weights w²", weight_scale=s)
 
 
@@ -225,42 +257,25 @@ def saturation_app(z_L=-4.0, y=1) -> FigureApp:
     """The output error delta^L of the quadratic cost (13) vs cross-entropy as z^L moves."""
     z = float_slider("weighted input zᴸ", z_L, -8.0, 8.0, 0.1)
     z.add_class("lecture5-zL")
-    target = w.ToggleButtons(options=[0, 1], value=y, description="target y",
-                             style={"description_width": "140px"})
-    return figure_app(_plots_01.output_saturation,
+    return figure_app(plots.output_saturation,
                       title="Saturated output: quadratic cost vs cross-entropy",
-                      z_L=z, y=target)
-
-# --- end 01-03 ---
-
-# --- 04-05: gradient descent, SGD, L2 and the Hessian ----------------------------------------
-# Apps of notebooks 04 and 05.  The 2-D pictures are closed form and redraw while a slider moves;
-# the MNIST apps retrain a network through lecture5.training.Trainer when a slider is released,
-# with a progress bar and a "training…" caption meanwhile.  Network runs use Nielsen's layer
-# numbering (input = layer 1).
-
-import functools as _functools  # noqa: E402
-import math as _math  # noqa: E402
-
-from . import plots as _plots_45  # noqa: E402
-from .costs import CrossEntropyCost as _CrossEntropyCost  # noqa: E402
-from .network import Network as _Network  # noqa: E402
-from .training import Trainer as _Trainer  # noqa: E402
+                      z_L=z, y=_toggle("target y", [0, 1], y))
 
 
+# ---------------------------------------------------------------- 04-05: GD, SGD, L2, Hessian
 def gd_quadratic_app(eta=0.15, **fixed) -> FigureApp:
     """Gradient descent on notebook 04's 2-D quadratic: an eta slider (log scale) that redraws
     while it moves.  ``fixed`` goes to :func:`lecture5.plots.gd_quadratic` (eigenvalues, w0,
     ...)."""
-    lo, hi = fixed.get("eta_range", _plots_45.GD_ETA_RANGE)
-    s = eta_slider(eta, _math.log10(lo), _math.log10(hi))
-    return figure_app(_functools.partial(_plots_45.gd_quadratic, **fixed),
+    lo, hi = fixed.get("eta_range", plots.GD_ETA_RANGE)
+    s = eta_slider(eta, math.log10(lo), math.log10(hi))
+    return figure_app(functools.partial(plots.gd_quadratic, **fixed),
                       title="Drag η: slow, good, oscillating, diverging (2/D_max is marked)",
                       eta=s)
 
 
-def l2_hessian_app(lmbda=0.5, eig1=_plots_45.L2_EIGENVALUES[0], eig2=_plots_45.L2_EIGENVALUES[1],
-                   angle_degrees=_plots_45.L2_ANGLE) -> FigureApp:
+def l2_hessian_app(lmbda=0.5, eig1=plots.L2_EIGENVALUES[0], eig2=plots.L2_EIGENVALUES[1],
+                   angle_degrees=plots.L2_ANGLE) -> FigureApp:
     """The textbook's fig 7.1 with sliders for lambda, the two eigenvalues of H and its rotation
     (eqs (34)-(38)); closed form, redraws while a slider moves."""
     e1 = log_slider("eigenvalue D₁₁", eig1, -2, 1)
@@ -268,81 +283,27 @@ def l2_hessian_app(lmbda=0.5, eig1=_plots_45.L2_EIGENVALUES[0], eig2=_plots_45.L
     angle = float_slider("rotation of Q (°)", angle_degrees, -90.0, 90.0, 5.0)
     for c, name in ((e1, "eig1"), (e2, "eig2"), (angle, "angle")):
         c.add_class(f"lecture5-{name}")
-    return figure_app(_plots_45.l2_hessian_picture,
+    return figure_app(plots.l2_hessian_picture,
                       title="Move λ: w̃ slides from w* towards 0, fastest along flat directions",
                       lmbda=lmbda_slider(lmbda, -3, 2), eig1=e1, eig2=e2, angle_degrees=angle)
 
 
-class RetrainApp(FigureApp):
-    """Controls that retrain on release, a progress bar, one figure and a line of numbers.
+def _curves_app(make_trainers, controls, epochs, curves, reference, title) -> RetrainApp:
+    """A :class:`RetrainApp` with a progress bar: on release, ``make_trainers(**values)`` gives
+    ``{label: Trainer}`` (from :func:`lecture5.experiments.make_trainer`), each is trained for
+    ``epochs`` epochs, and ``curves({**reference, **histories}, note=messages)`` is drawn.
+    ``app.trainers`` holds the last trainers, ``app.reference`` the reference histories."""
+    trainers = {}
 
-    ``make_trainers(**values)`` returns ``{label: Trainer}`` for the current control values; each
-    is trained for ``epochs`` epochs (or until it stops), the progress bar advancing per epoch;
-    then ``builder({**reference, label: history, ...}, note=messages)`` gives ``(fig, caption)``.
-    ``reference`` holds histories drawn in every figure (e.g. an unregularized run trained once).
-    Controls are switched to ``continuous_update=False``: retraining waits for the release.
-    """
+    def build(progress, **values):
+        trainers.clear()
+        trainers.update(make_trainers(**values))
+        histories, note = experiments.train_all(trainers, epochs, progress)
+        return curves({**reference, **histories}, note=note)
 
-    def __init__(self, make_trainers, controls: dict, epochs: int, builder, reference=None,
-                 title: str | None = None):
-        self.make_trainers = make_trainers
-        self.epochs = int(epochs)
-        if self.epochs < 1:
-            raise ValueError(f"epochs must be >= 1, got {epochs!r}")
-        self.reference = dict(reference or {})
-        self.trainers = {}
-        self.progress = w.IntProgress(value=0, min=0, max=1, description="training",
-                                      layout=w.Layout(width="520px"),
-                                      style={"description_width": "140px"})
-        self.progress.add_class("lecture5-progress")
-        for c in controls.values():
-            if hasattr(c, "continuous_update"):
-                c.continuous_update = False
-        super().__init__(builder, controls, title=title, extra=(self.progress,))
-
-    def refresh(self):
-        """Retrain for the current control values, then redraw."""
-        values = self.values()
-        setting = ", ".join(f"{k} = {v:.3g}" if isinstance(v, float) else f"{k} = {v}"
-                            for k, v in values.items())
-        set_caption(self.caption, f"training ({setting})…")
-        self.progress.value = 0
-        try:
-            trainers = self.make_trainers(**values)
-            self.progress.max = max(1, self.epochs * len(trainers))
-            for trainer in trainers.values():
-                for _ in range(self.epochs):
-                    trainer.run_epoch()
-                    self.progress.value = min(self.progress.value + 1, self.progress.max)
-                    if trainer.stopped:
-                        break
-            self.progress.value = self.progress.max
-            histories = {**self.reference, **{k: t.history for k, t in trainers.items()}}
-            note = " ".join(t.message for t in trainers.values() if t.message)
-            fig, caption = self.builder(histories, note=note)
-        except _SHOWN_ERRORS as exc:
-            self._show_error(exc)
-            return
-        self.trainers = trainers
-        self._show(fig, caption)
-
-
-def _mnist(data, n_train, n_test, seed):
-    if data is not None:
-        return data
-    from .datasets import load_mnist
-
-    return load_mnist(n_train=n_train, n_test=n_test, seed=seed)
-
-
-def _mnist_trainer(data, sizes, eta, lmbda, mini_batch_size, seed, large_weights=False):
-    """A Trainer of a fresh network; ``large_weights`` rescales its initial weights from
-    N(0, 1/n_in) to N(0, 1), the start of the overfitting experiment in Nielsen's chapter 3."""
-    net = _Network(list(sizes), cost=_CrossEntropyCost, seed=seed,
-                   init="large" if large_weights else "default")
-    return _Trainer(net, data.X_train, data.Y_train, eta=eta, lmbda=lmbda,
-                    mini_batch_size=mini_batch_size, labels=data.y_train,
-                    eval_data=(data.X_test, data.Y_test, data.y_test), seed=seed)
+    app = RetrainApp(build, controls, title=title, progress=True)
+    app.trainers, app.reference = trainers, reference
+    return app
 
 
 def sgd_eta_app(data=None, eta=0.5, epochs=8, n_train=1000, n_test=1000, sizes=(784, 30, 10),
@@ -351,19 +312,19 @@ def sgd_eta_app(data=None, eta=0.5, epochs=8, n_train=1000, n_test=1000, sizes=(
     fresh ``sizes`` network (cross-entropy, fixed seed) on release and plots the training cost
     and the accuracy per epoch.  ``data`` is a :func:`lecture5.datasets.load_mnist` result (loaded
     with ``n_train``/``n_test`` digits when omitted)."""
-    data = _mnist(data, n_train, n_test, seed)
+    epochs = _validate.integer("epochs", epochs, low=1)
+    data = load_mnist(n_train=n_train, n_test=n_test, seed=seed) if data is None else data
 
     def make(eta):
-        return {f"η = {eta:.3g}": _mnist_trainer(data, sizes, eta, 0.0, mini_batch_size, seed)}
+        return {f"η = {eta:.3g}": experiments.make_trainer(
+            data, sizes, eta=eta, mini_batch_size=mini_batch_size, seed=seed)}
 
-    start = _Network(list(sizes), cost=_CrossEntropyCost, seed=seed)  # every run starts here
-    builder = _functools.partial(_plots_45.training_curves, panels=("train_cost", "accuracy"),
-                                 cost_range=(0.01, 1000.0),
-                                 baseline=start.total_cost(data.X_train, data.Y_train)[0])
-    s = eta_slider(eta, -3, 2, continuous_update=False)
-    return RetrainApp(make, {"eta": s}, epochs, builder,
-                      title=f"Release η to retrain [{', '.join(map(str, sizes))}] on "
-                            f"{data.X_train.shape[1]:,} digits for {epochs} epochs")
+    curves = functools.partial(plots.training_curves, panels=("train_cost", "accuracy"),
+                               cost_range=(0.01, 1000.0),
+                               baseline=experiments.untrained_cost(data, sizes, seed))
+    return _curves_app(make, {"eta": eta_slider(eta, -3, 2)}, epochs, curves, {},
+                       title=f"Release η to retrain [{', '.join(map(str, sizes))}] on "
+                             f"{data.X_train.shape[1]:,} digits for {epochs} epochs")
 
 
 def weight_decay_app(data=None, lmbda=1.0, reference=None, eta=0.5, epochs=20, n_train=1000,
@@ -372,61 +333,32 @@ def weight_decay_app(data=None, lmbda=1.0, reference=None, eta=0.5, epochs=20, n
     """L2 weight decay (28) on real MNIST digits: a lambda slider that retrains on release, drawn
     next to ``reference`` histories (by default an unregularized run, trained once here).
     Panels: accuracy (training dashed, test solid), cost C_0 and the weight norm.
-    ``large_weights=True`` starts from weights N(0, 1) (see :func:`_mnist_trainer`)."""
-    data = _mnist(data, n_train, n_test, seed)
+    ``large_weights=True`` starts from weights N(0, 1) (:func:`lecture5.experiments.make_network`
+    with ``init="large"``)."""
+    epochs = _validate.integer("epochs", epochs, low=1)
+    data = load_mnist(n_train=n_train, n_test=n_test, seed=seed) if data is None else data
+    init = "large" if large_weights else "default"
+
+    def make(lmbda, label=None):
+        return {label or f"λ = {lmbda:.3g}": experiments.make_trainer(
+            data, sizes, eta=eta, lmbda=lmbda, mini_batch_size=mini_batch_size, seed=seed,
+            init=init)}
+
     if reference is None:
-        base = _mnist_trainer(data, sizes, eta, 0.0, mini_batch_size, seed, large_weights)
-        base.train(epochs, progress=False)
-        reference = {"λ = 0": base.history}
-
-    def make(lmbda):
-        return {f"λ = {lmbda:.3g}": _mnist_trainer(data, sizes, eta, lmbda, mini_batch_size,
-                                                    seed, large_weights)}
-
-    builder = _functools.partial(_plots_45.training_curves,
-                                 panels=("accuracy", "cost", "weight_norm"))
-    s = lmbda_slider(lmbda, -2, 2, continuous_update=False)
-    return RetrainApp(make, {"lmbda": s}, epochs, builder, reference=reference,
-                      title=f"Release λ to retrain (η = {eta:g}, {epochs} epochs, "
-                            f"{data.X_train.shape[1]:,} digits)")
-
-# --- end 04-05 ---
-
-# --- 06-08: L1, dropout, early stopping ------------------------------------------------------
-# The apps only wire controls to the builders of the same section in plots.py.  Apps whose
-# builder trains a network act when a slider is released and say "training…" meanwhile.
-
-import functools as _functools68  # noqa: E402
-
-from . import plots as _plots68  # noqa: E402
+        reference = experiments.train_all(make(0.0, "λ = 0"), epochs)[0]
+    curves = functools.partial(plots.training_curves, panels=("accuracy", "cost", "weight_norm"))
+    return _curves_app(make, {"lmbda": lmbda_slider(lmbda, -2, 2)}, epochs, curves,
+                       dict(reference),
+                       title=f"Release λ to retrain (η = {eta:g}, {epochs} epochs, "
+                             f"{data.X_train.shape[1]:,} digits)")
 
 
-class TrainingApp(FigureApp):
-    """A :class:`FigureApp` whose builder trains a network: its sliders act on release, and the
-    caption says "training…" until the new figure is there."""
-
-    def refresh(self):
-        set_caption(self.caption, "training… (a few seconds)")
-        super().refresh()
-
-
-def _release68(slider):
-    """The slider acts when it is released (for apps that retrain)."""
-    slider.continuous_update = False
-    return slider
-
-
-def _toggle68(description, options, value):
-    return w.ToggleButtons(options=options, value=value, description=description,
-                           style={"description_width": "140px", "button_width": "150px"})
-
-
-# ~~~ 06: L1 regularization
+# ---------------------------------------------------------------- 06: L1 regularization
 def penalty_step_app(lmbda=2.0, eta=0.5, n=10) -> FigureApp:
     """One penalty step w -> w' for L2, the sgn(w) step (41) and the soft threshold; lambda
     changes the figure while the slider moves (closed form, no training)."""
     app = figure_app(
-        lambda lmbda: _plots68.penalty_step_figure(lmbda, eta=eta, n=n),
+        lambda lmbda: plots.penalty_step_figure(lmbda, eta=eta, n=n),
         title=f"one penalty step with η = {eta:g}, n = {n}",
         lmbda=lmbda_slider(lmbda, min_exp=-2, max_exp=1.25),
     )
@@ -436,45 +368,42 @@ def penalty_step_app(lmbda=2.0, eta=0.5, n=10) -> FigureApp:
 
 def l1_eigen_app(lmbda=1.0) -> FigureApp:
     """L1 and L2 minimizers of a quadratic cost in the eigenbasis of its Hessian, live."""
-    app = figure_app(_plots68.l1_l2_eigen_figure,
-                     lmbda=lmbda_slider(lmbda, min_exp=-2, max_exp=1.5))
+    app = figure_app(plots.l1_l2_eigen_figure, lmbda=lmbda_slider(lmbda, min_exp=-2, max_exp=1.5))
     app.add_class("lecture5-l1-eigen-app")
     return app
 
 
-def l1_l2_app(lmbda=1.0, l1_form="l1_prox", **settings) -> TrainingApp:
+def l1_l2_app(lmbda=1.0, l1_form="l1_prox", **settings) -> RetrainApp:
     """Retrain the [784, 10] problem with L1 and with L2 when the lambda slider is released;
     show the weight histograms or the weights as 28x28 images.  ``settings`` go to the builders
     (a smaller training problem, for tests)."""
 
     def build(lmbda, l1_form, view):
         if view == "weight images":
-            return _plots68.l1_l2_weight_images(lmbda, l1_form, **settings)
-        return _plots68.l1_l2_histograms(lmbda, l1_form, **settings)
+            return plots.l1_l2_weight_images(lmbda, l1_form, **settings)
+        return plots.l1_l2_histograms(lmbda, l1_form, **settings)
 
     controls = {
-        "lmbda": _release68(lmbda_slider(lmbda, min_exp=-1, max_exp=1.5)),
-        "l1_form": _toggle68("L1 step", [("soft threshold", "l1_prox"),
-                                         ("sgn(w), eq (41)", "l1")], l1_form),
-        "view": _toggle68("show", ["histograms", "weight images"], "histograms"),
+        "lmbda": lmbda_slider(lmbda, min_exp=-1, max_exp=1.5),
+        "l1_form": _toggle("L1 step", [("soft threshold", "l1_prox"), ("sgn(w), eq (41)", "l1")],
+                           l1_form, "150px"),
+        "view": _toggle("show", ["histograms", "weight images"], "histograms", "150px"),
     }
-    app = TrainingApp(build, controls, title="L1 against L2 on 500 MNIST digits (retrains when "
-                                             "the slider is released)")
+    app = RetrainApp(build, controls, title="L1 against L2 on 500 MNIST digits (retrains when "
+                                            "the slider is released)")
     app.add_class("lecture5-l1-l2-app")
     return app
 
 
-# ~~~ 07: dropout
+# ---------------------------------------------------------------- 07: dropout
 def dropout_network_app(p_drop=0.5, sizes=(5, 8, 8, 3)) -> FigureApp:
     """Step 2 of the procedure: a new random set of deleted hidden nodes for every mini-batch.
     The "new mini-batch" button moves the mini-batch slider on by one."""
-    batch = w.IntSlider(value=1, min=1, max=100, step=1, description="mini-batch",
-                        continuous_update=True, layout=w.Layout(**_SLIDER_LAYOUT),
-                        style=dict(_SLIDER_STYLE))
+    batch = int_slider("mini-batch", 1, 1, 100)
     batch.add_class("lecture5-mini-batch")
     drop = float_slider("p_drop", p_drop, 0.0, 0.75, 0.05)
     drop.add_class("lecture5-p-drop")
-    app = FigureApp(lambda mini_batch, p_drop: _plots68.dropout_network_figure(
+    app = FigureApp(lambda mini_batch, p_drop: plots.dropout_network_figure(
         mini_batch, p_drop, sizes=sizes), {"mini_batch": batch, "p_drop": drop},
         title="dropout, step 2: delete hidden nodes afresh for each mini-batch")
     button = w.Button(description="↺ new mini-batch")
@@ -494,76 +423,66 @@ def dropout_expectation_app(p_drop=0.5, **settings) -> FigureApp:
     """The input of an output neuron over random masks against the test-time network, for any
     p_drop (4,000 masks; redraws when the slider is released).  ``settings`` go to the builder
     (a smaller training problem, for tests)."""
-    drop = _release68(float_slider("p_drop", p_drop, 0.05, 0.9, 0.05))
-    app = figure_app(_functools68.partial(_plots68.dropout_expectation_figure, **settings),
+    drop = float_slider("p_drop", p_drop, 0.05, 0.9, 0.05, continuous_update=False)
+    app = figure_app(functools.partial(plots.dropout_expectation_figure, **settings),
                      p_drop=drop)
     app.add_class("lecture5-dropout-expectation-app")
     return app
 
 
-def dropout_app(p_drop=0.5, dropout="slides", **settings) -> TrainingApp:
+def dropout_app(p_drop=0.5, dropout="slides", **settings) -> RetrainApp:
     """Retrain the 1,000-digit [784, 100, 10] network with the chosen p_drop when the slider is
     released, and compare training and test curves with the run without dropout.
     ``settings`` go to the builder (a smaller training problem, for tests)."""
     controls = {
-        "p_drop": _release68(float_slider("p_drop", p_drop, 0.0, 0.8, 0.1)),
-        "dropout": _toggle68("dropout", [("slides: scale at test", "slides"),
-                                         ("inverted", "inverted")], dropout),
+        "p_drop": float_slider("p_drop", p_drop, 0.0, 0.8, 0.1),
+        "dropout": _toggle("dropout", [("slides: scale at test", "slides"),
+                                       ("inverted", "inverted")], dropout, "150px"),
     }
-    app = TrainingApp(_functools68.partial(_plots68.dropout_overfitting_figure, **settings),
-                      controls,
-                      title="dropout on 1,000 MNIST digits (retrains when the slider is released)")
+    app = RetrainApp(functools.partial(plots.dropout_overfitting_figure, **settings), controls,
+                     title="dropout on 1,000 MNIST digits (retrains when the slider is released)")
     app.add_class("lecture5-dropout-app")
     return app
 
 
-# ~~~ 08: early stopping
-def early_stopping_app(patience=5, **settings) -> TrainingApp:
+# ---------------------------------------------------------------- 08: early stopping
+def early_stopping_app(patience=5, **settings) -> RetrainApp:
     """Choose the patience k: the network is retrained with early stopping when the slider is
     released, and the figure shows where it stops and which epoch it restores.  ``settings`` go
     to the builder (a smaller training problem, for tests)."""
-    k = w.IntSlider(value=patience, min=1, max=12, step=1, description="patience k",
-                    continuous_update=False, layout=w.Layout(**_SLIDER_LAYOUT),
-                    style=dict(_SLIDER_STYLE))
+    k = int_slider("patience k", patience, 1, 12, continuous_update=False)
     k.add_class("lecture5-patience")
-    app = TrainingApp(_functools68.partial(_plots68.early_stopping_figure, **settings),
-                      {"patience": k},
-                      title="early stopping: stop after k epochs without a better validation "
-                            "accuracy")
+    app = RetrainApp(functools.partial(plots.early_stopping_figure, **settings),
+                     {"patience": k},
+                     title="early stopping: stop after k epochs without a better validation "
+                           "accuracy")
     app.add_class("lecture5-early-stopping-app")
     return app
 
 
-def early_vs_l2_app(lmbda=1.0, patience=5, **settings) -> TrainingApp:
+def early_vs_l2_app(lmbda=1.0, patience=5, **settings) -> RetrainApp:
     """Early stopping next to L2: retrain with the chosen lambda when the slider is released."""
-    s = _release68(lmbda_slider(lmbda, min_exp=-1, max_exp=1.3))
-    app = TrainingApp(_functools68.partial(_plots68.early_stopping_vs_l2_figure,
-                                           patience=patience, **settings), {"lmbda": s},
-                      title="early stopping vs L2 (retrains when the slider is released)")
+    app = RetrainApp(functools.partial(plots.early_stopping_vs_l2_figure, patience=patience,
+                                       **settings),
+                     {"lmbda": lmbda_slider(lmbda, min_exp=-1, max_exp=1.3)},
+                     title="early stopping vs L2 (retrains when the slider is released)")
     app.add_class("lecture5-early-vs-l2-app")
     return app
 
-# --- end 06-08 ---
 
-# --- 09: artificial expansion of the training data -------------------------------------------
-# Closed-form figures (no training), so every slider redraws while it moves.
-
-import functools  # noqa: E402, F811
-
-from . import plots as _plots_09  # noqa: E402
-
-
+# ---------------------------------------------------------------- 09: more training data
 def distortion_app(X=None, degrees=15.0, dx=2.0, dy=0.0, factor=0.3, alpha=34.0, sigma=4.0):
     """Rotate, shift, skew and elastically distort a few real digits with six sliders.
 
     ``X``: digits as columns (784, k), 1 <= k <= 6; default: the first 5, 0, 4 and 1 of the
-    bundled MNIST training set (:func:`lecture5.plots.sample_digits`).  The figure is
-    :func:`lecture5.plots.distortion_grid`; the caption gives the share of ink each
-    transformation keeps and the largest elastic displacement.
+    bundled MNIST training set (:func:`lecture5.experiments.sample_digits`).  The figure is
+    :func:`lecture5.plots.distortion_grid` (closed form: every slider redraws while it moves);
+    the caption gives the share of ink each transformation keeps and the largest elastic
+    displacement.
     """
     if X is None:
-        X, _ = _plots_09.sample_digits()
-    _plots_09.distortion_grid(X, degrees, dx, dy, factor, alpha, sigma)  # fail early on bad X
+        X, _ = experiments.sample_digits()
+    plots.distortion_grid(X, degrees, dx, dy, factor, alpha, sigma)  # fail early on bad X
     controls = {
         "degrees": float_slider("rotate (° to the left)", degrees, -45.0, 45.0, 1.0),
         "dx": float_slider("shift right (px)", dx, -6.0, 6.0, 0.5),
@@ -574,10 +493,7 @@ def distortion_app(X=None, degrees=15.0, dx=2.0, dy=0.0, factor=0.3, alpha=34.0,
     }
     for name, slider in controls.items():
         slider.add_class(f"lecture5-{name}")
-    builder = functools.partial(_plots_09.distortion_grid, X)
-    app = FigureApp(builder, controls,
+    app = FigureApp(functools.partial(plots.distortion_grid, X), controls,
                     title="New training digits from old ones: rotate, shift, skew, distort")
     app.add_class("lecture5-distortion-app")
     return app
-
-# --- end 09 ---

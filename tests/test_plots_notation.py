@@ -1,7 +1,5 @@
-"""Figure builders of notebooks 01-03: the numbers drawn are the package's numbers.
-
-Numbering: Nielsen's (input = layer 1); ``net.weights[i]`` is w^{i+2}.
-"""
+"""plots.notation: the network diagram (eqs (1)-(4)) and the Hadamard product (9) as pictures
+and as BP2's gate.  Numbering: Nielsen's (input = layer 1)."""
 
 import re
 
@@ -9,9 +7,8 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from lecture5 import CrossEntropyCost, Network, QuadraticCost, bp2, hadamard, plots, sigmoid
+from lecture5 import Network, QuadraticCost, bp2, hadamard, plots, sigmoid
 from lecture5.backprop import feedforward_trace
-from lecture5.gradcheck import TimingRow
 
 
 def _size(fig):
@@ -20,9 +17,6 @@ def _size(fig):
 
 def _red_thick_lines(ax):
     return [ln for ln in ax.get_lines() if ln.get_linewidth() > 3]
-
-
-# ---------------------------------------------------------------- network_diagram (notebook 01)
 
 
 def test_network_diagram_highlights_the_edge_from_k_in_l_minus_1_to_j_in_l():
@@ -70,9 +64,6 @@ def test_network_diagram_rejects_networks_too_big_to_draw():
         plots.network_diagram(sizes=[2, 2, 2, 2, 2])
     with pytest.raises(TypeError, match="sizes"):
         plots.network_diagram(sizes="342")
-
-
-# ---------------------------------------------------------------- Hadamard (notebook 02)
 
 
 def test_hadamard_pictures_write_the_hadamard_and_the_outer_product():
@@ -125,63 +116,3 @@ def test_hadamard_gate_closes_as_the_weights_grow():
 def test_hadamard_gate_rejects_bad_scales(bad):
     with pytest.raises(ValueError, match="weight_scale"):
         plots.hadamard_gate(bad)
-
-
-# ---------------------------------------------------------------- notebook 03
-
-
-@pytest.mark.parametrize("z_L, y", [(-4.0, 1), (0.0, 1), (6.0, 0), (-8.0, 0), (8.0, 1)])
-def test_output_saturation_marks_the_deltas_of_both_costs(z_L, y):
-    fig, caption = plots.output_saturation(z_L, y)
-    z, a, yy = np.array([[z_L]]), sigmoid(np.array([[z_L]])), np.array([[float(y)]])
-    dq = float(QuadraticCost.delta(z, a, yy)[0, 0])
-    dx = float(CrossEntropyCost.delta(z, a, yy)[0, 0])
-    bottom = fig.axes[1]
-    dots = [ln for ln in bottom.get_lines() if ln.get_marker() == "o"]
-    assert [float(d.get_ydata()[0]) for d in dots] == pytest.approx([dq, dx], rel=1e-12)
-    assert f"{dq:+.2e}" in caption and f"{dx:+.2e}" in caption
-    assert _size(fig) == (900, 500)
-
-
-def test_output_saturation_quadratic_stalls_where_the_output_is_wrong_and_flat():
-    _, caption = plots.output_saturation(-6.0, 1)
-    ratio = float(re.search(r"cross-entropy/quadratic = ([\d.e+]+)", caption).group(1))
-    assert ratio > 100  # sigma'(-6) ~ 0.0025: the quadratic cost barely moves
-
-
-@pytest.mark.parametrize("kwargs, name", [({"y": 2}, "y"), ({"y": 0.5}, "y"),
-                                          ({"z_L": 100.0}, "z_L")])
-def test_output_saturation_rejects_bad_arguments(kwargs, name):
-    with pytest.raises(ValueError, match=name):
-        plots.output_saturation(**kwargs)
-
-
-def _rows():
-    rows = []
-    for h, t_bp, t_fd, extra in [(4, 1e-4, 2e-3, False), (16, 1.2e-4, 8e-3, False),
-                                 (64, 2e-4, 4e-2, True)]:
-        p = 16 * h + h + h * 4 + 4
-        rows.append(TimingRow(h, p, t_bp, t_fd, t_fd / t_bp, 2 * p, 50 if extra else p, extra))
-    return rows
-
-
-def test_backprop_speed_draws_the_timings_log_log():
-    rows = _rows()
-    fig = plots.backprop_speed(rows)
-    left, right = fig.axes
-    assert left.get_xscale() == left.get_yscale() == "log"
-    assert right.get_xscale() == right.get_yscale() == "log"
-    lines = {ln.get_label(): ln for ln in left.get_lines()}
-    fd = lines["finite differences\n(2P forward passes)"]
-    np.testing.assert_allclose(fd.get_xdata(), [r.n_params for r in rows])
-    np.testing.assert_allclose(fd.get_ydata(), [r.seconds_fd for r in rows])
-    ratio = right.get_lines()[0]
-    np.testing.assert_allclose(ratio.get_ydata(), [r.ratio for r in rows])
-    # the extrapolated row is drawn with an open (white-filled) marker
-    open_markers = [ln for ln in left.get_lines() if ln.get_markerfacecolor() == "white"]
-    assert len(open_markers) == 2 and all(len(ln.get_xdata()) == 1 for ln in open_markers)
-
-
-def test_backprop_speed_needs_rows():
-    with pytest.raises(ValueError, match="rows"):
-        plots.backprop_speed([])

@@ -1,4 +1,5 @@
-"""Figure builders and the training-size experiment of notebook 09 (artificial expansion)."""
+"""plots.more_data: rotating and distorting digits (notebook 09) and accuracy against the
+training-set size."""
 
 import numpy as np
 import pytest
@@ -6,19 +7,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
-from lecture5 import augment, plots
+from lecture5 import augment, experiments, plots
+from lecture5.plots import more_data
+
+FAKE_PLAIN = {"sizes": [250, 500], "copies": 0, "epochs": [120, 60], "examples_seen": 30_000,
+              "accuracy": np.array([[0.81, 0.83], [0.85, 0.87]])}
+FAKE_X5 = {"sizes": [250], "copies": 4, "epochs": [24], "examples_seen": 30_000,
+           "accuracy": np.array([[0.84, 0.845]])}
 
 
 @pytest.fixture(scope="module")
 def digits():
-    return plots.sample_digits((5, 0, 4, 1))
+    return experiments.sample_digits((5, 0, 4, 1))
 
 
 def _panel(fig, row, col):
     """The (row, col) panel of distortion_grid's mosaic image."""
     mosaic = fig.axes[0].images[0].get_array()
-    cell = 28 + plots._GAP09
-    top, left = plots._GAP09 + row * cell, plots._GAP09 + col * cell
+    cell = 28 + more_data.GAP
+    top, left = more_data.GAP + row * cell, more_data.GAP + col * cell
     return np.asarray(mosaic[top:top + 28, left:left + 28])
 
 
@@ -34,33 +41,6 @@ def _caption_numbers(caption):
     return numbers, float(largest.removesuffix(" px"))
 
 
-# --------------------------------------------------------------------------- sample_digits
-def test_sample_digits_are_the_first_of_each_class(digits):
-    X, y = digits
-    assert X.shape == (784, 4)
-    assert y.tolist() == [5, 0, 4, 1]
-    assert 0.0 <= X.min() and X.max() <= 1.0
-    assert (X.sum(axis=0) > 20).all()  # real ink, not blank images
-
-
-def test_the_first_mnist_digit_is_the_five_of_the_slide():
-    X, y = plots.sample_digits((5,))
-    from lecture5.datasets import load_mnist
-
-    first = load_mnist(n_test=1, seed=None)
-    assert first.y_train[0] == 5
-    np.testing.assert_array_equal(X[:, 0], first.X_train[:, 0])
-
-
-@pytest.mark.parametrize("labels, error", [((), TypeError), ("5", TypeError),
-                                           ((10,), ValueError), ((-1,), ValueError),
-                                           ((1.5,), TypeError)])
-def test_sample_digits_rejects_bad_labels(labels, error):
-    with pytest.raises(error, match="labels"):
-        plots.sample_digits(labels)
-
-
-# --------------------------------------------------------------------------- rotation_figure
 def test_rotation_figure_shows_original_and_left_rotation(digits):
     X, _ = digits
     fig = plots.rotation_figure(X[:, 0], 15)
@@ -85,7 +65,6 @@ def test_rotation_figure_accepts_a_28x28_image_and_rejects_others(digits):
         plots.rotation_figure(X[:, 0], 200)
 
 
-# --------------------------------------------------------------------------- distortion_grid
 def test_distortion_grid_panels_are_the_package_transforms(digits):
     X, _ = digits
     fig, caption = plots.distortion_grid(X, degrees=15, dx=2, dy=-1, factor=0.3, alpha=34,
@@ -161,69 +140,13 @@ def test_distortion_grid_rejects_bad_digits():
 @given(degrees=st.floats(-45, 45), dx=st.floats(-6, 6), factor=st.floats(-0.6, 0.6),
        alpha=st.floats(0, 80), sigma=st.floats(1, 10))
 def test_distortion_grid_any_slider_setting_draws(degrees, dx, factor, alpha, sigma):
-    X = plots.sample_digits((7,))[0]
+    X = experiments.sample_digits((7,))[0]
     fig, caption = plots.distortion_grid(X, degrees, dx, 0.0, factor, alpha, sigma)
     numbers, largest = _caption_numbers(caption)
     assert all(0 <= moved <= 100 for moved, _ in numbers.values())
     assert largest >= 0
     np.testing.assert_allclose(_panel(fig, 0, 1),
                                np.clip(augment.rotate(X[:, 0].reshape(28, 28), degrees), 0, 1))
-
-
-# --------------------------------------------------------------------------- experiment
-SMALL = {"sizes": (40, 80), "examples_seen": 800, "seeds": (0, 1), "n_test": 300}
-
-
-@pytest.fixture(scope="module")
-def small_runs():
-    return (plots.training_size_accuracy(**SMALL),
-            plots.training_size_accuracy(copies=1, **SMALL))
-
-
-def test_training_size_accuracy_shapes_and_epochs(small_runs):
-    plain, expanded = small_runs
-    assert plain["sizes"] == [40, 80] and plain["copies"] == 0
-    assert plain["epochs"] == [20, 10]  # 800 examples seen / n
-    assert expanded["epochs"] == [10, 5]  # 800 / (2 n): the same number of SGD steps
-    for r in small_runs:
-        assert r["accuracy"].shape == (2, 2)
-        assert ((r["accuracy"] >= 0) & (r["accuracy"] <= 1)).all()
-        np.testing.assert_allclose(r["mean"], r["accuracy"].mean(axis=1))
-        assert r["accuracy"].min() > 0.3  # far better than guessing (10%)
-
-
-def test_training_size_accuracy_is_reproducible(small_runs):
-    again = plots.training_size_accuracy(**SMALL)
-    np.testing.assert_array_equal(again["accuracy"], small_runs[0]["accuracy"])
-
-
-@pytest.mark.parametrize("kwargs, error, name", [
-    ({"sizes": ()}, TypeError, "sizes"), ({"sizes": (0,)}, ValueError, "sizes"),
-    ({"sizes": (10_001,)}, ValueError, "sizes"), ({"copies": -1}, ValueError, "copies"),
-    ({"seeds": ()}, TypeError, "seeds"), ({"eta": 0}, ValueError, "eta"),
-    ({"examples_seen": 0}, ValueError, "examples_seen"), ({"n_test": 0}, ValueError, "n_test"),
-    ({"copies": 1, "transforms": ("flip",)}, ValueError, "transforms"),
-])
-def test_training_size_accuracy_rejects_bad_arguments(kwargs, error, name):
-    args = dict(SMALL, sizes=(20,), seeds=(0,), examples_seen=20)
-    args.update(kwargs)
-    with pytest.raises(error, match=name):
-        plots.training_size_accuracy(**args)
-
-
-FAKE_PLAIN = {"sizes": [250, 500], "copies": 0, "epochs": [120, 60], "examples_seen": 30_000,
-              "accuracy": np.array([[0.81, 0.83], [0.85, 0.87]])}
-FAKE_X5 = {"sizes": [250], "copies": 4, "epochs": [24], "examples_seen": 30_000,
-           "accuracy": np.array([[0.84, 0.845]])}
-
-
-def test_accuracy_table_prints_rounded_percentages():
-    table = plots.accuracy_table(FAKE_PLAIN, FAKE_X5).splitlines()
-    assert table[0] == "n digits | original only | expanded x5"
-    assert table[1] == "     250 |  82.0% [81.0, 83.0] |  84.2% [84.0, 84.5]"
-    assert table[2] == "     500 |  86.0% [85.0, 87.0] | -"
-    with pytest.raises(ValueError):
-        plots.accuracy_table()
 
 
 def test_training_size_figure_draws_one_curve_per_result():

@@ -1,12 +1,7 @@
-"""Figure builders of notebooks 04 (gradient descent, SGD) and 05 (L2 and the Hessian).
+"""plots.descent: gradient descent on the 2-D quadratic of eq (31), and the per-epoch curves of
+SGD runs (training histories with known numbers here)."""
 
-The 2-D pictures use the slides' flat weight vector w; the training curves take Trainer histories
-(Nielsen's layer numbering, input = layer 1).
-"""
-
-import math
 import re
-import time
 import warnings
 
 import numpy as np
@@ -19,9 +14,7 @@ from lecture5 import plots
 from lecture5.hessian import (
     gradient_descent,
     hessian_2d,
-    l2_minimizer,
     quadratic_cost,
-    shrink_factors,
     step_regime,
 )
 
@@ -43,9 +36,6 @@ def _history(epochs=3, cost0=2.0, acc0=0.5):
         "eta": [0.5] * epochs,
         "lmbda": [0.0] * epochs,
     }
-
-
-# ---------------------------------------------------------------- gd_quadratic (notebook 04)
 
 
 @pytest.mark.parametrize("eta, regime", [(0.05, "slow"), (0.15, "good"), (0.33, "oscillating"),
@@ -121,9 +111,6 @@ def test_gd_regimes_shows_the_four_regimes():
         plots.gd_regimes(etas=(0.1, 0.2))
 
 
-# ---------------------------------------------------------------- training_curves
-
-
 def test_training_curves_draws_each_history():
     hists = {"η = 0.5": _history(), "η = 3": _history(cost0=4.0)}
     fig, caption = plots.training_curves(hists, panels=("train_cost", "accuracy"))
@@ -158,91 +145,3 @@ def test_training_curves_rejects_bad_arguments():
         plots.training_curves({"a": [1, 2]})
     with pytest.raises(ValueError, match="panels"):
         plots.training_curves({"a": _history()}, panels=("loss",))
-
-
-# ---------------------------------------------------------------- hessian_spectrum (notebook 05)
-
-
-def test_hessian_spectrum_bars_are_the_shrink_factors_of_the_sorted_eigenvalues():
-    D = np.array([1e-4, 0.5, -2e-5, 0.02, 3.0])
-    lmbda = 0.01
-    fig = plots.hessian_spectrum(D, lmbda)
-    heights = [p.get_height() for p in fig.axes[1].patches]
-    np.testing.assert_allclose(heights, shrink_factors(np.sort(D)[::-1], lmbda))
-    assert fig.axes[0].get_yscale() == "log"
-    negative = [li for li in fig.axes[0].lines if li.get_label().startswith("$D_{ii} < 0$")]
-    assert negative and negative[0].get_markerfacecolor() == "white"  # open circles
-    np.testing.assert_allclose(negative[0].get_ydata(), [2e-5])  # |D_ii| of the one D_ii < 0
-    with pytest.raises(ValueError, match="lmbda"):
-        plots.hessian_spectrum(D, -1.0)
-
-
-# ---------------------------------------------------------------- l2_hessian_picture
-
-
-def _marker(ax, label_start):
-    for line in ax.lines:
-        if line.get_label().startswith(label_start):
-            return np.asarray(line.get_xydata())[0]
-    raise AssertionError(f"no line labelled {label_start!r}")
-
-
-@pytest.mark.parametrize("lmbda", [0.001, 0.5, 3.0, 100.0])
-def test_l2_picture_puts_w_tilde_at_eq_34_and_bars_at_eq_38(lmbda):
-    fig, caption = plots.l2_hessian_picture(lmbda, 0.3, 2.5, 40.0)
-    H, _, D = hessian_2d((0.3, 2.5), 40.0)
-    ax, ax_bar = fig.axes
-    np.testing.assert_allclose(_marker(ax, "w̃ (λ"), l2_minimizer(H, plots.L2_W_STAR, lmbda))
-    np.testing.assert_allclose([p.get_height() for p in ax_bar.patches], shrink_factors(D, lmbda))
-    assert f"λ = {lmbda:.3g} " in caption
-    f = shrink_factors(D, lmbda)
-    assert f"along q₁ × {f[0]:.2f}, along q₂ × {f[1]:.2f}" in caption
-
-
-def test_l2_picture_flat_direction_shrinks_more():
-    _, caption = plots.l2_hessian_picture(0.5)  # D = (0.25, 2)
-    q1, q2 = map(float, re.search(r"q₁ × ([0-9.]+), along q₂ × ([0-9.]+)", caption).groups())
-    assert q1 == pytest.approx(0.25 / 0.75, abs=0.005) and q2 == pytest.approx(0.8, abs=0.005)
-    assert q1 < q2
-
-
-def test_l2_picture_trail_runs_from_w_star_to_the_origin():
-    fig, _ = plots.l2_hessian_picture(1.0)
-    trail = _marker(fig.axes[0], "w̃(λ)")  # the first point of the trail
-    np.testing.assert_allclose(trail, plots.L2_W_STAR)
-    line = next(li for li in fig.axes[0].lines if li.get_label().startswith("w̃(λ)"))
-    np.testing.assert_allclose(line.get_xydata()[-1], [0.0, 0.0])
-    norms = np.linalg.norm(line.get_xydata(), axis=1)
-    assert np.all(np.diff(norms) <= 1e-12)  # w~ only ever moves towards 0 as lambda grows
-
-
-def test_l2_picture_rejects_bad_arguments():
-    with pytest.raises(ValueError, match="lmbda"):
-        plots.l2_hessian_picture(-0.1)
-    with pytest.raises(ValueError, match="eig1"):
-        plots.l2_hessian_picture(0.1, eig1=0.0)
-    with pytest.raises(TypeError, match="angle_degrees"):
-        plots.l2_hessian_picture(0.1, angle_degrees="up")
-
-
-def test_l2_picture_is_cheap_to_redraw():
-    plots.l2_hessian_picture(0.5)  # warm the caches
-    times = []
-    for lmbda in (0.11, 0.12, 0.13):
-        t = time.process_time()
-        fig, _ = plots.l2_hessian_picture(lmbda)
-        plots.to_png(fig)
-        times.append(time.process_time() - t)
-    assert min(times) < 0.5  # about 0.1 s of CPU here; generous for slow CI machines
-
-
-@settings(max_examples=15, deadline=None)
-@given(log_lmbda=st.floats(-3, 2), log_e1=st.floats(-2, 1), log_e2=st.floats(-2, 1),
-       angle=st.floats(-90, 90))
-def test_l2_picture_never_fails_on_the_slider_ranges(log_lmbda, log_e1, log_e2, angle):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        fig, caption = plots.l2_hessian_picture(10 ** log_lmbda, 10 ** log_e1, 10 ** log_e2, angle)
-    w_t = _marker(fig.axes[0], "w̃ (λ")
-    assert np.linalg.norm(w_t) <= np.linalg.norm(plots.L2_W_STAR) + 1e-12
-    assert math.isfinite(float(re.search(r"‖w̃‖ = ([0-9.]+)", caption).group(1)))

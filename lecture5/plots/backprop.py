@@ -1,0 +1,110 @@
+"""Figures of notebook 03: why the cross-entropy cost learns where the quadratic cost stalls
+(eq (13)), and why backpropagation is fast.  Numbering: Nielsen's, input = layer 1."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _validate
+from ..activations import sigmoid
+from ..costs import CrossEntropyCost, QuadraticCost
+from ._style import BLUE, FIGSIZE, GREEN, GREY, ORANGE, RED, new_figure, styled
+
+__all__ = ["output_saturation", "backprop_speed"]
+
+
+@styled
+def output_saturation(z_L=-4.0, y=1):
+    """How sigma'(z^L) slows the quadratic cost when the output saturates (after eq (13)).
+
+    One sigmoid output neuron with target ``y`` (0 or 1).  Top: a^L = sigma(z^L) and the target.
+    Bottom: the output error delta^L for the quadratic cost, (a^L - y) sigma'(z^L) (eq (13)), and
+    for the cross-entropy cost, a^L - y, with the current ``z_L`` marked.  Far from the target on
+    the flat part of the sigmoid the quadratic delta^L is tiny, so the updates (19)/(20) are tiny;
+    the cross-entropy delta^L stays as large as the mistake.  Returns ``(fig, caption)``.
+    """
+    z_L = _validate.number("z_L", z_L, low=-50.0, high=50.0)
+    if y not in (0, 1):
+        raise ValueError(f"y must be 0 or 1, got {y!r}")
+    zz = np.linspace(-8.0, 8.0, 401)
+    z_all = np.append(zz, z_L)[None, :]
+    a_all = sigmoid(z_all)
+    y_all = np.full_like(a_all, float(y))
+    quad = QuadraticCost.delta(z_all, a_all, y_all)[0]
+    xent = CrossEntropyCost.delta(z_all, a_all, y_all)[0]
+    a = float(a_all[0, -1])
+    dq, dx = float(quad[-1]), float(xent[-1])
+
+    fig, (top, bottom) = new_figure(2, 1, figsize=FIGSIZE, sharex=True)
+    top.plot(zz, a_all[0, :-1], color="black", label=r"output $a^L = \sigma(z^L)$")
+    top.axhline(y, color=GREEN, ls="--", label=f"target $y = {y}$")
+    top.plot([z_L], [a], "o", color=RED, ms=10, zorder=5)
+    top.vlines(z_L, min(a, y), max(a, y), color=RED, lw=2.5, label=r"mistake $a^L - y$")
+    top.set_ylabel("$a^L$")
+    top.set_ylim(-0.08, 1.08)
+    top.legend(loc="center left", bbox_to_anchor=(1.0, 0.5))
+    bottom.plot(zz, quad[:-1], color=BLUE, label="quadratic:\n" r"$(a^L-y)\,\sigma'(z^L)$")
+    bottom.plot(zz, xent[:-1], color=ORANGE, label="cross-entropy:\n" r"$a^L - y$")
+    bottom.plot([z_L], [dq], "o", color=BLUE, ms=10, zorder=5)
+    bottom.plot([z_L], [dx], "o", color=ORANGE, ms=10, zorder=5)
+    bottom.axhline(0.0, color="black", lw=0.8)
+    side = -1 if z_L > 3.0 else 1  # write the values beside the dots, inside the axes
+    for value, color in ((dq, BLUE), (dx, ORANGE)):
+        bottom.annotate(f"{value:+.3f}", (z_L, value), xytext=(side * 10, 6),
+                        textcoords="offset points", ha="left" if side > 0 else "right",
+                        color=color, fontsize="medium", fontweight="bold",
+                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none",
+                              "alpha": 0.85})
+    bottom.set_ylim(-1.1, 1.1)
+    bottom.set_xlim(-8.0, 8.0)
+    bottom.set_xlabel("weighted input of the output neuron $z^L$")
+    bottom.set_ylabel(r"$\delta^L$")
+    bottom.legend(loc="center left", bbox_to_anchor=(1.0, 0.5))
+    top.set_title("Output error $\\delta^L$: quadratic cost (13) vs cross-entropy")
+    ratio = abs(dx) / abs(dq) if dq != 0.0 else float("inf")
+    caption = (f"z^L = {z_L:.2f}, a^L = {a:.4f}, y = {y}: mistake a^L - y = {a - y:+.4f}; "
+               f"delta^L quadratic = {dq:+.2e}, cross-entropy = {dx:+.2e} "
+               f"(cross-entropy/quadratic = {ratio:.3g})")
+    return fig, caption
+
+
+@styled
+def backprop_speed(rows):
+    """Why backpropagation is fast: one gradient by BP1-BP4 vs by finite differences.
+
+    ``rows`` come from :func:`lecture5.gradcheck.time_backprop_vs_finite_differences`.  Left: the
+    seconds for one whole gradient against the number of parameters P, log-log; finite
+    differences need 2P forward passes, so their time grows about like P, while backprop's one
+    forward and one backward pass grow far more slowly.  Right: the ratio of the two times.
+    Rows whose finite-difference time was extrapolated are drawn with open markers.
+    """
+    rows = list(rows)
+    if not rows:
+        raise ValueError("rows must hold at least one timing row, got none")
+    P = np.array([r.n_params for r in rows], dtype=float)
+    t_bp = np.array([r.seconds_backprop for r in rows])
+    t_fd = np.array([r.seconds_fd for r in rows])
+    extra = np.array([r.extrapolated for r in rows])
+    fig, (left, right) = new_figure(1, 2, figsize=FIGSIZE)
+    for t, color, label in ((t_fd, RED, "finite differences\n(2P forward passes)"),
+                            (t_bp, BLUE, "backprop\n(BP1-BP4)")):
+        left.loglog(P, t, "-", color=color, label=label)
+        left.loglog(P[~extra], t[~extra], "o", color=color)
+        if extra.any():
+            left.loglog(P[extra], t[extra], "o", mfc="white", color=color)
+    left.set_xlabel("number of parameters $P$")
+    left.set_ylabel("seconds for one gradient")
+    left.set_title("Time for one gradient")
+    left.legend(loc="center right", bbox_to_anchor=(1.0, 0.42))
+    ratio = t_fd / t_bp
+    right.loglog(P, ratio, "o-", color="black", label="measured ratio")
+    # a line of slope 1 through the geometric mean of the measured points, for comparison
+    c = float(np.exp(np.mean(np.log(ratio) - np.log(P))))
+    right.loglog(P, c * P, ":", color=GREY, label=r"$\propto P$ (slope 1)")
+    right.set_xlabel("number of parameters $P$")
+    right.set_ylabel("finite differences / backprop")
+    right.set_title("Speed-up of backprop")
+    right.legend(loc="upper left")
+    for ax in (left, right):
+        ax.grid(True, which="both", alpha=0.25)
+    return fig

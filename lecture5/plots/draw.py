@@ -1,0 +1,196 @@
+"""Drawing helpers shared by the figures: each takes an ``ax`` and draws one thing on it.
+
+matplotlib's recommended pattern for helper functions: the caller makes the figure and its axes
+(:func:`lecture5.plots.new_figure`), the helper draws into the ``ax`` it is given.  Numbers
+come from the maths modules; nothing here trains a network.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.patches import Circle, Rectangle
+from matplotlib.ticker import FuncFormatter, NullFormatter
+
+from .. import hessian
+from ._style import GREY_400, GREY_700, METHOD_COLOURS, REGIME_COLOURS
+
+__all__ = ["matrix", "cost_grid", "gd_path", "eta_strip", "plain_log_labels", "dropout_network",
+           "digit", "DIGIT_CMAP"]
+
+DIGIT_CMAP = "gray_r"  # ink dark on white, like a digit written on paper
+
+
+def matrix(ax, M, x, y, label, color="#e3f2fd", dim_zeros=False):
+    """Draw the 2-D array M as a grid of numbered cells with its top-left corner at (x, y)."""
+    M = np.atleast_2d(M)
+    rows, cols = M.shape
+    for a in range(rows):
+        for b in range(cols):
+            v = float(M[a, b])
+            faint = dim_zeros and v == 0.0
+            ax.add_patch(Rectangle((x + b, y - a - 1), 1, 1, facecolor="white" if faint else color,
+                                   edgecolor=GREY_700, lw=1.0))
+            ax.text(x + b + 0.5, y - a - 0.5, f"{v:.3g}", ha="center", va="center",
+                    fontsize="medium", color=GREY_400 if faint else "black")
+    ax.text(x + cols / 2, y + 0.25, label, ha="center", va="bottom", fontsize="medium")
+    return x + cols
+
+
+def cost_grid(H, w_star, xlim, ylim, num=121):
+    """C_0 of eq (31) on a num x num grid: (W1, W2, C)."""
+    W1, W2 = np.meshgrid(np.linspace(*xlim, num), np.linspace(*ylim, num))
+    C = hessian.quadratic_cost(np.stack([W1.ravel(), W2.ravel()]), H, w_star)
+    return W1, W2, C.reshape(W1.shape)
+
+
+def gd_path(ax, run, w_star, w0, legend=True):
+    """Contours of C_0, the path w_0, w_1, ... (cut where it leaves the picture), w* and w_0."""
+    centre, half = run["centre"], run["half"]
+    xlim = (centre[0] - half, centre[0] + half)
+    ylim = (centre[1] - half, centre[1] + half)
+    W1, W2, C = cost_grid(run["H"], w_star, xlim, ylim)
+    top = float(C.max())
+    levels = top * np.geomspace(2e-4, 1.0, 12)
+    ax.contourf(W1, W2, C, levels=np.concatenate([[0.0], levels]), cmap="Blues_r", alpha=0.3)
+    ax.contour(W1, W2, C, levels=levels, colors="#546e7a", linewidths=0.7)
+    path = run["path"]
+    # draw up to the first point far outside the picture (the axes clip the rest of the line)
+    with np.errstate(invalid="ignore"):
+        near = run["finite"] & (np.abs(path - centre).max(axis=1) <= 50 * half)
+    n = len(path)
+    if not near.all():
+        n = int(np.argmin(near))
+        if run["finite"][n]:
+            n += 1  # one point far beyond the frame shows the direction it flies off in
+    shown = np.clip(path[:n], centre - 50 * half, centre + 50 * half)
+    colour = REGIME_COLOURS[run["regime"]]
+    ax.plot(shown[:, 0], shown[:, 1], "-o", color=colour, ms=4, lw=1.6, label="path w₀, w₁, …")
+    ax.plot(*w0, "s", color="black", ms=8, label="start w₀")
+    ax.plot(*w_star, "*", color="gold", mec="black", ms=17, label="minimum w*")
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    ax.set_aspect("equal")
+    ax.locator_params(nbins=5)
+    ax.grid(False)
+    ax.set_xlabel("w₁")
+    ax.set_ylabel("w₂")
+    if legend:
+        ax.legend(loc="lower right", fontsize=9, framealpha=0.9)
+    if run["left_at"] is not None:
+        ax.text(0.03, 0.97, f"left the picture at step {run['left_at']}", transform=ax.transAxes,
+                va="top", fontsize=10, color=REGIME_COLOURS["diverging"],
+                bbox=dict(boxstyle="round", fc="white", ec=REGIME_COLOURS["diverging"]))
+
+
+def eta_strip(ax, eta, D, eta_range):
+    """A log eta axis coloured by regime, 2/D_max marked, the current eta as a black bar."""
+    th = hessian.step_thresholds(D)
+    lo, hi = eta_range
+    edges = [lo, th.good_from, th.oscillating_above, th.diverging_above, hi]
+    for (a, b), name in zip(zip(edges[:-1], edges[1:]), REGIME_COLOURS):
+        a, b = max(a, lo), min(b, hi)
+        if b <= a:
+            continue
+        ax.axvspan(a, b, color=REGIME_COLOURS[name], alpha=0.35, lw=0)
+        ax.text(math.sqrt(a * b), 0.5, name, ha="center", va="center", fontsize=10, zorder=3,
+                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.7))
+    if lo < th.diverging_above < hi:
+        ax.axvline(th.diverging_above, color="black", ls="--", lw=1.2)
+        ax.text(th.diverging_above, 1.04, f"$2/D_{{max}}$ = {th.diverging_above:.3g}",
+                ha="center", va="bottom", fontsize=10, transform=ax.get_xaxis_transform())
+    ax.axvline(min(max(eta, lo), hi), color="black", lw=3.5, zorder=1)
+    ax.set_xscale("log")
+    ax.set_xlim(lo, hi)
+    decades = [10.0 ** k for k in range(math.ceil(math.log10(lo)),
+                                        math.floor(math.log10(hi)) + 1)]
+    ax.set_xticks(decades, [f"{d:g}" for d in decades])  # plain labels: cheaper than 10^k
+    ax.minorticks_off()
+    ax.set_ylim(0, 1)
+    ax.set_yticks([])
+    ax.grid(False)
+    ax.set_xlabel("learning rate η (log scale); black bar = current η")
+
+
+def plain_log_labels(ax):
+    """Label a log y-axis with plain numbers (0.5, 1, 2) rather than 5 x 10^-1; when it spans
+    at most 1.5 decades, label the minor ticks at 2, 3 and 5 times a power of ten too."""
+    lo, hi = ax.get_ylim()
+    plain = FuncFormatter(lambda v, _pos: f"{v:g}")
+    ax.yaxis.set_major_formatter(plain)
+    if hi / lo > 10 ** 1.5:
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        return
+
+    def minor(v, _pos):
+        mantissa = v / 10 ** math.floor(math.log10(v))
+        return f"{v:g}" if min(abs(mantissa - c) for c in (2, 3, 5)) < 1e-6 else ""
+
+    ax.yaxis.set_minor_formatter(FuncFormatter(minor))
+
+
+def _node_xy(sizes, layer, j, dx=3.0):
+    """Position of node j of layer ``layer`` (0-based) in a drawing of ``sizes``."""
+    return layer * dx, (sizes[layer] - 1) / 2 - j
+
+
+def dropout_network(ax, sizes, masks=None):
+    """Draw the network; nodes of hidden layer i+2 with masks[i][j] == 0 are greyed out."""
+    kept = [np.ones(d, dtype=bool) for d in sizes]
+    if masks is not None:
+        for i, mask in enumerate(masks):
+            kept[i + 1] = np.asarray(mask)[:, 0] != 0
+    r = 0.28
+    edges = {True: [], False: []}  # live edges, and edges touching a deleted node
+    for lay in range(1, len(sizes)):
+        for j in range(sizes[lay]):
+            for k in range(sizes[lay - 1]):
+                (x0, y0), (x1, y1) = _node_xy(sizes, lay - 1, k), _node_xy(sizes, lay, j)
+                live = bool(kept[lay][j] and kept[lay - 1][k])
+                edges[live].append([(x0 + r, y0), (x1 - r, y1)])
+    # one collection per kind: far faster to draw than one line per edge
+    ax.add_collection(LineCollection(edges[False], colors="#eeeeee", linewidths=0.6,
+                                     zorder=0))
+    ax.add_collection(LineCollection(edges[True], colors="#455a64", linewidths=0.9,
+                                     zorder=1))
+    for lay, d in enumerate(sizes):
+        for j in range(d):
+            x, y = _node_xy(sizes, lay, j)
+            if kept[lay][j]:
+                ax.add_patch(Circle((x, y), r, facecolor="white", edgecolor="#263238",
+                                    lw=1.6, zorder=3))
+            else:
+                ax.add_patch(Circle((x, y), r, facecolor="#f5f5f5", edgecolor=GREY_400,
+                                    lw=1.2, ls="--", zorder=3))
+                ax.plot([x - 0.6 * r, x + 0.6 * r], [y - 0.6 * r, y + 0.6 * r],
+                        color=METHOD_COLOURS["l1"], lw=1.5, zorder=4)
+                ax.plot([x - 0.6 * r, x + 0.6 * r], [y + 0.6 * r, y - 0.6 * r],
+                        color=METHOD_COLOURS["l1"], lw=1.5, zorder=4)
+    top = (max(sizes) - 1) / 2
+    names = ["input"] + ["hidden"] * (len(sizes) - 2) + ["output"]
+    for lay, name in enumerate(names):
+        ax.text(lay * 3.0, -top - 0.8, f"{name}\nlayer {lay + 1}", ha="center", va="top",
+                fontsize="small")
+    ax.set_xlim(-0.7, (len(sizes) - 1) * 3.0 + 0.7)
+    ax.set_ylim(-top - 2.0, top + 0.7)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return [np.flatnonzero(~k) for k in kept[1:-1]]
+
+
+def digit(ax, img, title=None, fontsize="medium"):
+    """A grey-value image (ink dark) or an RGB picture in a frame without ticks."""
+    if img.ndim == 3:
+        ax.imshow(img, interpolation="nearest")
+    else:
+        ax.imshow(img, cmap=DIGIT_CMAP, vmin=0.0, vmax=1.0, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+        spine.set_color(GREY_400)
+    if title:
+        ax.set_title(title, fontsize=fontsize)

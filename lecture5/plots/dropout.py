@@ -1,0 +1,186 @@
+"""Figures of notebook 07: dropout, the slides' procedure and inverted dropout.
+
+The network pictures are closed form; the other figures draw the runs of
+:func:`lecture5.experiments.dropout_run` and :func:`lecture5.experiments.step5_runs` (cached).
+Numbering: Nielsen's, input = layer 1, so masks[i] belongs to hidden layer i+2.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from .. import _validate, experiments
+from ..datasets import load_mnist
+from ..dropout import dropout_masks, sample_preactivations, test_time_preactivation
+from . import draw
+from ._style import METHOD_COLOURS, new_figure, styled
+
+__all__ = [
+    "dropout_network_figure", "dropout_expectation_figure", "dropout_overfitting_figure",
+    "step5_figure",
+]
+
+
+@styled
+def dropout_network_figure(mini_batch=1, p_drop=0.5, sizes=(5, 8, 8, 3), seed=0):
+    """Step 2 of the dropout procedure, drawn: the full network and the network of one mini-batch.
+
+    The deleted hidden nodes (greyed out, crossed) come from
+    :func:`lecture5.dropout.dropout_masks` with the generator ``default_rng([seed, mini_batch])``,
+    so every mini-batch number gives its own reproducible choice.  Input and output nodes are
+    never deleted.  Returns ``(fig, caption)``.
+    """
+    mini_batch = _validate.integer("mini_batch", mini_batch, low=0)
+    sizes = [_validate.integer(f"sizes[{i}]", s, low=1, high=12) for i, s in enumerate(sizes)]
+    if len(sizes) < 3:
+        raise ValueError(f"sizes must have at least one hidden layer to drop from, got {sizes}")
+    masks = dropout_masks(sizes, p_drop, np.random.default_rng([seed, mini_batch]))
+    fig, (ax1, ax2) = new_figure(1, 2)
+    draw.dropout_network(ax1, sizes)
+    ax1.set_title("full network (used at test time)")
+    deleted = draw.dropout_network(ax2, sizes, masks)
+    n_del = sum(len(d) for d in deleted)
+    ax2.set_title(f"mini-batch {mini_batch}: {n_del} of {sum(sizes[1:-1])} hidden nodes deleted")
+    parts = [f"layer {i + 2}: nodes {', '.join(str(j + 1) for j in d) or 'none'}"
+             for i, d in enumerate(deleted)]
+    caption = f"mini-batch {mini_batch}, p_drop = {p_drop:g}: deleted " + "; ".join(parts)
+    return fig, caption
+
+
+@styled
+def dropout_expectation_figure(p_drop=0.5, samples=4000, example=0, seed=0, **settings):
+    """Why the outgoing weights are scaled at test time: the input z^3 = w^3 a^2 + b^3 of one
+    output neuron, for one test digit, over many random masks of the hidden layer.
+
+    The network is the one trained with dropout in :func:`dropout_run`.  Left: the slides'
+    procedure (kept nodes pass a^2 unchanged); the average over masks
+    (:func:`lecture5.dropout.sample_preactivations`) equals z^3 of the full network with
+    (1 - p_drop) w^3 (:func:`lecture5.dropout.test_time_preactivation`), not z^3 with w^3 itself.
+    Right: inverted dropout (kept nodes pass a^2 / (1 - p_drop)); the average equals the
+    unscaled z^3.  The neuron shown is the one of the digit's true class.  Returns
+    ``(fig, caption)``.
+    """
+    kw = dict(experiments.DROPOUT_PROBLEM)
+    kw.update(settings)
+    run = experiments.dropout_run(0.5, **settings)
+    net = experiments.trained_network(run, kw["sizes"])
+    data = load_mnist(n_train=1, n_test=kw["n_test"], seed=kw.get("seed", 0))
+    example = _validate.integer("example", example, low=0, high=data.X_test.shape[1] - 1)
+    x = data.X_test[:, example:example + 1]
+    j = int(data.y_test[example])
+    rng = np.random.default_rng(seed)
+    # the full network with w^3 as trained (no scaling: p_drop = 0)
+    unscaled = float(test_time_preactivation(net, x, 0.0)[j, 0])
+    fig, axes = new_figure(1, 2, sharey=True)
+    parts = []
+    for ax, inverted in zip(axes, (False, True)):
+        z = sample_preactivations(net, x, p_drop, rng, samples,
+                                  inverted=inverted)[:, j, 0]
+        test_z = float(test_time_preactivation(net, x, p_drop, inverted=inverted)[j, 0])
+        ax.hist(z, bins=50, color=METHOD_COLOURS["grey"], edgecolor="white")
+        ax.axvline(z.mean(), color="black", lw=2.5, ls="--",
+                   label=f"average over masks: {z.mean():.2f}")
+        if inverted:
+            ax.axvline(test_z, color=METHOD_COLOURS["prox"], lw=2.2,
+                       label=f"full network, $w^3$ as trained: {test_z:.2f}")
+        else:
+            ax.axvline(test_z, color=METHOD_COLOURS["prox"], lw=2.2,
+                       label=f"full network, $(1-p)\\,w^3$: {test_z:.2f}")
+            ax.axvline(unscaled, color=METHOD_COLOURS["l1"], lw=2.2,
+                       label=f"full network, $w^3$ unscaled: {unscaled:.2f}")
+        ax.set(xlabel=f"$z^3_{{{j}}}$ (input of output neuron {j})",
+               title="inverted dropout: $a^2/(1-p)$ kept" if inverted
+               else "slides' dropout: kept $a^2$ unchanged")
+        ax.legend(loc="upper left", fontsize="small")
+        ax.set_ylim(top=ax.get_ylim()[1] * 1.35)
+        parts.append(f"{'inverted' if inverted else 'slides'}: mean over {samples} masks "
+                     f"{z.mean():.3f}, test-time z {test_z:.3f}")
+    axes[0].set_ylabel("number of masks")
+    fig.suptitle(f"a test digit '{j}', p_drop = {p_drop:g}: what output neuron {j} receives "
+                 "with random masks", fontsize="medium")
+    caption = "; ".join(parts) + f"; unscaled full network {unscaled:.3f}"
+    return fig, caption
+
+
+def _gap(run):
+    return run.history["train_accuracy"][-1] - run.history["eval_accuracy"][-1]
+
+
+@styled
+def dropout_overfitting_figure(p_drop=0.5, dropout="slides", **settings):
+    """Training vs test accuracy and cost, without dropout and with ``p_drop``, per epoch.
+
+    Both runs train :data:`lecture5.experiments.DROPOUT_PROBLEM` (1,000 digits, [784, 100, 10])
+    with the same seed; test accuracy and cost are those of the full network at test time
+    (weights leaving the hidden layer scaled by 1 - p_drop after the slides' dropout).  Returns
+    ``(fig, caption)``.
+    """
+    base = experiments.dropout_run(0.0, "slides", **settings)
+    run = experiments.dropout_run(p_drop, dropout, **settings)
+    epochs = np.arange(1, len(run.history["epoch"]) + 1)
+    fig, (ax1, ax2) = new_figure(1, 2)
+    label = f"p_drop = {p_drop:g}" + (" (inverted)" if dropout == "inverted" else "")
+    for r, name, color in ((base, "no dropout", METHOD_COLOURS["none"]),
+                           (run, label, METHOD_COLOURS["drop"])):
+        h = r.history
+        ax1.plot(epochs, h["train_accuracy"], color=color, ls="--", lw=1.6,
+                 label=f"{name}: training")
+        ax1.plot(epochs, h["eval_accuracy"], color=color, label=f"{name}: test")
+        ax2.plot(epochs, h["train_cost"], color=color, ls="--", lw=1.6,
+                 label=f"{name}: training")
+        ax2.plot(epochs, h["eval_cost"], color=color, label=f"{name}: test")
+    # the lower limit follows the data (a large p_drop starts far below 0.75)
+    lowest = min(min(r.history[k]) for r in (base, run) for k in ("train_accuracy",
+                                                                    "eval_accuracy"))
+    low = min(max(0.0, lowest - 0.03), 0.95)
+    ax1.set(xlabel="epoch", ylabel="accuracy", title="accuracy", ylim=(low, 1.005))
+    for ax in (ax1, ax2):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax2.set(xlabel="epoch", ylabel="cross-entropy cost $C_0$", title="cost")
+    # both panels share one legend, under them, where it hides no curve
+    fig.legend(*ax1.get_legend_handles_labels(), loc="outside lower center", ncols=2,
+               fontsize="small", frameon=False)
+    fig.suptitle("1,000 training digits, [784, 100, 10]: overfitting without and with dropout",
+                 fontsize="medium")
+    caption = (f"no dropout: training {base.history['train_accuracy'][-1]:.3f}, test "
+               f"{base.history['eval_accuracy'][-1]:.3f} (gap {_gap(base):.3f}), test cost "
+               f"{base.history['eval_cost'][-1]:.3f}; {label}: training "
+               f"{run.history['train_accuracy'][-1]:.3f}, test "
+               f"{run.history['eval_accuracy'][-1]:.3f} (gap {_gap(run):.3f}), test cost "
+               f"{run.history['eval_cost'][-1]:.3f}")
+    return fig, caption
+
+
+@styled
+def step5_figure(p_drop=0.5, **settings):
+    """The slide's step 5 ("after each epoch decrease each weight by a factor 1/2") read
+    literally, against scaling the outgoing weights once at test time: test accuracy and weight
+    norm per epoch (:func:`step5_runs`).  Returns ``(fig, caption)``."""
+    res = experiments.step5_runs(p_drop, **settings)
+    epochs = np.arange(1, len(res.correct_accuracy) + 1)
+    fig, (ax1, ax2) = new_figure(1, 2)
+    ax1.plot(epochs, res.correct_accuracy, color=METHOD_COLOURS["prox"], marker="o", ms=4,
+             label="scale $w^3$ by $1-p$ once, at test time")
+    ax1.plot(epochs, res.literal_accuracy, color=METHOD_COLOURS["l1"], marker="s", ms=4,
+             label="halve every weight after each epoch")
+    ax1.set(xlabel="epoch", ylabel="test accuracy", ylim=(0, 1), title="test accuracy")
+    ax1.legend(loc="lower right", fontsize="small")
+    ax2.plot(epochs, res.correct_norm, color=METHOD_COLOURS["prox"], marker="o", ms=4,
+             label="as trained (scaled only at test time)")
+    ax2.plot(epochs, res.literal_norm, color=METHOD_COLOURS["l1"], marker="s", ms=4,
+             label="halved after each epoch")
+    ax2.set(xlabel="epoch", ylabel=r"weight norm $\sqrt{\sum w^2}$", ylim=(0, None),
+            title="size of the weights")
+    ax2.legend(loc="lower right", bbox_to_anchor=(0.99, 0.27), fontsize="small")
+    for ax in (ax1, ax2):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    fig.suptitle(f"dropout with p_drop = {p_drop:g}: step 5 of the slides read literally",
+                 fontsize="medium")
+    caption = (f"after {epochs[-1]} epochs: test accuracy {res.correct_accuracy[-1]:.3f} with the "
+               f"test-time scaling, {res.literal_accuracy[-1]:.3f} with halving after each "
+               f"epoch; weight norm {res.correct_norm[-1]:.1f} vs {res.literal_norm[-1]:.1f}")
+    return fig, caption
+
+
+# ~~~ 08: early stopping ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~

@@ -1,0 +1,149 @@
+"""Figures of notebook 08: early stopping, next to L2 and the other methods of the lecture.
+
+They draw the runs of :func:`lecture5.experiments.early_run` (cached, shared by the figures).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from .. import _validate, experiments
+from ..experiments import EARLY_PROBLEM, TAKE_HOME_METHODS, early_run, weight_norm
+from ._style import METHOD_COLOURS, new_figure, styled
+
+__all__ = ["early_stopping_figure", "early_stopping_vs_l2_figure", "take_home_figure"]
+
+
+@styled
+def early_stopping_figure(patience=5, **settings):
+    """Training and validation accuracy of the full run, and where early stopping with
+    ``patience`` stops and which epoch's weights it restores.
+
+    The early-stopped run is a separate :func:`lecture5.experiments.early_run`, trained with
+    ``early_stopping=patience``; with the same seed it follows the full run exactly until it
+    stops.  Right: the weight norm per epoch, and that of the restored network.  Returns
+    ``(fig, caption)``.
+    """
+    patience = _validate.integer("patience", patience, low=1)
+    full = early_run(None, **settings)
+    run = early_run(patience, **settings)
+    h = full.history
+    epochs = np.arange(1, len(h["epoch"]) + 1)
+    fig, (ax1, ax2) = new_figure(1, 2)
+    ax1.plot(epochs, h["train_accuracy"], color=METHOD_COLOURS["none"], ls="--", lw=1.6,
+             label="training data")
+    ax1.plot(epochs, h["eval_accuracy"], color=METHOD_COLOURS["val"], label="validation data")
+    best, stop = run.best_epoch, run.epochs_run
+    stopped = experiments.stopped_early(run)
+    k_epochs = f"{patience} epoch{'s' if patience != 1 else ''}"
+    for ax in (ax1, ax2):
+        if stopped:
+            ax.axvspan(best, stop, color="#ffe0b2", alpha=0.6, lw=0,
+                       label=f"{k_epochs} without improvement")
+            ax.axvline(stop, color=METHOD_COLOURS["drop"], lw=2,
+                       label=f"stopped after epoch {stop}")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax1.plot([best], [run.eval_accuracy], marker="*", ms=17, color=METHOD_COLOURS["prox"],
+             ls="none", zorder=5, label=f"restored: epoch {best}, {run.eval_accuracy:.3f}")
+    lo = min(h["eval_accuracy"][2:]) - 0.03
+    ax1.set(xlabel="epoch", ylabel="accuracy", ylim=(lo, 1.005),
+            title="accuracy during training")
+    ax1.legend(loc="center right", bbox_to_anchor=(1.0, 0.58), fontsize="small")
+    restored_norm = weight_norm(run.weights)
+    ax2.plot(epochs, h["weight_norm"], color=METHOD_COLOURS["none"], label="full run")
+    ax2.plot([best], [restored_norm], marker="*", ms=17, color=METHOD_COLOURS["prox"], ls="none",
+             zorder=5, label=f"restored network: {restored_norm:.1f}")
+    ax2.set(xlabel="epoch", ylabel=r"weight norm $\sqrt{\sum w^2}$", ylim=(0, None),
+            title="the weights keep growing")
+    ax2.legend(loc="lower right", fontsize="small")
+    fig.suptitle(f"early stopping with patience k = {patience} (1,000 training digits)",
+                 fontsize="medium")
+    if stopped:
+        what = (f"stopped after epoch {stop} ({k_epochs} without improvement), restored "
+                f"the weights of epoch {best}")
+    else:
+        what = f"never {k_epochs} without improvement: ran all {stop} epochs"
+    caption = (f"patience k = {patience}: {what}; validation accuracy {run.eval_accuracy:.3f} "
+               f"(best of the run {max(run.history['eval_accuracy']):.3f}); test accuracy "
+               f"{run.test_accuracy:.3f} vs {full.test_accuracy:.3f} after {len(epochs)} "
+               f"epochs; weight norm {restored_norm:.1f} vs {h['weight_norm'][-1]:.1f}")
+    return fig, caption
+
+
+@styled
+def early_stopping_vs_l2_figure(lmbda=1.0, patience=5, **settings):
+    """Early stopping as an implicit regularizer, next to L2: validation accuracy and weight norm
+    per epoch without regularization, with L2 (eq (28), ``lmbda``), and the network that early
+    stopping (``patience``) restores from the unregularized run.  Returns ``(fig, caption)``."""
+    lmbda = _validate.number("lmbda", lmbda, low=0.0)
+    full = early_run(None, **settings)
+    l2 = early_run(None, lmbda=lmbda, penalty="l2", **settings)
+    es = early_run(patience, **settings)
+    epochs = np.arange(1, len(full.history["epoch"]) + 1)
+    es_norm = weight_norm(es.weights)
+    fig, (ax1, ax2) = new_figure(1, 2)
+    for r, name, color in ((full, "no regularization", METHOD_COLOURS["none"]),
+                           (l2, f"L2, λ = {lmbda:.3g}", METHOD_COLOURS["l2"])):
+        ax1.plot(epochs, r.history["eval_accuracy"], color=color, label=name)
+        ax2.plot(epochs, r.history["weight_norm"], color=color, label=name)
+    ax1.plot([es.best_epoch], [es.eval_accuracy], marker="*", ms=17, color=METHOD_COLOURS["prox"],
+             ls="none", label=f"early stopping (k = {patience})")
+    ax2.plot([es.best_epoch], [es_norm], marker="*", ms=17, color=METHOD_COLOURS["prox"], ls="none",
+             label=f"early stopping (k = {patience})")
+    ax1.set(xlabel="epoch", ylabel="validation accuracy", title="validation accuracy",
+            ylim=(min(full.history["eval_accuracy"][2:] + l2.history["eval_accuracy"][2:])
+                  - 0.02, None))
+    ax2.set(xlabel="epoch", ylabel=r"weight norm $\sqrt{\sum w^2}$", ylim=(0, None),
+            title="weight norm")
+    for ax in (ax1, ax2):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(loc="lower right", fontsize="small")
+    fig.suptitle("two ways to keep the weights small: stop early, or penalise them (L2)",
+                 fontsize="medium")
+    caption = (f"weight norm: {full.history['weight_norm'][-1]:.1f} without regularization, "
+               f"{l2.history['weight_norm'][-1]:.1f} with L2 (λ = {lmbda:.3g}), "
+               f"{es_norm:.1f} early-stopped at epoch {es.best_epoch}; test accuracy "
+               f"{full.test_accuracy:.3f}, {l2.test_accuracy:.3f}, {es.test_accuracy:.3f}")
+    return fig, caption
+
+
+@styled
+def take_home_figure(methods=None, **settings):
+    """Every method of the lecture on the same 1,000 digits: training and test accuracy, and the
+    size of the weights, of the network each one ends with.  ``methods`` maps labels to
+    settings (default :data:`TAKE_HOME_METHODS`).  Returns ``(fig, caption)``."""
+    methods = dict(TAKE_HOME_METHODS if methods is None else methods)
+    if not methods:
+        raise ValueError("methods must name at least one method")
+    runs = {}
+    for name, kw in methods.items():
+        kw = dict(kw)
+        runs[name] = early_run(kw.pop("patience", None), **{**settings, **kw})
+    names = list(runs)
+    x = np.arange(len(names))
+    # training accuracy of the final network: of the restored epoch after early stopping
+    train = [runs[n].history["train_accuracy"][
+        (runs[n].best_epoch if experiments.stopped_early(runs[n]) else runs[n].epochs_run) - 1]
+        for n in names]
+    test = [runs[n].test_accuracy for n in names]
+    norms = [weight_norm(runs[n].weights) for n in names]
+    fig, (ax1, ax2) = new_figure(1, 2)
+    ax1.bar(x - 0.2, train, 0.4, color=METHOD_COLOURS["grey"], label="training digits")
+    ax1.bar(x + 0.2, test, 0.4, color=METHOD_COLOURS["val"], label="test digits")
+    for xi, t in zip(x, test):
+        ax1.text(xi + 0.2, t + 0.004, f"{t:.3f}", ha="center", va="bottom", fontsize="x-small")
+    ax1.set(ylabel="accuracy", ylim=(0.8, 1.03), title="accuracy of the final network")
+    ax1.legend(loc="upper right", fontsize="small", ncol=2)
+    colors = [METHOD_COLOURS[k] for k in ("none", "l2", "l1", "drop", "prox")]
+    ax2.bar(x, norms, 0.6, color=[colors[i % len(colors)] for i in range(len(names))])
+    ax2.set(ylabel=r"weight norm $\sqrt{\sum w^2}$", title="size of its weights")
+    for ax in (ax1, ax2):
+        ax.set_xticks(x, names, fontsize="small")
+        ax.grid(axis="x", visible=False)
+    sizes = list({**EARLY_PROBLEM, **settings}["sizes"])
+    fig.suptitle(f"1,000 training digits, {sizes}: the same problem, {len(names)} ways to train",
+                 fontsize="medium")
+    caption = "; ".join(f"{n.replace(chr(10), ' ')}: test {t:.3f}, weight norm {w:.1f}"
+                        for n, t, w in zip(names, test, norms))
+    return fig, caption

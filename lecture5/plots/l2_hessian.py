@@ -1,0 +1,163 @@
+"""Figures of notebook 05: L2 regularization and the Hessian view, eqs (21)-(38).
+
+The 2-D picture is the textbook's fig 7.1: contours of a quadratic C_0 (eq (31)), circles of equal
+penalty, and the regularized minimum w~ of eq (34) with its shrink factors (38).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from .. import _validate, hessian
+from . import draw
+from ._style import BLUE, FIGSIZE, ORANGE, PURPLE, RED, RUN_COLOURS, new_figure, styled
+
+_Q_COLOURS = (BLUE, ORANGE)  # the eigen-directions q_1, q_2
+
+__all__ = ["L2_EIGENVALUES", "L2_ANGLE", "L2_W_STAR", "hessian_spectrum", "l2_hessian_picture"]
+
+
+L2_EIGENVALUES = (0.25, 2.0)
+L2_ANGLE = 0.0
+L2_W_STAR = (2.0, 1.2)
+
+
+@styled
+def hessian_spectrum(eigenvalues, lmbda):
+    """The eigenvalues D_ii of a Hessian, eq (35), and their shrink factors, eq (38): a Figure.
+
+    Left: |D_ii| in descending order of D_ii on a log scale (filled dots; a slightly negative
+    eigenvalue, a direction that is flat to rounding or a saddle, is an open circle), with lambda
+    as a dashed line: directions above it keep most of their weight, directions below it are
+    shrunk towards 0.  Right: D_ii / (D_ii + lambda) per direction.
+    """
+    hessian.shrink_factors(eigenvalues, lmbda)  # validates both arguments
+    D = np.sort(np.asarray(eigenvalues, dtype=float))[::-1]
+    factors = hessian.shrink_factors(D, lmbda)
+    i = np.arange(1, D.size + 1)
+    fig, (ax_d, ax_f) = new_figure(1, 2, figsize=(FIGSIZE[0], 4.6))
+    kept = D > lmbda
+    size = np.abs(D)
+    floor = max(float(size.max()), lmbda, 1e-300) * 1e-8  # exact zeros are drawn at the floor
+    for mask, colour, fill, label in (
+            (kept, RUN_COLOURS[0], True, "$D_{ii} > λ$: kept"),
+            (~kept & (D >= 0), RUN_COLOURS[1], True, "$D_{ii} < λ$: shrunk"),
+            (D < 0, RUN_COLOURS[1], False, "$D_{ii} < 0$ (shown as $|D_{ii}|$)")):
+        if mask.any():
+            ax_d.plot(i[mask], np.maximum(size[mask], floor), "o", ms=6, color=colour,
+                      mfc=colour if fill else "white", label=label)
+    ax_d.axhline(lmbda, color="black", ls="--", lw=1.2, label=f"λ = {lmbda:.3g}")
+    ax_d.set_yscale("log")
+    ax_d.set_xlabel("direction i (largest curvature first)")
+    ax_d.set_ylabel("$|D_{ii}|$ (log scale)")
+    ax_d.set_title(f"the {D.size} eigenvalues of H (35)")
+    ax_d.legend(loc="lower left", fontsize=10)
+    ax_f.bar(i, factors, color=np.where(kept, RUN_COLOURS[0], RUN_COLOURS[1]), width=0.8)
+    ax_f.axhline(0.5, color="black", ls=":", lw=1)
+    ax_f.set_ylim(min(0.0, float(factors.min())) - 0.05, 1.05)
+    ax_f.set_xlabel("direction i")
+    ax_f.set_ylabel("$D_{ii} / (D_{ii} + λ)$")
+    ax_f.set_title(f"shrink factors (38) for λ = {lmbda:.3g}")
+    return fig
+
+
+def _l2_view(w_star):
+    r = float(np.linalg.norm(w_star)) or 1.0
+    xs, ys = (0.0, float(w_star[0])), (0.0, float(w_star[1]))
+    pad = 0.4 * r
+    return (min(xs) - pad, max(xs) + pad), (min(ys) - pad, max(ys) + pad), r
+
+
+@functools.lru_cache(maxsize=64)
+def _l2_background(eig1, eig2, angle_degrees, w_star):
+    """What does not depend on lambda (cached, so the lambda slider only redraws): H, Q, D, the
+    C_0 grid and the trail of w~(lambda) for lambda from ~0 to ~infinity (eq (34))."""
+    H, Q, D = hessian.hessian_2d((eig1, eig2), angle_degrees)
+    if D.min() <= 0:
+        raise ValueError(f"eig1 and eig2 must be > 0 (a minimum w* exists), got {tuple(D)}")
+    w_star = np.asarray(w_star, dtype=float)
+    xlim, ylim, r = _l2_view(w_star)
+    grid = draw.cost_grid(H, w_star, xlim, ylim, num=91)
+    lambdas = np.geomspace(D.min() * 1e-3, D.max() * 1e3, 80)
+    trail = np.array([w_star] + [hessian.l2_minimizer(H, w_star, lam) for lam in lambdas]
+                     + [[0.0, 0.0]])
+    return H, Q, D, w_star, (xlim, ylim, r), grid, trail
+
+
+@styled
+def l2_hessian_picture(lmbda, eig1=L2_EIGENVALUES[0], eig2=L2_EIGENVALUES[1],
+                       angle_degrees=L2_ANGLE, w_star=L2_W_STAR):
+    """Where the L2 penalty moves the minimum, eqs (31)-(38) (the textbook's fig 7.1).
+
+    Left: contours of C_0 (eq (31), Hessian H = Q D Q^T built from ``eig1``, ``eig2`` and the
+    rotation ``angle_degrees``, eq (35)) around the unregularized minimum w*; dotted circles of
+    equal penalty lambda/2 ||w||^2 around the origin; the regularized minimum w~(lambda) of eq (34),
+    where a C_0 contour (bold) touches a penalty circle (dashed); the path of w~ as lambda goes
+    from 0 (w~ = w*) to infinity (w~ = 0); and the eigenvector directions q_1, q_2.  Right: the
+    shrink factor D_ii / (D_ii + lambda), eq (38), of each eigen-direction.  Returns
+    ``(fig, caption)``.  Closed form and lean (few tick labels, no mathtext that changes with the
+    sliders), so a slider can redraw it continuously.
+    """
+    lmbda = _validate.number("lmbda", lmbda, low=0.0)
+    eig1 = _validate.number("eig1", eig1, low=0.0, low_open=True)
+    eig2 = _validate.number("eig2", eig2, low=0.0, low_open=True)
+    angle_degrees = _validate.number("angle_degrees", angle_degrees)
+    w_star = tuple(float(v) for v in np.asarray(w_star, dtype=float).ravel())
+    H, Q, D, w_star, (xlim, ylim, r), (W1, W2, C), trail = _l2_background(
+        eig1, eig2, angle_degrees, w_star)
+    w_t = hessian.l2_minimizer(H, w_star, lmbda)
+    factors = hessian.shrink_factors(D, lmbda)
+
+    fig, (ax, ax_bar) = new_figure(1, 2, figsize=(FIGSIZE[0], 5.2),
+                                   gridspec_kw=dict(width_ratios=[2.2, 1.0], left=0.07,
+                                                    right=0.98, bottom=0.17, top=0.9,
+                                                    wspace=0.12))
+    fig.set_layout_engine("none")  # the fixed margins above: a third cheaper to draw
+    levels = 0.5 * float(D.max()) * r * r * np.geomspace(3e-4, 1.0, 9)
+    ax.contour(W1, W2, C, levels=levels, colors="#90a4ae", linewidths=0.8)
+    c_t = hessian.quadratic_cost(w_t, H, w_star)
+    if c_t > 1e-12:
+        ax.contour(W1, W2, C, levels=[c_t], colors="#37474f", linewidths=2.0)
+    angles = np.linspace(0, 2 * np.pi, 160)
+    circle = np.stack([np.cos(angles), np.sin(angles)])
+    for rad in r * np.array([0.25, 0.5, 0.75, 1.0, 1.25]):
+        ax.plot(*(rad * circle), ":", color=RED, lw=0.8)
+    rad = float(np.linalg.norm(w_t))
+    ax.plot(*(rad * circle), "--", color=RED, lw=2.0, label="penalty circle through w̃")
+    ax.plot(trail[:, 0], trail[:, 1], "-", color=PURPLE, lw=1.5, alpha=0.8,
+            label="w̃(λ) for every λ")
+    for k in range(2):
+        q = Q[:, k] * 0.3 * r
+        ax.annotate("", xy=w_star + q, xytext=w_star,
+                    arrowprops=dict(arrowstyle="-|>", color=_Q_COLOURS[k], lw=2))
+        ax.text(*(w_star + 1.2 * q), "q₁" if k == 0 else "q₂", color=_Q_COLOURS[k],
+                fontsize=14, ha="center", va="center")
+    ax.plot(0, 0, "+", color="black", ms=12, mew=2)
+    ax.plot(*w_star, "*", color="gold", mec="black", ms=18, label="w* (λ = 0)")
+    ax.plot(*w_t, "o", color=RED, mec="black", ms=10, label=f"w̃ (λ = {lmbda:.3g})")
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    ax.set_aspect("equal")
+    ax.locator_params(nbins=4)
+    ax.grid(False)
+    ax.set_xlabel("w₁")
+    ax.set_ylabel("w₂")
+    ax.set_title("contours of C₀ and circles of equal penalty")
+    ax.legend(loc="lower right", fontsize=10, framealpha=0.9)
+
+    bars = ax_bar.bar([0, 1], factors, color=_Q_COLOURS, width=0.6)
+    for b, f in zip(bars, factors):
+        ax_bar.text(b.get_x() + b.get_width() / 2, f + 0.02, f"{f:.2f}", ha="center",
+                    va="bottom", fontsize=13)
+    ax_bar.set_xticks([0, 1], [f"along q₁\nD₁₁ = {D[0]:.3g}", f"along q₂\nD₂₂ = {D[1]:.3g}"])
+    ax_bar.set_yticks([0.0, 0.5, 1.0])
+    ax_bar.set_ylim(0, 1.15)
+    ax_bar.grid(False)
+    ax_bar.set_title("shrink factor (38)\nDᵢᵢ / (Dᵢᵢ + λ)")
+    caption = (f"λ = {lmbda:.3g} | D = ({D[0]:.3g}, {D[1]:.3g}), angle {angle_degrees:.0f}° | "
+               f"shrink (38): along q₁ × {factors[0]:.2f}, along q₂ × {factors[1]:.2f} | "
+               f"w* = ({w_star[0]:.2f}, {w_star[1]:.2f}) → w̃ = ({w_t[0]:.2f}, {w_t[1]:.2f}), "
+               f"‖w̃‖ = {rad:.2f}")
+    return fig, caption

@@ -1,0 +1,230 @@
+"""The live playground figure: one figure the playground keeps and updates in place while it trains.
+
+Cost and accuracy per epoch, the data with the decision boundary (2-D sets) or the first-layer
+weights as images (MNIST), and the histogram of all weights.  Building the figure once and moving
+its artists keeps a redraw cheap and the memory flat over a whole lecture.  Numbering: Nielsen's
+(input = layer 1), so net.weights[0] is w^2, the first layer of weights.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.ticker import MaxNLocator
+
+from .. import _validate
+from ._style import BLUE, GREY_600, ORANGE, new_figure, styled
+
+__all__ = [
+    "PLAYGROUND_FIGSIZE", "playground_figure", "update_playground_figure", "render_png",
+    "playground_snapshot",
+]
+
+
+PLAYGROUND_FIGSIZE = (11.0, 7.0)
+_PLAYGROUND_GRID = 90  # decision boundary evaluated on a 90 x 90 grid
+_PLAYGROUND_TILES = 30  # at most this many first-layer neurons drawn as images
+_CLASS_COLORS = (ORANGE, BLUE)  # class 0 orange, class 1 blue
+
+
+def _finite(values):
+    """A float array with inf / -inf turned into NaN (a gap in a curve, ignored by autoscale)."""
+    a = np.asarray(values, dtype=float)
+    a[~np.isfinite(a)] = np.nan
+    return a
+
+
+def _weight_mosaic(w, tiles=_PLAYGROUND_TILES, side=28):
+    """Rows of ``w`` (one hidden neuron's incoming weights each) tiled as side x side images.
+
+    Returns a 2-D array with NaN in the 1-pixel gaps between tiles.
+    """
+    k = min(w.shape[0], tiles)
+    cols = max(1, math.ceil(math.sqrt(k * 1.6)))
+    rows = math.ceil(k / cols)
+    mosaic = np.full((rows * (side + 1) - 1, cols * (side + 1) - 1), np.nan)
+    for i in range(k):
+        r, c = divmod(i, cols)
+        mosaic[r * (side + 1): r * (side + 1) + side,
+               c * (side + 1): c * (side + 1) + side] = w[i].reshape(side, side)
+    return mosaic
+
+
+@styled
+def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test=None,
+                      figsize=PLAYGROUND_FIGSIZE):
+    """An empty playground figure; :func:`update_playground_figure` fills it in.
+
+    ``kind="2d"``: the lower-left panel shows the training points (filled) and test points
+    (hollow) of a 2-D toy set, ``X_*`` of shape (2, m) with labels ``y_*`` in {0, 1}, over the
+    network's output.  ``kind="mnist"``: it shows the first-layer weights w^2 as 28 x 28 images.
+
+    Returns a dict ``view`` holding the Figure (``view["fig"]``) and the artists to update.
+    """
+    _validate.choice("kind", kind, ("2d", "mnist"))
+    fig, axes = new_figure(2, 2, figsize=figsize)
+    ax_cost, ax_acc, ax_data, ax_hist = axes.ravel()
+    view = {"kind": kind, "fig": fig, "canvas": FigureCanvasAgg(fig), "hist_range": 0.0}
+
+    ax_cost.set_title("cost per epoch (data part $C_0$ and penalty)")
+    ax_cost.set_xlabel("epoch")
+    ax_cost.set_ylabel("cost")
+    view["train_cost"], = ax_cost.plot([], [], color=BLUE, label="training $C_0$")
+    view["test_cost"], = ax_cost.plot([], [], color=ORANGE, label="test $C_0$")
+    view["penalty"], = ax_cost.plot([], [], color=GREY_600, ls="--", label="penalty")
+    ax_cost.legend(loc="upper right")
+
+    ax_acc.set_title("accuracy per epoch")
+    ax_acc.set_xlabel("epoch")
+    ax_acc.set_ylabel("accuracy")
+    view["train_acc"], = ax_acc.plot([], [], color=BLUE, label="training")
+    view["test_acc"], = ax_acc.plot([], [], color=ORANGE, label="test")
+    ax_acc.legend(loc="lower right")
+    for ax in (ax_cost, ax_acc):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+    if kind == "2d":
+        X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
+        both = np.concatenate([X_train, X_test], axis=1)
+        lo, hi = both.min(axis=1), both.max(axis=1)
+        pad = 0.1 * (hi - lo) + 0.05
+        lo, hi = lo - pad, hi + pad
+        gx = np.linspace(lo[0], hi[0], _PLAYGROUND_GRID)
+        gy = np.linspace(lo[1], hi[1], _PLAYGROUND_GRID)
+        GX, GY = np.meshgrid(gx, gy)
+        view["grid"] = np.stack([GX.ravel(), GY.ravel()])  # (2, G): one column per grid point
+        extent = (lo[0], hi[0], lo[1], hi[1])
+        cmap = mpl.colors.LinearSegmentedColormap.from_list(
+            "lecture5_two_classes", ["#fdba74", "#ffffff", "#93c5fd"])
+        view["image"] = ax_data.imshow(np.full(GX.shape, 0.5), origin="lower", extent=extent,
+                                       cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto",
+                                       interpolation="bilinear")
+        colors = np.array(_CLASS_COLORS)
+        ax_data.scatter(X_train[0], X_train[1], c=colors[np.asarray(y_train)], s=22,
+                        edgecolors="white", linewidths=0.6, label="training", zorder=3)
+        ax_data.scatter(X_test[0], X_test[1], facecolors="none",
+                        edgecolors=colors[np.asarray(y_test)], s=22, linewidths=1.0,
+                        label="test", zorder=3)
+        ax_data.set_xlim(extent[:2])
+        ax_data.set_ylim(extent[2:])
+        ax_data.set_xlabel("$x_1$")
+        ax_data.set_ylabel("$x_2$")
+        ax_data.grid(False)
+        ax_data.set_title("data and the network's output (blue: class 1)")
+    else:
+        view["image"] = ax_data.imshow(np.zeros((28, 28)), cmap="RdBu_r", vmin=-1, vmax=1,
+                                       interpolation="nearest")
+        ax_data.set_axis_off()
+        ax_data.set_title("first-layer weights $w^2$, one image per neuron")
+
+    ax_hist.set_xlabel("weight $w$ (all layers)")
+    ax_hist.set_ylabel("count")
+    view["hist"] = ax_hist.stairs(np.zeros(1), np.array([-1.0, 1.0]), fill=True, color=BLUE,
+                                  alpha=0.8)
+    view["ax"] = {"cost": ax_cost, "acc": ax_acc, "data": ax_data, "hist": ax_hist}
+    return view
+
+
+def _set_curves(ax, pairs, epochs, clamp_top=None):
+    for line, values in pairs:
+        line.set_data(epochs, _finite(values))
+    if not len(epochs):
+        ax.set_xlim(0, 10)  # an empty panel until the first epoch is done
+        ax.set_ylim(0, 1)
+        return
+    ax.set_autoscale_on(True)
+    ax.relim()
+    ax.autoscale_view()
+    if clamp_top is not None and ax.get_ylim()[1] > clamp_top:
+        ax.set_ylim(top=clamp_top)
+
+
+@styled
+def update_playground_figure(view, net, history, bins=None):
+    """Move the artists of ``view`` (from :func:`playground_figure`) to the state of ``net``.
+
+    ``history`` is a training history (lists per epoch).  The curves
+    show the data part C_0 of the cost on the training and test sets and the penalty part
+    (lambda/2n sum w^2, eq (21), or lambda/n sum |w|, eq (39)); the 2-D panel colours the
+    plane by the network's output a^L (eq (4) at every grid point); the histogram covers all
+    weights, with the fraction that is exactly zero in its title.  Its range (99.5% of the
+    weights) only ever widens, so a shrinking set of weights (L2, eq (28)) visibly narrows;
+    ``bins`` defaults to about 2 sqrt(number of weights).  Returns a caption.
+    """
+    epochs = np.asarray(history["epoch"], dtype=float)
+    ax = view["ax"]
+    _set_curves(ax["cost"], [(view["train_cost"], history["train_cost"]),
+                             (view["test_cost"], history["eval_cost"]),
+                             (view["penalty"], history["train_penalty"])], epochs)
+    _set_curves(ax["acc"], [(view["train_acc"], history["train_accuracy"]),
+                            (view["test_acc"], history["eval_accuracy"])], epochs,
+                clamp_top=1.01)
+
+    with np.errstate(all="ignore"):
+        if view["kind"] == "2d":
+            a = net.feedforward(view["grid"])
+            p1 = a[1] / np.maximum(a[0] + a[1], 1e-12)  # how much the output favours class 1
+            view["image"].set_data(_finite(p1).reshape(_PLAYGROUND_GRID, _PLAYGROUND_GRID))
+        else:
+            mosaic = _weight_mosaic(net.weights[0])
+            s = float(np.nanmax(np.abs(mosaic))) if np.isfinite(mosaic).any() else 1.0
+            s = s if s > 0 and math.isfinite(s) else 1.0
+            image = view["image"]
+            image.set_data(mosaic)
+            image.set_extent((-0.5, mosaic.shape[1] - 0.5, mosaic.shape[0] - 0.5, -0.5))
+            image.set_clim(-s, s)
+
+        w_all = np.concatenate([w.ravel() for w in net.weights])
+        finite = w_all[np.isfinite(w_all)]
+        zero = float(np.mean(w_all == 0))
+        # the range covers 99.5% of the weights (a few large ones go into the end bins)
+        top = float(np.quantile(np.abs(finite), 0.995)) if finite.size else 1.0
+        # capped so that a run on its way to divergence cannot overflow the axis arithmetic
+        view["hist_range"] = min(max(view["hist_range"], top, 1e-3), 1e12)
+        r = view["hist_range"]
+        if bins is None:  # about 2 sqrt(number of weights), between 11 and 81
+            bins = int(np.clip(2 * math.sqrt(w_all.size), 11, 81))
+        counts, edges = np.histogram(np.clip(finite, -r, r), bins=bins, range=(-r, r))
+        norm = math.sqrt(float(np.sum(finite * finite)))
+    view["hist"].set_data(counts, edges)
+    hax = ax["hist"]
+    hax.set_xlim(-r, r)
+    hax.set_ylim(0, max(1, counts.max()) * 1.08)
+    # plain text, not mathtext: a changing mathtext string would fill matplotlib's parse cache
+    hax.set_title(f"weights: {100 * zero:.1f}% exactly 0, ‖w‖ = {norm:.3g}")
+
+    if len(epochs):
+        caption = (f"epoch {int(epochs[-1])}: training cost {history['train_cost'][-1]:.3f}, "
+                   f"test accuracy {history['eval_accuracy'][-1]:.3f}, "
+                   f"{100 * zero:.1f}% of weights exactly 0")
+    else:
+        caption = f"not trained yet; {100 * zero:.1f}% of weights exactly 0"
+    return caption
+
+
+def render_png(view, compress_level=1) -> bytes:
+    """The playground figure as PNG bytes, fast: the Agg canvas is reused and the PNG is only
+    lightly compressed (a redraw must not slow training down)."""
+    buf = io.BytesIO()
+    view["canvas"].print_png(buf, pil_kwargs={"compress_level": compress_level})
+    if not view.get("frozen"):
+        # the constrained layout (about half of a redraw) is computed once, then kept
+        view["fig"].set_layout_engine("none")
+        view["frozen"] = True
+    return buf.getvalue()
+
+
+def playground_snapshot(net, history, kind="2d", **data):
+    """A one-off playground figure for ``net`` and ``history``: ``(fig, caption)``.
+
+    ``data`` are the ``X_train, y_train, X_test, y_test`` of :func:`playground_figure`.
+    """
+    view = playground_figure(kind, **data)
+    caption = update_playground_figure(view, net, history)
+    return view["fig"], caption
+
+# --- end 10 ---

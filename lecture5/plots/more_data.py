@@ -1,0 +1,197 @@
+"""Figures of notebook 09: artificial expansion of the training data.
+
+Slides "More training data improves test accuracy" and "Generating artificial training data".
+Images are 28 x 28 with rows running downwards (as imshow draws them); data sets are in the column
+form X (784, m).  The transformations come from :mod:`lecture5.augment`, the accuracies from
+:func:`lecture5.experiments.training_size_accuracy`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from .. import _validate, augment
+from . import draw
+from ._style import BLUE, FIGSIZE, GREEN, ORANGE, RED, new_figure, styled
+from .draw import DIGIT_CMAP
+
+__all__ = ["rotation_figure", "distortion_grid", "training_size_figure"]
+
+
+SIDE = 28
+
+
+def _images(X, name="X", max_images=6):
+    """``X`` (784, k) -> images (k, 28, 28); a single 784-vector or 28 x 28 image is one column."""
+    arr = np.asarray(X)
+    if arr.ndim == 1 or arr.shape == (SIDE, SIDE):
+        arr = np.reshape(arr, (-1, 1))
+    arr = _validate.as_matrix(name, arr, rows=SIDE * SIDE)
+    if arr.shape[1] > max_images:
+        raise ValueError(f"{name} must hold at most {max_images} digits (columns) to be drawn, "
+                         f"got {arr.shape[1]}")
+    return arr.T.reshape(-1, SIDE, SIDE)
+
+
+def _overlay(before, after):
+    """An RGB picture: ``before`` in blue, ``after`` in red, both (overlap) dark purple."""
+    b = np.clip(before, 0.0, 1.0)
+    a = np.clip(after, 0.0, 1.0)
+    return np.stack([1.0 - 0.85 * b, 1.0 - 0.85 * np.maximum(a, b), 1.0 - 0.85 * a], axis=-1)
+
+
+@styled
+def rotation_figure(image, degrees=15.0):
+    """The slide's example: a digit and the same digit rotated by ``degrees`` to the left.
+
+    Positive ``degrees`` turn counter-clockwise (to the left), computed by
+    :func:`lecture5.augment.rotate`.  Three panels: the original, the rotated copy (a new training
+    digit with the same label), and both on top of each other (original blue, rotated red).
+    Returns the Figure.
+    """
+    img = _images(image, "image", max_images=1)[0]
+    degrees = _validate.number("degrees", degrees, low=-180.0, high=180.0)
+    turned = augment.rotate(img, degrees)
+    fig, axes = new_figure(1, 3, figsize=(FIGSIZE[0], 3.9))
+    where = "left" if degrees >= 0 else "right"
+    draw.digit(axes[0], img, "original")
+    draw.digit(axes[1], turned, f"rotated {abs(degrees):g}° to the {where}")
+    draw.digit(axes[2], _overlay(img, turned), "both: original blue, rotated red")
+    fig.suptitle(f"Rotating by {abs(degrees):g}° to the {where}: a new training digit, same label")
+    return fig
+
+
+GAP = 4  # pixels of grey between the panels of the mosaic
+
+
+@styled
+def distortion_grid(X, degrees=15.0, dx=2.0, dy=0.0, factor=0.3, alpha=34.0, sigma=4.0, seed=0):
+    """A few digits, each transformed four ways (one row per digit).
+
+    Columns: the original; rotated by ``degrees`` to the left (:func:`~lecture5.augment.rotate`);
+    shifted ``dx`` pixels right and ``dy`` down (:func:`~lecture5.augment.shift`); skewed by
+    ``factor`` (:func:`~lecture5.augment.skew`); elastically distorted with ``alpha``, ``sigma``
+    (:func:`~lecture5.augment.elastic_distortion`, Simard, Steinkraus & Platt 2003); and that
+    random displacement field (:func:`~lecture5.augment.elastic_field`) as arrows: an arrow starts
+    at an output pixel and ends where that pixel reads its ink in the original, so the ink moves
+    roughly against the arrows.  Row i uses the random field of seed ``seed + i``, so moving alpha
+    or sigma deforms the same field smoothly.
+
+    All panels are one mosaic image in one Axes, so a redraw is quick enough for a slider.
+    ``X``: (784, k) digits as columns, 1 <= k <= 6.  Returns ``(fig, caption)``; the caption
+    gives, for each transformation and averaged over the digits, the share of ink that moved
+    (sum |new - old| / (2 sum old): 0 = nothing changed, 100% = no overlap) and the share of ink
+    kept (sum new / sum old: ink pushed over the border is lost, interpolation can add a
+    little), and the largest displacement of the elastic fields.
+    """
+    images = _images(X)
+    degrees = _validate.number("degrees", degrees, low=-180.0, high=180.0)
+    dx = _validate.number("dx", dx, low=-SIDE, high=SIDE)
+    dy = _validate.number("dy", dy, low=-SIDE, high=SIDE)
+    factor = _validate.number("factor", factor, low=-5.0, high=5.0)
+    alpha = _validate.number("alpha", alpha, low=0.0)
+    sigma = _validate.number("sigma", sigma, low=0.0, low_open=True)
+    seed = _validate.integer("seed", seed, low=0)
+
+    k, cols, cell = images.shape[0], 6, SIDE + GAP
+    mosaic = np.full((k * cell + GAP, cols * cell + GAP), 0.08)
+    ink = {"rotate": [], "shift": [], "skew": [], "elastic": []}
+    moved = {name: [] for name in ink}
+    arrows = []  # (x0, y0, u, v) in mosaic pixels, one block per row
+    largest = 0.0
+    grid_rows, grid_cols = np.mgrid[1:SIDE:3, 1:SIDE:3]
+    for i, img in enumerate(images):
+        # the same seed gives elastic_distortion the very field that is drawn in the last column
+        field_x, field_y = augment.elastic_field(img.shape, alpha, sigma, seed + i)
+        outs = {
+            "rotate": augment.rotate(img, degrees),
+            "shift": augment.shift(img, dx, dy),
+            "skew": augment.skew(img, factor),
+            "elastic": augment.elastic_distortion(img, alpha, sigma, rng=seed + i),
+        }
+        total = float(img.sum())
+        for name, out in outs.items():
+            ink[name].append(float(out.sum()) / total)
+            moved[name].append(float(np.abs(out - img).sum()) / (2.0 * total))
+        largest = max(largest, float(np.hypot(field_x, field_y).max()))
+        top = GAP + i * cell
+        for j, panel in enumerate([img, *outs.values(), 0.25 * img]):
+            left = GAP + j * cell
+            mosaic[top:top + SIDE, left:left + SIDE] = np.clip(panel, 0.0, 1.0)
+        left = GAP + 5 * cell
+        arrows.append((left + grid_cols, top + grid_rows, field_x[grid_rows, grid_cols],
+                       field_y[grid_rows, grid_cols]))
+
+    width, top_room = FIGSIZE[0] * 1.15, 10.0
+    height = round(width * (mosaic.shape[0] + top_room) / mosaic.shape[1] + 0.45, 2)
+    fig, ax = new_figure(figsize=(width, height))
+    ax.imshow(mosaic, cmap=DIGIT_CMAP, vmin=0.0, vmax=1.0, interpolation="nearest")
+    for i, (x0, y0, u, v) in enumerate(arrows):
+        arrows_i = ax.quiver(x0, y0, u, v, angles="xy", scale_units="xy", scale=1.0,
+                             color=RED, width=0.0022)
+        # arrows longer than the panel are cut at its border
+        arrows_i.set_clip_path(Rectangle((GAP + 5 * cell - 0.5, GAP + i * cell - 0.5),
+                                         SIDE, SIDE, transform=ax.transData))
+    turn = "left" if degrees >= 0 else "right"
+    titles = ["original", f"rotate {abs(degrees):g}° {turn}", f"shift ({dx:g}, {dy:g}) px",
+              f"skew {factor:g}", f"elastic α={alpha:g}, σ={sigma:g}",
+              "each pixel reads its\nink at the arrow tip"]
+    for j, title in enumerate(titles):
+        ax.text(GAP + j * cell + SIDE / 2, -1.0, title, ha="center", va="bottom",
+                fontsize="small")
+    ax.set_xlim(-0.5, mosaic.shape[1] - 0.5)
+    ax.set_ylim(mosaic.shape[0] - 0.5, -0.5 - top_room)
+    ax.axis("off")
+    ax.set_title("Every transformed digit is a new training example with the original's label")
+    parts = [f"{name} {100.0 * np.mean(moved[name]):.0f}% / {100.0 * np.mean(ink[name]):.0f}%"
+             for name in ink]
+    caption = (f"ink moved / ink kept: {', '.join(parts)}; "
+               f"largest elastic displacement {largest:.2f} px")
+    return fig, caption
+
+
+def _result_label(result):
+    if result["copies"] == 0:
+        return "original digits only"
+    return f"expanded ×{result['copies'] + 1} (original + {result['copies']} transformed copies)"
+
+
+@styled
+def training_size_figure(*results):
+    """Test accuracy (%) against the number of original training digits n, one curve per result.
+
+    Each point is the mean over the seeds; the bar spans the lowest to the highest seed.  The
+    x axis counts original digits, so an expanded curve sits above the n digits it was made from.
+    """
+    if not results:
+        raise ValueError("training_size_figure needs at least one result of "
+                         "training_size_accuracy")
+    fig, ax = new_figure(figsize=FIGSIZE)
+    colors = [BLUE, RED, ORANGE, GREEN]
+    for r, color in zip(results, colors):
+        acc = 100.0 * np.asarray(r["accuracy"])
+        mean = acc.mean(axis=1)
+        err = np.vstack([mean - acc.min(axis=1), acc.max(axis=1) - mean])
+        marker = "o" if r["copies"] == 0 else "s"
+        ax.errorbar(r["sizes"], mean, yerr=err, color=color, marker=marker, capsize=4,
+                    label=_result_label(r))
+        for n, m in zip(r["sizes"], mean):
+            ax.annotate(f"{m:.1f}%", (n, m), textcoords="offset points",
+                        xytext=(8, 4 if r["copies"] else -14), ha="left", color=color,
+                        fontsize="small")
+    sizes = sorted({n for r in results for n in r["sizes"]})
+    ax.set_xscale("log")
+    ax.set_xticks(sizes)
+    ax.set_xticklabels([f"{n:,}" for n in sizes])
+    ax.minorticks_off()
+    ax.set_xlabel("number of original training digits n (log scale)")
+    ax.set_ylabel("test accuracy (%)")
+    seen = results[0]["examples_seen"]
+    title = ("More training data improves test accuracy" if len(results) == 1 else
+             "Artificial expansion: more variety from the same digits")
+    ax.set_title(f"{title}\n[784, 30, 10] network, cross-entropy, every run sees {seen:,} "
+                 f"examples")
+    ax.legend(loc="lower right")
+    ax.margins(x=0.08, y=0.15)
+    return fig

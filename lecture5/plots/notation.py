@@ -1,0 +1,232 @@
+"""Figures of notebooks 01-02: the notation of a network (eqs (1)-(4)) and the Hadamard
+product (9), as a picture and as BP2's gate.
+
+Numbering: the backprop slides' (Nielsen's), input = layer 1, output = layer L, so
+net.weights[i] is w^{i+2}; the first slides' W^(i+1) is the same matrix (input = layer 0).
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.patches import Circle
+
+from .. import _validate, experiments
+from ..activations import sigmoid
+from ..backprop import bp2, feedforward_trace, hadamard
+from . import draw
+from ._style import BLUE, FIGSIZE, GREEN, GREY, GREY_800, ORANGE, RED, new_figure, styled
+
+__all__ = ["network_diagram", "hadamard_pictures", "hadamard_gate"]
+
+
+_SUP = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+_SUB = str.maketrans("0123456789()", "₀₁₂₃₄₅₆₇₈₉₍₎")
+
+
+def _sup(*parts):
+    """Plain-text superscript (captions are escaped text, no HTML): _sup(3) is "³"."""
+    return "".join(str(p) for p in parts).translate(_SUP)
+
+
+def _sub(*parts):
+    """Plain-text subscript: _sub(2, 1) is "₂₁"."""
+    return "".join(str(p) for p in parts).translate(_SUB)
+
+
+def _check_sizes(sizes):
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+        raise TypeError(f"sizes must be a list of layer widths like [3, 4, 2], got {sizes!r}")
+    sizes = [_validate.integer(f"sizes[{i}]", s, low=1, high=5) for i, s in enumerate(sizes)]
+    if not 2 <= len(sizes) <= 4:
+        raise ValueError(f"sizes must list 2 to 4 layers (to fit the drawing), got {sizes}")
+    return sizes
+
+
+@styled
+def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
+    """A small network drawn with its notation, one weight w^l_jk highlighted (l = ``layer``).
+
+    Eqs (1)-(4): neuron j of layer l computes z^l_j = sum_k w^l_jk a^{l-1}_k + b^l_j and
+    a^l_j = sigma(z^l_j).  The highlighted edge is w^l_jk, from neuron k of layer l-1 to neuron j
+    of layer l (Nielsen's numbering, input = layer 1).  Under each layer both numberings of the
+    slides are written: a^l (input = layer 1) and x^(l-1) (the first slides, input = layer 0).
+    Above each weight matrix: its place in the code, ``net.weights[l-2]``, and its shape.
+
+    If ``net`` is given, its sizes are drawn and its value of w^l_jk goes into the caption.
+    Returns ``(fig, caption)``.
+    """
+    if net is not None:
+        sizes = net.sizes
+    sizes = _check_sizes(sizes)
+    L = len(sizes)
+    hl = _validate.integer("layer", layer, low=2, high=L)
+    j = _validate.integer("j", j, low=1, high=sizes[hl - 1])
+    k = _validate.integer("k", k, low=1, high=sizes[hl - 2])
+
+    fig, ax = new_figure(figsize=FIGSIZE)
+    f = mpl.rcParams["font.size"] / 12.0  # > 1 in projection mode: bigger circles, more room
+    dx, r = 4.0, min(0.3 * f, 0.42)
+    top = (max(sizes) - 1) / 2
+    row1, row2 = -top - 0.8, -top - 0.8 - 0.9 * f
+
+    def pos(lay, neuron):  # layer 1..L, neuron 1..d_l, neuron 1 on top
+        return (lay - 1) * dx, (sizes[lay - 1] - 1) / 2 - (neuron - 1)
+
+    for lay in range(2, L + 1):
+        for jj in range(1, sizes[lay - 1] + 1):
+            for kk in range(1, sizes[lay - 2] + 1):
+                (x0, y0), (x1, y1) = pos(lay - 1, kk), pos(lay, jj)
+                hot = (lay, jj, kk) == (hl, j, k)
+                ax.plot([x0 + r, x1 - r], [y0, y1], color=RED if hot else GREY,
+                        lw=3.5 if hot else 0.9, alpha=1.0 if hot else 0.55, zorder=3 if hot else 1)
+        ax.text((lay - 1.5) * dx, top + 0.45 + 0.6 * f,
+                f"net.weights[{lay - 2}]\n$w^{{{lay}}} = W^{{({lay - 1})}}$,  "
+                f"{sizes[lay - 1]}×{sizes[lay - 2]}",
+                ha="center", va="bottom", fontsize="small", color="#333")
+
+    for lay in range(1, L + 1):
+        for n in range(1, sizes[lay - 1] + 1):
+            x, y = pos(lay, n)
+            hot = (lay, n) in ((hl, j), (hl - 1, k))
+            ax.add_patch(Circle((x, y), r, facecolor="#ffebee" if hot else "white",
+                                edgecolor=RED if hot else GREY_800, lw=2.2 if hot else 1.4,
+                                zorder=4))
+            ax.text(x, y, f"$a^{{{lay}}}_{{{n}}}$", ha="center", va="center", fontsize="medium",
+                    zorder=5)
+        x = (lay - 1) * dx
+        role = "input" if lay == 1 else ("output" if lay == L else "hidden")
+        ax.text(x, top + 0.45, role, ha="center", va="bottom", fontsize="medium",
+                style="italic", color="#555")
+        ax.text(x, row1, f"layer {lay}:  $\\mathbf{{a}}^{{{lay}}}$", ha="center", va="top",
+                fontsize="medium")
+        ax.text(x, row2, f"layer {lay - 1}:  $\\mathbf{{x}}^{{({lay - 1})}}$",
+                ha="center", va="top", fontsize="medium", color=BLUE)
+
+    left = -0.55 * dx
+    ax.text(left, row1, "backprop slides\n(input = layer 1)", ha="right", va="top",
+            fontsize="small")
+    ax.text(left, row2, "first slides\n(input = layer 0)", ha="right", va="top",
+            fontsize="small", color=BLUE)
+
+    (x0, y0), (x1, y1) = pos(hl - 1, k), pos(hl, j)
+    # The label sits above the middle of the edge, on the side the edge climbs away from (up-left
+    # of a rising edge, up-right of a falling one), so neither the red edge nor a neuron's circle
+    # runs into it; its opaque rounded box hides the grey edges that would cross it.
+    rising = y1 > y0
+    t = 0.7 if rising else 0.3
+    gap = 0.18 * f
+    ax.text(x0 + t * (x1 - x0) + (-gap if rising else gap), y0 + t * (y1 - y0) + gap,
+            f"$w^{{{hl}}}_{{{j}{k}}}$",
+            ha="right" if rising else "left", va="bottom", fontsize="x-large", color=RED,
+            zorder=6, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": RED, "lw": 0.8})
+    ax.text(x1 + r + 0.15, y1, f"$b^{{{hl}}}_{{{j}}}$, $z^{{{hl}}}_{{{j}}}$", ha="left",
+            va="center", fontsize="medium", color=RED, zorder=6,
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.9})
+
+    ax.set_xlim(left - 2.4, (L - 1) * dx + 1.4)
+    ax.set_ylim(row2 - 0.8 * f, top + 0.45 + 1.7 * f)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(f"$w^{{{hl}}}_{{{j}{k}}}$ links neuron k = {k} of layer {hl - 1} to neuron "
+                 f"j = {j} of layer {hl}\n"
+                 f"$z^{{{hl}}}_{{{j}}} = \\sum_k w^{{{hl}}}_{{{j}k}}\\, a^{{{hl - 1}}}_k + "
+                 f"b^{{{hl}}}_{{{j}}}$")
+    caption = (f"w{_sup(hl)}{_sub(j, k)} = net.weights[{hl - 2}][{j - 1}, {k - 1}] "
+               f"(row j−1, column k−1) = W{_sup(f'({hl - 1})')}{_sub(j, k)} in the first "
+               "slides' numbering")
+    if net is not None:
+        caption += f"; its value here: {float(net.weights[hl - 2][j - 1, k - 1]):.4f}"
+    return fig, caption
+
+
+@styled
+def hadamard_pictures(s=(1.0, 2.0, 3.0), t=(4.0, 5.0, 6.0)):
+    """Eq (9) as pictures: diag(s) t = s (.) t, and numpy's broadcasting pitfall.
+
+    Top row: the matrix diag(s) times the column t equals the Hadamard product s (.) t (computed
+    with :func:`lecture5.hadamard`).  Bottom row: with s as a column (n, 1) and t as a row (1, n)
+    numpy's ``*`` silently broadcasts to an n x n matrix (an outer product), which is not eq (9);
+    ``hadamard`` refuses those shapes.
+    """
+    s = _validate.as_matrix("s", np.reshape(np.asarray(s, dtype=float), (-1, 1)))
+    t = _validate.as_matrix("t", np.reshape(np.asarray(t, dtype=float), (-1, 1)), rows=s.shape[0])
+    n = s.shape[0]
+    if n > 6:
+        raise ValueError(f"s and t must have at most 6 entries to be drawn, got {n}")
+    fig, ax = new_figure(figsize=FIGSIZE)
+    y1, y2 = 0.0, -n - 2.2
+
+    def sign(x, y, text):
+        ax.text(x + 0.6, y - n / 2, text, ha="center", va="center", fontsize="xx-large")
+        return x + 1.2
+
+    x = draw.matrix(ax, np.diag(s[:, 0]), 0.0, y1, r"diag($\mathbf{s}$)", dim_zeros=True)
+    x = sign(x, y1, "@")
+    x = draw.matrix(ax, t, x, y1, r"$\mathbf{t}$", color="#fff3e0")
+    x = sign(x, y1, "=")
+    draw.matrix(ax, hadamard(s, t), x, y1, r"$\mathbf{s}\odot\mathbf{t}$", color="#e8f5e9")
+
+    x = draw.matrix(ax, s, 0.0, y2, f"s, shape ({n}, 1)")
+    x = sign(x, y2, "*")
+    x = draw.matrix(ax, t.T, x, y2 + 1 - (n + 1) / 2, f"t.T, shape (1, {n})",
+                    color="#fff3e0")
+    x = sign(x, y2, "=")
+    draw.matrix(ax, s * t.T, x, y2, f"a {n}×{n} outer product", color="#ffebee")
+    ax.text(x + n + 0.5, y2 - n / 2, "not eq (9):\nnumpy broadcasts\nthe shapes:\nno error",
+            ha="left", va="center", fontsize="medium", color=RED)
+    ax.text(x + n + 0.5, y1 - n / 2, "eq (9): entry by\nentry, the same as\nmultiplying by\n"
+            "a diagonal matrix", ha="left", va="center", fontsize="medium", color=GREEN)
+    ax.set_xlim(-0.3, x + n + 5.2)
+    ax.set_ylim(y2 - n - 0.4, y1 + 1.2)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(r"Top: $\mathrm{diag}(\mathbf{s})\,\mathbf{t} = \mathbf{s}\odot\mathbf{t}$"
+                 "\nBottom: a column times a row broadcasts, silently")
+    return fig
+
+
+@styled
+def hadamard_gate(weight_scale=1.0):
+    """BP2's Hadamard product as a gate: delta^2 = ((w^3)^T delta^3) (.) sigma'(z^2).
+
+    A fixed network [4, 6, 3] (quadratic cost, sigmoid) and one example; the first-layer weights
+    w^2 are multiplied by ``weight_scale``.  Large weights push |z^2_j| up, sigma'(z^2_j) towards 0
+    and so shut the gate: the error that reaches the hidden layer, (w^3)^T delta^3, is multiplied
+    neuron by neuron by sigma'(z^2) and delta^2 shrinks.  Returns ``(fig, caption)``.
+    """
+    weight_scale = _validate.number("weight_scale", weight_scale, low=0.0, low_open=True,
+                                    high=1e3)
+    net, x, y = experiments.gate_example()
+    weights = [net.weights[0] * weight_scale, *net.weights[1:]]
+    zs, activations = feedforward_trace(weights, net.biases, x)
+    delta_L = net.cost.delta(zs[-1], activations[-1], y)  # BP1, eq (13)
+    incoming = weights[1].T @ delta_L
+    gate = sigmoid.prime(zs[0])
+    delta = bp2(weights[1], delta_L, zs[0])  # BP2
+    fig, axes = new_figure(1, 3, figsize=FIGSIZE)
+    idx = np.arange(1, len(gate) + 1)
+    span = 1.15 * max(float(np.max(np.abs(incoming))), 1e-12)
+    panels = [
+        (incoming, BLUE, "error arriving\n" r"$((w^3)^T\delta^3)_j$", (-span, span)),
+        (gate, ORANGE, "the gate\n" r"$\sigma'(z^2_j)$", (0.0, 0.27)),
+        (delta, RED, "product " r"$\delta^2_j$" "\n(dashed: arriving)", (-span, span)),
+    ]
+    for ax, (vals, color, title, ylim) in zip(axes, panels):
+        ax.bar(idx, vals[:, 0], color=color, width=0.65)
+        ax.axhline(0.0, color="black", lw=0.8)
+        ax.set_ylim(*ylim)
+        ax.set_xticks(idx)
+        ax.set_xlabel("hidden neuron $j$")
+        ax.set_title(title)
+    axes[1].axhline(0.25, color="black", ls="--", lw=1)
+    axes[1].text(len(gate) + 0.4, 0.252, "max 1/4", ha="right", va="bottom", fontsize="small")
+    axes[2].bar(idx, incoming[:, 0], width=0.65, fill=False, edgecolor=BLUE, ls="--", lw=1.2)
+    fig.suptitle(f"BP2 entry by entry: $\\delta^2 = ((w^3)^T\\delta^3)\\odot\\sigma'(z^2)$"
+                 f"\nfirst-layer weights $w^2$ × {weight_scale:.3g}")
+    z_max = float(np.max(np.abs(zs[0])))
+    caption = (f"weights x {weight_scale:.3g}: largest |z^2_j| = {z_max:.2f},"
+               f" largest sigma'(z^2_j) = {float(np.max(gate)):.3g}, "
+               f"|delta^2| / |(w^3)^T delta^3| = "
+               f"{float(np.linalg.norm(delta) / max(np.linalg.norm(incoming), 1e-300)):.3f}")
+    return fig, caption

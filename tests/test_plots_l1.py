@@ -1,0 +1,97 @@
+"""plots.l1: one penalty step (28)/(41), the L1/L2 minimizers in the eigenbasis, and the figures
+of notebook 06's runs.  Numbering: Nielsen's, weights[0] is w^2; n is the training-set size."""
+
+import re
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from lecture5 import experiments, plots
+from lecture5.hessian import (
+    shrink_factors,
+)
+from lecture5.regularization import soft_threshold
+
+
+def _percent(caption, label):
+    return float(re.search(label + r": (\d+\.\d)% exactly 0", caption).group(1))
+
+
+def test_penalty_step_figure_draws_the_three_steps():
+    fig, caption = plots.penalty_step_figure(lmbda=2.0, eta=0.5, n=10)
+    assert isinstance(fig, Figure) and "0.1" in caption
+    assert caption.startswith("ηλ/n = 0.5 × 2 / 10 = 0.1")  # the sliders' symbols, not "eta"
+    ax1 = fig.axes[0]
+    (_, l2, l1, prox) = ax1.lines
+    w = l2.get_xdata()
+    np.testing.assert_allclose(l2.get_ydata(), 0.9 * w)  # (28): keeps 1 - eta lambda / n
+    np.testing.assert_allclose(l1.get_ydata(), w - 0.1 * np.sign(w))  # (41): constant 0.1
+    np.testing.assert_allclose(prox.get_ydata(), soft_threshold(w, 0.1))
+    small = np.abs(w) < 0.1
+    assert np.all(prox.get_ydata()[small] == 0)
+    assert np.all(np.sign(l1.get_ydata()[small & (w != 0)]) == -np.sign(w[small & (w != 0)]))
+
+
+def test_penalty_step_figure_refuses_a_step_of_one_or_more():
+    with pytest.raises(ValueError, match="below 1"):
+        plots.penalty_step_figure(lmbda=20.0, eta=0.5, n=10)
+    with pytest.raises(ValueError, match="lmbda"):
+        plots.penalty_step_figure(lmbda=-1.0)
+
+
+@pytest.mark.parametrize("lmbda", [0.0, 0.5, 1.0, 4.0, 40.0])
+def test_l1_l2_eigen_figure_matches_the_closed_forms(lmbda):
+    D = np.array([0.1, 0.3, 1.0, 3.0, 10.0])
+    ws = np.array([1.0, -1.5, 2.0, -1.0, 1.5])
+    fig, caption = plots.l1_l2_eigen_figure(lmbda, eigenvalues=D, w_star=ws)
+    bars = fig.axes[0].containers
+    heights = [np.array([r.get_height() for r in c]) for c in bars]
+    np.testing.assert_allclose(heights[0], ws)
+    np.testing.assert_allclose(heights[1], shrink_factors(D, lmbda) * ws)
+    np.testing.assert_allclose(heights[2], np.sign(ws) * np.maximum(np.abs(ws) - lmbda / D, 0))
+    zeros = int(np.sum(np.abs(ws) <= lmbda / D))
+    assert f"sets {zeros} of 5 components" in caption
+    if lmbda > 0:
+        assert np.all(heights[1] != 0)  # L2 never reaches zero
+
+
+def test_l1_l2_eigen_figure_rejects_mismatched_inputs():
+    with pytest.raises(ValueError, match="same length"):
+        plots.l1_l2_eigen_figure(1.0, eigenvalues=(1.0, 2.0), w_star=(1.0,))
+    with pytest.raises(ValueError, match="eigenvalues"):
+        plots.l1_l2_eigen_figure(1.0, eigenvalues=(1.0, -2.0), w_star=(1.0, 1.0))
+
+
+def test_l1_l2_histograms_show_exact_zeros_only_for_the_soft_threshold():
+    fig, caption = plots.l1_l2_histograms(lmbda=1.0)
+    assert len(fig.axes) == 2
+    assert _percent(caption, "soft threshold") > 30.0 and _percent(caption, r"L2 \(28\)") == 0.0
+    run = experiments.l1_l2_run("l1_prox", 1.0)
+    zero = np.mean(run.weights[0] == 0)
+    assert f"{zero:.1%}" in caption
+    assert run.history["zero_fraction"][-1] == pytest.approx(zero)
+    _, caption_sgn = plots.l1_l2_histograms(lmbda=1.0, l1_form="l1")
+    assert _percent(caption_sgn, r"sgn\(w\) step \(41\)") < 1.0
+
+
+def test_l1_l2_weight_images_draw_each_neurons_weights():
+    fig, caption = plots.l1_l2_weight_images(lmbda=1.0, digits=(0, 7))
+    assert len(fig.axes) == 4
+    w_l1 = experiments.l1_l2_run("l1_prox", 1.0).weights[0]
+    shown = fig.axes[1].images[0].get_array()  # L1 row, digit 7
+    np.testing.assert_array_equal(np.asarray(shown), w_l1[7].reshape(28, 28))
+    assert "L2: 100.0% of these weights nonzero" in caption
+    with pytest.raises(ValueError, match="digit"):
+        plots.l1_l2_weight_images(lmbda=1.0, digits=(10,))
+    with pytest.raises(ValueError, match="sizes"):
+        plots.l1_l2_weight_images(lmbda=1.0, sizes=(784, 30, 10))
+
+
+def test_l1_trajectories_figure_caption_and_layout():
+    fig, caption = plots.l1_trajectories_figure(lmbda=3.0)
+    assert len(fig.axes) == 4
+    assert "0% of the steps with sgn(w)" in caption
+    assert tuple(fig.get_size_inches()) == (9.0, 6.75)
+    with pytest.raises(ValueError, match="lmbda"):
+        plots.l1_trajectories_figure(lmbda=0.0)
