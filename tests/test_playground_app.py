@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import base64
 import gc
+import warnings
 
+import ipywidgets as w
 import numpy as np
 
 from lecture5.network import Network
 from lecture5.playground import DEFAULTS, PRESETS, Playground
+from lecture5.playground.session import TRAINING_WARNING
 
 
 def png_of(app):
@@ -236,3 +239,58 @@ def test_close_releases_every_widget_of_the_app():
     assert not app.running and app.redraw(force=True) is False
 
 
+
+
+# ------------------------------------------------------------------ the status line and label
+def test_the_label_never_shows_an_impossible_batch_count():
+    app = Playground(mini_batch_size=1)  # moons: 200 training points
+    for _ in range(101):
+        app.session.step()
+    app.controls["mini_batch_size"].value = 100  # the issue saw "mini-batch 101/11"
+    app.update_label()
+    assert "mini-batch 101/102" in app.epoch_label.value
+    app.step()  # the 99 points left are the last mini-batch of the epoch
+    assert "<b>epoch 1</b> · mini-batch 0/2 · 102 updates" in app.epoch_label.value
+
+
+def test_a_divergence_shows_the_trainers_message_and_counts_from_the_epoch_start():
+    app = Playground(preset="diverging ReLU")
+    app.run_epochs(5)
+    t = app.trainer
+    assert app.message == f"{t.message} If it diverges again, press Reset." == app.error
+    assert f"epoch {t.epoch}</b> · mini-batch 0/{t.batches_per_epoch} · " in app.epoch_label.value
+    assert app.epoch_label.value.endswith("· diverged")
+
+
+def test_the_engines_warnings_are_shown_in_the_status_line_not_as_a_warning_box():
+    app = Playground()
+    step = app.trainer.step
+
+    def warning_step():
+        warnings.warn("nearly all hidden units saturated; try a smaller eta", TRAINING_WARNING,
+                      stacklevel=1)
+        return step()
+
+    app.trainer.step = warning_step
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        app.run_epochs(1)
+    assert shown == []  # nothing printed under the cell
+    assert app.message == "nearly all hidden units saturated; try a smaller eta"
+    assert app.error is None and "var(--jp-warn-color0" in app.status.value
+
+
+def test_the_status_line_uses_the_themes_colours_and_readouts_are_not_clipped():
+    app = Playground()
+    assert "#333" not in app.status.value
+    assert app.status.value.startswith("<span style='color:var(--jp-ui-font-color1)'>New network")
+    app.say("x < y", "error")
+    assert app.status.value == ("<span style='color:var(--jp-error-color1, #b00020);"
+                                "font-weight:bold'>x &lt; y</span>")
+    style = app.children[0]
+    assert style.value.startswith("<style>") and ".lecture5-playground .widget-readout" in (
+        style.value)
+    assert "min-width:4.5em;width:auto;overflow:visible" in style.value
+    rows = [c for c in app.children if isinstance(c, w.HBox)]
+    assert all(r.layout.flex_flow == "row wrap" for r in rows)  # narrow notebooks: rows wrap
+    assert {c.layout.max_width for c in app.controls.values()} == {"100%"}

@@ -17,9 +17,12 @@ import threading
 import time
 
 import numpy as np
+import pytest
 
+from lecture5 import playground
 from lecture5.network import Network
-from lecture5.playground import DEFAULTS, Playground
+from lecture5.playground import DEFAULTS, Playground, Session
+from lecture5.playground.runner import Runner
 
 
 def _bench():
@@ -304,3 +307,109 @@ def test_in_a_real_kernel_widget_messages_reach_the_running_training():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+# ------------------------------------------------------------------ no thread, no widgets, pace
+def test_a_playground_trains_with_no_thread(monkeypatch):
+    """JupyterLite (Pyodide) cannot start a thread: Play, Step, Reset and run_epochs need none."""
+
+    def refuse(self):
+        raise RuntimeError(f"a thread was started: {self!r}")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+
+    async def scenario():
+        app = Playground(preset="moons, a small network", render=True)
+        app.play()
+        await until(lambda: app.trainer.epoch >= 3)
+        app.controls["lmbda"].value = 0.5  # a live change while it trains
+        app.pause()
+        await app.wait()
+        app.step()
+        app.reset()
+        app.run_epochs(2)
+        return app
+
+    app = run(scenario())
+    assert app.error is None and app.trainer.epoch == 2 and app.stats["renders"] >= 2
+    assert app.trainer.lmbda == 0.5
+    for source in pathlib.Path(playground.__file__).parent.glob("*.py"):
+        assert "threading" not in source.read_text(), source.name
+
+
+class Host:
+    """What the runner needs from an app, without widgets: it records what it is told."""
+
+    def __init__(self):
+        self.said, self.redraws, self.labels, self.enabled = [], [], 0, 0
+
+    def redraw(self, force=False):
+        self.redraws.append(force)
+        return False
+
+    def update_label(self):
+        self.labels += 1
+
+    def update_enabled(self):
+        self.enabled += 1
+
+    def say(self, text, level="info"):
+        self.said.append((level, text))
+
+
+def test_the_runner_trains_a_session_without_widgets():
+    async def scenario():
+        host = Host()
+        runner = Runner(Session(preset="diverging ReLU"), host, slice_seconds=0.005)
+        assert runner.play() and runner.playing
+        await asyncio.wait_for(runner.wait(), 10)
+        return runner, host
+
+    runner, host = run(scenario())
+    t = runner.session.trainer
+    assert not runner.playing and t.stopped == "diverged"
+    assert host.said[0] == ("info", "Training from epoch 0: move η or λ at any time.")
+    assert host.said[-1] == ("error", f"{t.message} If it diverges again, press Reset.")
+    assert host.redraws[-1] is True  # the state it stopped in is shown
+    assert host.enabled >= 2
+    idle = Runner(Session(), Host())
+    assert not idle.play() and "event loop" in idle.host.said[-1][1]  # no loop: it says so
+    with pytest.raises(ValueError, match="pace"):
+        Runner(Session(), Host(), pace=0)
+    with pytest.raises(ValueError, match="slice_seconds"):
+        Runner(Session(), Host(), slice_seconds=0)
+
+
+def _epochs_in(seconds, pace):
+    async def scenario():
+        runner = Runner(Session(), Host(), pace=pace)
+        runner.play()
+        t0 = time.perf_counter()
+        await asyncio.sleep(seconds)
+        runner.pause()
+        elapsed = time.perf_counter() - t0
+        await runner.wait()
+        return runner.session.progress()["epochs"], elapsed
+
+    return run(scenario())
+
+
+def test_a_pace_trains_the_chosen_epochs_per_second():
+    paced, elapsed = _epochs_in(1.5, pace=4.0)  # moons: 20 mini-batches an epoch
+    assert paced <= 4.0 * elapsed + 0.1  # never ahead of the pace
+    assert paced >= 0.5 * 4.0 * 1.5, paced  # and not far behind (a busy machine is slower)
+    free, _ = _epochs_in(1.5, pace=None)
+    assert free > 2 * paced, (free, paced)
+
+
+def test_the_speed_menu_sets_the_pace_live():
+    app = Playground(speed=1.0)
+    assert app.speed.value == "1 epoch/s" and app._runner.pace == 1.0
+    app.speed.value = "as fast as it can"
+    assert app._runner.pace is None and app.message.startswith("Speed: as fast as it can")
+    app.speed.value = "20 epochs/s"
+    assert app._runner.pace == 20.0 and app.trainer.steps == 0 and app.stats["resets"] == 1
+    odd = Playground(speed=2.5)
+    assert odd.speed.value == "2.5 epochs/s" and odd._runner.pace == 2.5
+    with pytest.raises(ValueError, match="speed"):
+        Playground(speed=-1)

@@ -103,6 +103,7 @@ def make_controls(s) -> dict:
     }
     for name, control in c.items():
         control.add_class(f"lecture5-{name.replace('_', '-')}")
+        control.layout.max_width = "100%"  # a narrow notebook (a projector) shrinks them
     return c
 
 
