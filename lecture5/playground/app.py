@@ -132,7 +132,7 @@ def make_speed(speed) -> w.Dropdown:
     return menu
 
 
-def layout(app) -> list:
+def rows(app) -> list:
     """The app's rows: presets and speed, data and network, training, buttons, status, figure,
     caption.  Rows wrap when the notebook is narrow."""
     c = app.controls
@@ -220,7 +220,7 @@ class Playground(w.VBox):
         self.output.add_class("lecture5-figure")
         self.caption = w.HTML()
         self.caption.add_class("lecture5-caption")
-        super().__init__(layout(self))
+        super().__init__(rows(self))
         self.add_class("lecture5-playground")
 
         for name, control in self.controls.items():
