@@ -15,7 +15,7 @@ import ipywidgets as w
 import numpy as np
 
 from lecture5.network import Network
-from lecture5.playground import DEFAULTS, PRESETS, Playground
+from lecture5.playground import DEFAULTS, PRESETS, Playground, session
 from lecture5.playground.session import TRAINING_WARNING
 
 
@@ -262,7 +262,7 @@ def test_a_divergence_shows_the_trainers_message_and_counts_from_the_epoch_start
     assert app.epoch_label.value.endswith("· diverged")
 
 
-def test_the_engines_warnings_are_shown_in_the_status_line_not_as_a_warning_box():
+def test_the_engines_warnings_are_shown_in_the_status_line_not_as_a_warning_box(monkeypatch):
     app = Playground()
     step = app.trainer.step
 
@@ -278,6 +278,15 @@ def test_the_engines_warnings_are_shown_in_the_status_line_not_as_a_warning_box(
     assert shown == []  # nothing printed under the cell
     assert app.message == "nearly all hidden units saturated; try a smaller eta"
     assert app.error is None and "var(--jp-warn-color0" in app.status.value
+    build = session.build_trainer
+
+    def warning_build(data, values):  # as if the new trainer warned when it was made
+        warnings.warn("pixels look unscaled", TRAINING_WARNING, stacklevel=1)
+        return build(data, values)
+
+    monkeypatch.setattr(session, "build_trainer", warning_build)
+    app.reset()
+    assert app.message == "pixels look unscaled"
 
 
 def test_the_status_line_uses_the_themes_colours_and_readouts_are_not_clipped():

@@ -221,6 +221,20 @@ def test_the_engines_warnings_are_kept_for_the_status_line_not_printed():
     assert s.take_warnings() == []
 
 
+def test_a_warning_while_building_the_trainer_is_kept_too(monkeypatch):
+    build = session.build_trainer
+
+    def warning_build(data, values):
+        warnings.warn("pixels look unscaled: divide by 255", TRAINING_WARNING, stacklevel=1)
+        return build(data, values)
+
+    monkeypatch.setattr(session, "build_trainer", warning_build)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning that escaped would raise here
+        s = Session()
+    assert s.take_warnings() == ["pixels look unscaled: divide by 255"]
+
+
 def test_the_session_and_the_runner_import_no_widgets():
     code = ("import sys\nimport lecture5.playground.runner, lecture5.playground.session\n"
             "from lecture5.playground import PRESETS, Session, load_data, thin_history\n"

@@ -271,6 +271,7 @@ class Playground(w.VBox):
         self._runner.rate_samples.clear()
         self.update_enabled()
         self.say(text)
+        self._runner.report()  # what the engine said about the new run (unscaled pixels...)
         self.redraw(force=True)
 
     # ------------------------------------------------------------------ what the runner calls

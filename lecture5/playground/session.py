@@ -233,10 +233,13 @@ class Session:
         new_data = key != self._data_key
         data = (load_data(state["dataset"], state["noise"], state["train_fraction"],
                           state["n_train"]) if new_data else self.data)
-        net, trainer = build_trainer(data, state)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", TRAINING_WARNING)
+            net, trainer = build_trainer(data, state)
         self.state, self.data, self._data_key = state, data, key
         self.net, self.trainer = net, trainer
         self._warnings.clear()
+        self._keep_warnings(caught)
         self._seen = self._done = 0
         self.stats["resets"] += 1
         return new_data
