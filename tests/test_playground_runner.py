@@ -1,27 +1,37 @@
-"""The live playground, driven from Python on an asyncio event loop (no browser).
+"""The playground's training loop (lecture5/playground/runner.py), on an asyncio event loop.
 
-What the issue asks for: sliders reach the running training at the next mini-batch without a
-reset; presets restore every control; Reset reinitialises from the seed; a diverging run pauses
-with a message; figure refreshes are throttled; Pause/Step/Reset answer within a second; memory
-stays flat; the app also works inside a real ipykernel, with widget messages as JupyterLab sends
-them.
+Sliders reach the running training at the next mini-batch without a reset; a diverging run pauses
+with a message; figure refreshes are throttled; Pause/Step/Reset answer within a second; calls
+from another thread train on the main loop; nothing needs a thread (JupyterLite cannot start one);
+a pace slows training down; the app also works inside a real ipykernel, with widget messages as
+JupyterLab sends them.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import gc
+import importlib.util
+import pathlib
 import queue
 import threading
 import time
 
 import numpy as np
+import pytest
 
-from lecture5 import playground as pg
-from lecture5.exercises import check
+from lecture5 import playground
 from lecture5.network import Network
-from lecture5.playground import DEFAULTS, PRESETS, Playground, thin_history
+from lecture5.playground import DEFAULTS, Playground, Session
+from lecture5.playground.runner import Runner
+
+
+def _bench():
+    """tests/benchmarks/bench_playground.py (a script, not a package module)."""
+    path = pathlib.Path(__file__).parent / "benchmarks" / "bench_playground.py"
+    spec = importlib.util.spec_from_file_location("bench_playground", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def run(coro):
@@ -49,9 +59,6 @@ def record_steps(app):
     net._sgd_step = recorder
     return log
 
-
-def png_of(app):
-    return base64.b64decode(app.output.outputs[0]["data"]["image/png"])
 
 
 # ------------------------------------------------------------------ live hyper-parameters
@@ -87,141 +94,6 @@ def test_eta_and_lambda_change_mid_run_apply_at_the_next_mini_batch_without_rese
     assert not np.allclose(weights_at_change, initial)
     assert "no reset" in app.status.value
     assert trainer.history["eta"][-1] == 0.05 and trainer.history["lmbda"][-1] == 2.0
-
-
-def test_raising_lambda_mid_run_shrinks_the_weights_and_changes_curves_and_histogram():
-    app = Playground(preset="overfit 1,000 digits", render=True)
-    app.run_epochs(3)
-    png_before = png_of(app)
-    norm_before = app.trainer.history["weight_norm"][-1]
-    net = app.net
-    app.controls["penalty"].value = "l2"
-    app.controls["lmbda"].value = 50.0
-    app.run_epochs(2)
-    h = app.trainer.history
-    assert app.net is net and app.trainer.epoch == 5
-    assert h["weight_norm"][-1] < 0.8 * norm_before  # eq (28): weight decay
-    assert h["train_penalty"][:3] == [0.0, 0.0, 0.0] and h["train_penalty"][-1] > 0
-    assert png_of(app) != png_before
-    assert "5" in app.epoch_label.value
-
-
-def test_every_live_control_reaches_the_trainer_and_mini_batch_size_is_clipped():
-    app = Playground(preset="moons, a small network")
-    c, t = app.controls, app.trainer
-    c["eta"].value = 2.0
-    c["lmbda"].value = 0.3
-    c["penalty"].value = "l1"
-    c["p_drop"].value = 0.5
-    c["mini_batch_size"].value = 37
-    c["early_stopping"].value = 4
-    assert (t.eta, t.lmbda, t.penalty, t.p_drop, t.mini_batch_size, t.early_stopping) == (
-        2.0, 0.3, "l1", 0.5, 37, 4)
-    c["early_stopping"].value = 0
-    assert t.early_stopping is None
-    assert app.trainer is t and app.stats["resets"] == 1
-    small = Playground(dataset="mnist", n_train=100, mini_batch_size=10)
-    small.controls["mini_batch_size"].value = 100
-    assert small.trainer.mini_batch_size == 100
-    small.controls["dataset"].value = "moons"
-    assert small.trainer.n == 200  # 400 toy points, half for training
-
-
-def test_data_and_architecture_changes_reset_and_say_so():
-    app = Playground()
-    for name, value in [("layers", 2), ("neurons", 5), ("activation", "relu"),
-                        ("cost", "quadratic"), ("seed", 3), ("noise", 0.3), ("dataset", "xor"),
-                        ("train_fraction", 0.7)]:
-        app.run_epochs(1)
-        old, resets = app.net, app.stats["resets"]
-        app.controls[name].value = value
-        assert app.net is not old and app.trainer.epoch == 0 and app.trainer.steps == 0
-        assert "reset" in app.status.value and name in app.status.value
-        assert app.stats["resets"] == resets + 1
-    assert app.net.sizes == [2, 5, 5, 2] and app.net.activation.name == "relu"
-    assert app.trainer.n == 280 and app.data["X_train"].shape == (2, 280)
-
-
-def test_a_log_slider_snapping_its_value_is_followed_quietly():
-    app = Playground(preset="overfit 1,000 digits")
-    message = app.message
-    app.controls["eta"].value = 10 ** -0.3  # what the browser sends back for 0.5 on its grid
-    assert app.trainer.eta == 10 ** -0.3 and app.message == message
-    app.controls["eta"].value = 0.25
-    assert app.trainer.eta == 0.25 and app.message.startswith("η = 0.25 from mini-batch 1 on")
-
-
-def test_a_control_that_does_not_matter_for_the_data_set_does_not_reset():
-    app = Playground()  # moons: the number of training digits is irrelevant
-    app.controls["n_train"].value = 300
-    assert app.stats["resets"] == 1 and "nothing changed" in app.status.value
-    assert app.controls["n_train"].disabled and not app.controls["noise"].disabled
-
-
-# ------------------------------------------------------------------ presets, reset
-def _expected(name):
-    return {**DEFAULTS, **PRESETS[name]}
-
-
-def test_each_preset_sets_every_control_and_the_trainer():
-    app = Playground()
-    for name in PRESETS:
-        app.apply_preset(name)
-        want = _expected(name)
-        assert set(want) == set(app.controls)
-        assert app.values() == want, name
-        t = app.trainer
-        assert (t.eta, t.lmbda, t.penalty, t.p_drop) == (
-            want["eta"], want["lmbda"], want["penalty"], want["p_drop"])
-        assert app.net.activation.name == want["activation"]
-        assert app.net.sizes[1:-1] == [want["neurons"]] * want["layers"]
-        assert app.trainer.epoch == 0 and app.preset.value == name
-        assert f"preset “{name}”" in app.status.value
-
-
-def test_a_preset_restores_every_control_after_all_were_moved():
-    app = Playground(preset="the same with λ = 5")
-    moved = {"dataset": "spiral", "noise": 0.4, "train_fraction": 0.3, "n_train": 300,
-             "layers": 3, "neurons": 4, "activation": "relu", "cost": "quadratic", "eta": 3.0,
-             "lmbda": 0.002, "penalty": "l1", "p_drop": 0.3, "mini_batch_size": 25,
-             "early_stopping": 7, "seed": 11}
-    assert set(moved) == set(app.controls)
-    for key, value in moved.items():
-        app.controls[key].value = value
-    assert app.values() == moved
-    app.preset.value = "(choose a preset)"
-    app.preset.value = "the same with λ = 5"  # choosing it in the dropdown applies it
-    assert app.values() == _expected("the same with λ = 5")
-
-
-def test_a_preset_is_reproducible():
-    app = Playground(preset="dropout 0.5", n_train=100)
-    app.run_epochs(2)
-    first = {k: list(v) for k, v in app.trainer.history.items() if k != "seconds"}
-    app.run_epochs(1)
-    app.apply_preset("dropout 0.5")
-    app.controls["n_train"].value = 100
-    app.run_epochs(2)
-    again = {k: list(v) for k, v in app.trainer.history.items() if k != "seconds"}
-    assert again == first
-
-
-def test_reset_reinitialises_from_the_seed():
-    app = Playground(preset="xor", seed=5)
-    sizes, net0 = app.net.sizes, app.net
-    app.run_epochs(3)
-    app.reset()
-    fresh = Network(sizes, cost=net0.cost, seed=5, activation=net0.activation)
-    for a, b in zip(app.net.weights + app.net.biases, fresh.weights + fresh.biases):
-        np.testing.assert_array_equal(a, b)
-    assert app.trainer.epoch == 0 and app.trainer.steps == 0
-    assert app.trainer.history["epoch"] == []
-    assert "Reset" in app.status.value and "seed 5" in app.status.value
-    # the run after Reset is the run of a new app
-    app.run_epochs(2)
-    other = Playground(preset="xor", seed=5)
-    other.run_epochs(2)
-    assert app.trainer.history["train_cost"] == other.trainer.history["train_cost"]
 
 
 # ------------------------------------------------------------------ divergence and errors
@@ -301,19 +173,6 @@ def test_play_without_an_event_loop_says_so():
     assert not app.running and "event loop" in app.error
 
 
-def test_sliders_at_their_extremes_give_no_traceback():
-    app = Playground()
-    for name in ("eta", "lmbda", "p_drop", "mini_batch_size"):
-        c = app.controls[name]
-        for value in (c.max, c.min):
-            c.value = value
-            epoch = app.trainer.epoch
-            app.run_epochs(1)
-            assert app.trainer.epoch == epoch + 1 or "diverged" in app.error
-            assert app.error is None or "diverged" in app.error
-            assert "epoch" in app.caption.value
-
-
 # ------------------------------------------------------------------ responsiveness, throttle
 def test_pause_step_and_reset_respond_within_a_second_while_running():
     async def scenario():
@@ -377,7 +236,7 @@ def test_throughput_with_the_ui_is_at_least_half_of_the_bare_engine():
     # machine's two cores and can slow down one of the two measurements
     results = []
     for _ in range(3):
-        result = run(pg.measure_throughput("overfit 1,000 digits", seconds=0.6, rounds=3))
+        result = run(_bench().measure_throughput("overfit 1,000 digits", seconds=0.6, rounds=3))
         results.append({k: round(v, 2) for k, v in result.items()})
         assert result["redraws_per_s"] <= 4.5
         if result["ratio"] >= 0.5:
@@ -385,92 +244,6 @@ def test_throughput_with_the_ui_is_at_least_half_of_the_bare_engine():
     assert max(r["ratio"] for r in results) >= 0.5, results
     # by design figures take at most 30% of the time; the rest is training
     assert max(r["training_share"] for r in results) >= 0.55, results
-
-
-# ------------------------------------------------------------------ memory over a long run
-def test_thin_history_bounds_the_lists_and_keeps_first_and_last():
-    history = {"epoch": list(range(1, 2502)), "x": [float(i) for i in range(2501)]}
-    assert thin_history(history, 2000)
-    assert len(history["epoch"]) <= 2000 and len(history["x"]) == len(history["epoch"])
-    assert history["epoch"][0] == 1 and history["epoch"][-1] == 2501
-    assert history["epoch"] == sorted(history["epoch"])
-    assert not thin_history(history, 2000)
-
-
-def test_memory_stays_flat_over_many_updates_and_redraws():
-    """Nothing accumulates: history thinned, one figure with a fixed set of artists, one output.
-
-    (Bytes over a long run are measured by tracemalloc / RSS in the report; tracing every
-    refresh here would make this test slow.)
-    """
-    app = Playground(preset="moons, a small network", max_history=100, render=True)
-    app.run_epochs(300)  # 6,000 updates: the curves were thinned to at most 100 epochs
-    assert app.trainer.epoch == 300 and len(app.trainer.history["epoch"]) <= 100
-    for _ in range(3):  # the first refreshes fill caches (fonts, text layouts, buffers)
-        app.run_epochs(2)
-    gc.collect()
-    objects = len(gc.get_objects())
-    artists = [len(ax.get_children()) for ax in app.figure.axes]
-    for _ in range(8):
-        app.run_epochs(2)  # 40 updates, then one figure refresh
-    gc.collect()
-    # a figure that gained artists, or a history that kept growing, would add thousands of objects
-    assert len(gc.get_objects()) - objects < 600
-    assert [len(ax.get_children()) for ax in app.figure.axes] == artists
-    assert len(app.output.outputs) == 1 and len(app.trainer.history["epoch"]) <= 100
-
-
-# ------------------------------------------------------------------ figures and exercises
-def test_figures_for_2d_and_mnist_show_what_they_should():
-    app = Playground(preset="L1 sparsity", n_train=100)
-    app.run_epochs(3)
-    view = app.view
-    mosaic = view["image"].get_array()
-    assert mosaic.shape == (5 * 29 - 1, 7 * 29 - 1)  # 30 tiles of 28 x 28 with 1-pixel gaps
-    w0 = app.net.weights[0]
-    np.testing.assert_array_equal(np.asarray(mosaic)[:28, :28], w0[0].reshape(28, 28))
-    zero = float(np.mean(np.concatenate([w.ravel() for w in app.net.weights]) == 0))
-    assert zero > 0.1 and f"{100 * zero:.1f}% exactly 0" in view["ax"]["hist"].get_title()
-    assert len(view["train_cost"].get_xdata()) == 3
-    app.apply_preset("moons, a small network")
-    app.run_epochs(2)
-    a = app.net.feedforward(app.view["grid"])
-    p1 = (a[1] / (a[0] + a[1])).reshape(90, 90)
-    np.testing.assert_allclose(app.view["image"].get_array(), p1)
-
-
-def test_the_picture_is_drawn_once_the_app_is_displayed():
-    app = Playground()
-    app.run_epochs(2)
-    assert app.output.outputs == () and app.stats["renders"] == 0  # driven from code only
-    assert "epoch 2" in app.caption.value  # numbers and artists are up to date all the same
-    bundle = app._repr_mimebundle_()  # what IPython calls to display the app
-    assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert app.stats["renders"] == 1 and png_of(app).startswith(b"\x89PNG")
-    app.run_epochs(1)
-    assert app.stats["renders"] == 2
-    with np.testing.assert_raises(ValueError):
-        Playground(render="yes")
-
-
-def test_close_releases_every_widget_of_the_app():
-    from ipywidgets.widgets.widget import _instances
-
-    before = set(_instances)
-    app = Playground()
-    assert len(set(_instances) - before) > 50
-    app.close()
-    assert set(_instances) - before == set()
-    assert not app.running and app.redraw(force=True) is False
-
-
-def test_exercises_10():
-    assert check("10.1", 1 - 0.5 * 5 / 1000)
-    assert check("10.2", (1 - 0.5 * 5 / 1000) ** 100)
-    assert check("10.3", 0.5 * 5 / 1000)
-    assert not check("10.1", 1 - 0.5 * 5 / 10)
-    assert not check("10.2", 0.9975)
-    assert not check("10.3", 0.5 * 5 / 10)
 
 
 # ------------------------------------------------------------------ inside a real kernel
@@ -534,3 +307,109 @@ def test_in_a_real_kernel_widget_messages_reach_the_running_training():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+# ------------------------------------------------------------------ no thread, no widgets, pace
+def test_a_playground_trains_with_no_thread(monkeypatch):
+    """JupyterLite (Pyodide) cannot start a thread: Play, Step, Reset and run_epochs need none."""
+
+    def refuse(self):
+        raise RuntimeError(f"a thread was started: {self!r}")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+
+    async def scenario():
+        app = Playground(preset="moons, a small network", render=True)
+        app.play()
+        await until(lambda: app.trainer.epoch >= 3)
+        app.controls["lmbda"].value = 0.5  # a live change while it trains
+        app.pause()
+        await app.wait()
+        app.step()
+        app.reset()
+        app.run_epochs(2)
+        return app
+
+    app = run(scenario())
+    assert app.error is None and app.trainer.epoch == 2 and app.stats["renders"] >= 2
+    assert app.trainer.lmbda == 0.5
+    for source in pathlib.Path(playground.__file__).parent.glob("*.py"):
+        assert "threading" not in source.read_text(), source.name
+
+
+class Host:
+    """What the runner needs from an app, without widgets: it records what it is told."""
+
+    def __init__(self):
+        self.said, self.redraws, self.labels, self.enabled = [], [], 0, 0
+
+    def redraw(self, force=False):
+        self.redraws.append(force)
+        return False
+
+    def update_label(self):
+        self.labels += 1
+
+    def update_enabled(self):
+        self.enabled += 1
+
+    def say(self, text, level="info"):
+        self.said.append((level, text))
+
+
+def test_the_runner_trains_a_session_without_widgets():
+    async def scenario():
+        host = Host()
+        runner = Runner(Session(preset="diverging ReLU"), host, slice_seconds=0.005)
+        assert runner.play() and runner.playing
+        await asyncio.wait_for(runner.wait(), 10)
+        return runner, host
+
+    runner, host = run(scenario())
+    t = runner.session.trainer
+    assert not runner.playing and t.stopped == "diverged"
+    assert host.said[0] == ("info", "Training from epoch 0: move η or λ at any time.")
+    assert host.said[-1] == ("error", f"{t.message} If it diverges again, press Reset.")
+    assert host.redraws[-1] is True  # the state it stopped in is shown
+    assert host.enabled >= 2
+    idle = Runner(Session(), Host())
+    assert not idle.play() and "event loop" in idle.host.said[-1][1]  # no loop: it says so
+    with pytest.raises(ValueError, match="pace"):
+        Runner(Session(), Host(), pace=0)
+    with pytest.raises(ValueError, match="slice_seconds"):
+        Runner(Session(), Host(), slice_seconds=0)
+
+
+def _epochs_in(seconds, pace):
+    async def scenario():
+        runner = Runner(Session(), Host(), pace=pace)
+        runner.play()
+        t0 = time.perf_counter()
+        await asyncio.sleep(seconds)
+        runner.pause()
+        elapsed = time.perf_counter() - t0
+        await runner.wait()
+        return runner.session.progress()["epochs"], elapsed
+
+    return run(scenario())
+
+
+def test_a_pace_trains_the_chosen_epochs_per_second():
+    paced, elapsed = _epochs_in(1.5, pace=4.0)  # moons: 20 mini-batches an epoch
+    assert paced <= 4.0 * elapsed + 0.1  # never ahead of the pace
+    assert paced >= 0.5 * 4.0 * 1.5, paced  # and not far behind (a busy machine is slower)
+    free, _ = _epochs_in(1.5, pace=None)
+    assert free > 2 * paced, (free, paced)
+
+
+def test_the_speed_menu_sets_the_pace_live():
+    app = Playground(speed=1.0)
+    assert app.speed.value == "1 epoch/s" and app._runner.pace == 1.0
+    app.speed.value = "as fast as it can"
+    assert app._runner.pace is None and app.message.startswith("Speed: as fast as it can")
+    app.speed.value = "20 epochs/s"
+    assert app._runner.pace == 20.0 and app.trainer.steps == 0 and app.stats["resets"] == 1
+    odd = Playground(speed=2.5)
+    assert odd.speed.value == "2.5 epochs/s" and odd._runner.pace == 2.5
+    with pytest.raises(ValueError, match="speed"):
+        Playground(speed=-1)
