@@ -338,9 +338,12 @@ def main(argv=None) -> int:
                              "(default: build/lite)")
     parser.add_argument("--cache", type=Path, default=None,
                         help="where downloads are kept between builds (default: OUT/cache)")
+    parser.add_argument("--add", type=Path, action="append", default=[], metavar="FILE",
+                        help="one more file for the site's contents (repeatable; the browser "
+                             "test adds its check notebook)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    site = build(args.out, cache=args.cache)
+    site = build(args.out, extra_contents=args.add, cache=args.cache)
     log(f"site: {site} ({tree_size(site) / 1e6:.1f} MB) built in "
         f"{time.perf_counter() - start:.1f} s")
     log(f"serve it: python -m http.server -d {site} -b 127.0.0.1 8000")
