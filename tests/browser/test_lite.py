@@ -4,7 +4,7 @@ The module builds the site with ``tests/tools/build_lite.py`` (its downloads cac
 ``build/lite/cache``, git-ignored), serves it with a plain static server on 127.0.0.1, opens a
 small check notebook in it and intercepts every request the browser makes.  Verified here:
 
-* the site lists every notebook of ``notebooks/``;
+* the site lists every notebook of ``notebooks/``, and one opens with the Pyodide kernel;
 * the Pyodide kernel starts from files on the site alone (no request leaves 127.0.0.1 before the
   first cell's output appears);
 * an ipywidgets slider moved with the keyboard reaches the kernel (``observe`` prints its value);
@@ -22,6 +22,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -118,6 +119,7 @@ def lite(browser, tmp_path_factory, request):
     """The site built, served and opened; the check notebook's cells all run."""
     from playwright.sync_api import expect
 
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)  # nothing stale from an earlier failure
     out = tmp_path_factory.mktemp("lite")
     check = out / CHECK
     _check_notebook(check)
@@ -240,3 +242,22 @@ def test_only_compiled_wheels_leave_127_0_0_1(lite):
         f"unexpected external requests: {sorted(external - set(remote))}; "
         f"compiled wheels not requested: {sorted(set(remote) - external)}")
     assert not lite.finished_external, f"external requests completed: {lite.finished_external}"
+
+
+def test_course_notebook_opens_with_the_pyodide_kernel(lite):
+    """A course notebook (saved with the ``python3`` kernelspec) gets the Pyodide kernel without a
+    kernel-choice dialog."""
+    name = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))[0]
+    page = lite.page
+    page.evaluate("(p) => { window.jupyterapp.commands.execute('docmanager:open', {path: p}); }",
+                  name)
+    page.wait_for_function(
+        "(p) => { const w = window.jupyterapp.shell.currentWidget;"
+        " return w?.context?.path === p && w.sessionContext?.session?.kernel; }",
+        arg=name, timeout=KERNEL_TIMEOUT_MS)
+    kernel = page.evaluate(
+        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.name")
+    dialogs = page.locator(".jp-Dialog").count()
+    page.evaluate("() => { window.jupyterapp.shell.currentWidget.sessionContext.shutdown(); }")
+    assert kernel == "python", f"{name} opened with kernel {kernel!r}, not Pyodide's 'python'"
+    assert dialogs == 0, f"{name} opened with a dialog (kernel choice?)"
