@@ -24,7 +24,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import NamedTuple
 
-from ._core import INVALID, KNOWN, RIGHT, Derive, Exercise, Implement, Predict, Wrong
+from ._core import EMPTY, INVALID, KNOWN, RIGHT, Derive, Exercise, Implement, Predict, Wrong
 
 __all__ = ["check", "predict", "reveal", "solution", "reset", "Verdict", "EXERCISES",
            "ExerciseInfo", "Predict", "Derive", "Implement", "Wrong", "register"]
@@ -100,7 +100,7 @@ def _same_attempt(a, b) -> bool:
         return False
 
 
-def _judge_and_print(ex: Exercise, answer) -> Verdict:
+def _judge_and_print(ex: Exercise, answer, revealed: bool = False) -> Verdict:
     """Judge ``answer`` (counting the attempt), print the verdict, return it."""
     tried = _ATTEMPTS.setdefault(ex.key, [])
     limit = ex.max_attempts
@@ -111,6 +111,9 @@ def _judge_and_print(ex: Exercise, answer) -> Verdict:
               f"Run reveal({ex.key!r}) to see what happens, or solution({ex.key!r}).")
         return Verdict(ex.key, False)
     judgement = ex.judge(answer)
+    if judgement.status == EMPTY:
+        print(f"Exercise {ex.key}: no answer yet - {judgement.message}.")
+        return Verdict(ex.key, False)
     if judgement.status != INVALID and not _repeat(normal, tried):
         tried.append(normal)
     prefix = f"Exercise {ex.key}:"
@@ -126,7 +129,7 @@ def _judge_and_print(ex: Exercise, answer) -> Verdict:
             msg += f" ({judgement.message})"
         if ex.hint and judgement.status != KNOWN:
             msg += f"\nHint: {ex.hint}"
-        if limit is not None and len(tried) >= limit:
+        if limit is not None and len(tried) >= limit and not revealed:
             msg += f"\n(That was your last guess: run reveal({ex.key!r}) or solution({ex.key!r}).)"
         print(msg)
     return Verdict(ex.key, judgement.status == RIGHT)
@@ -208,7 +211,7 @@ def reveal(key: str) -> Verdict:
               f"...)); then run this cell again.")
         return Verdict(key, False)
     print(ex.show())
-    return _judge_and_print(ex, _PREDICTIONS[key])
+    return _judge_and_print(ex, _PREDICTIONS[key], revealed=True)
 
 
 def solution(key: str, confirm: bool = False) -> None:

@@ -26,11 +26,12 @@ import numpy as np
 
 __all__ = ["Judgement", "Wrong", "Predict", "Derive", "Implement"]
 
-RIGHT, KNOWN, WRONG, INVALID = "right", "known", "wrong", "invalid"
+RIGHT, KNOWN, WRONG, INVALID, EMPTY = "right", "known", "wrong", "invalid", "empty"
 
 
 class Judgement(NamedTuple):
-    """``status`` is "right", "known" (a declared misconception), "wrong" or "invalid"."""
+    """``status`` is "right", "known" (a declared misconception), "wrong", "invalid" or "empty"
+    (a function whose body is still ``...``)."""
 
     status: str
     message: str = ""
@@ -309,6 +310,31 @@ def _output_text(out) -> str:
     return f"an array of shape {a.shape}" if a is not None else _describe(out)
 
 
+def _difference(got, expected) -> str:
+    """How the student's output differs from the reference's, without showing the latter."""
+    g, e = _output_text(got), _output_text(expected)
+    if g != e:
+        return f"yours returned {g}, the package's function {e}"
+    try:
+        gap = max(float(np.max(np.abs(np.asarray(a, dtype=float) - np.asarray(b, dtype=float))))
+                  for a, b in zip(_flat_outputs(got), _flat_outputs(expected)))
+        return f"the right shape, but the numbers differ by up to {gap:.3g}"
+    except (TypeError, ValueError):
+        return "the right shape, but the numbers differ"
+
+
+def _returns_none(out) -> bool:
+    if isinstance(out, (list, tuple)):
+        return any(_returns_none(o) for o in out)
+    return out is None
+
+
+def _flat_outputs(out):
+    if isinstance(out, (list, tuple)):
+        return [x for o in out for x in _flat_outputs(o)]
+    return [out]
+
+
 @dataclass(frozen=True)
 class Implement(Exercise):
     """A function to write, run against ``reference`` (the package's) on ``cases(rng)``.
@@ -347,6 +373,9 @@ class Implement(Exercise):
             got = self._output(answer, args)
             if _same_output(got, expected, self.rtol, self.atol):
                 continue
+            if number == 1 and _returns_none(got):
+                return Judgement(EMPTY, "your function returns None: replace the ... in its body "
+                                        "with your code, and return the result")
             where = f"case {number}, arguments {_shape_text(args)}"
             for w in self.wrong:
                 if _same_output(got, self._output(w.answer, args), self.rtol, self.atol):
@@ -358,9 +387,7 @@ class Implement(Exercise):
                 return Judgement(WRONG, f"for these shapes the package raises "
                                         f"{type(expected.error).__name__}; yours returned "
                                         f"{_output_text(got)} ({where})")
-            return Judgement(WRONG, f"yours returned {_output_text(got)} where the package's "
-                                    f"gives {_output_text(expected)}, or the numbers differ "
-                                    f"({where})")
+            return Judgement(WRONG, f"{_difference(got, expected)} ({where})")
         if self.extra is not None:
             problem = self.extra(answer)
             if problem:

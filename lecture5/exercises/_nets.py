@@ -36,7 +36,8 @@ def rule_step(rule, sizes, m, seed, bias_rule=None):
     ``net.backprop`` returns it) and biases after ``bias_rule(b, nabla_b)``."""
     net, X, Y = problem(sizes, m, seed)
     nabla_b, nabla_w = net.backprop(X, Y)
-    weights = [np.asarray(rule(w.copy(), g), dtype=float) for w, g in zip(net.weights, nabla_w)]
-    biases = [np.asarray(bias_rule(b.copy(), g), dtype=float)
-              for b, g in zip(net.biases, nabla_b)]
-    return [*weights, *biases]
+    weights = [rule(w.copy(), g) for w, g in zip(net.weights, nabla_w)]
+    biases = [bias_rule(b.copy(), g) for b, g in zip(net.biases, nabla_b)]
+    if any(p is None for p in weights + biases):
+        return None  # the answer cell's function body is still `...`
+    return [np.asarray(p, dtype=float) for p in weights + biases]

@@ -13,7 +13,7 @@ from ..backprop import feedforward_trace
 from ..network import Network
 from . import Derive, Implement, Predict, Wrong, register
 
-__all__ = ["tiny_network"]
+__all__ = ["tiny_network", "SIZES_1"]
 
 
 def tiny_network():
@@ -21,29 +21,36 @@ def tiny_network():
     return Network([3, 4, 2], seed=0), np.array([[0.5], [-1.0], [2.0]])
 
 
-def _w3_shape():
-    return tiny_network()[0].weights[1].shape
+#: exercise 01.1: the network whose w^4 is asked for
+SIZES_1 = (784, 100, 30, 10)
+
+
+def _w4_shapes():
+    return [w.shape for w in Network(list(SIZES_1), seed=0).weights]
+
+
+def _w4_shape():
+    return _w4_shapes()[2]
 
 
 def _show_shapes():
-    net, _ = tiny_network()
-    lines = [f"net.weights[{i}] = w^{i + 2}: shape {w.shape}  (one row per neuron of layer "
-             f"{i + 2}, one column per neuron of layer {i + 1})" for i, w in enumerate(net.weights)]
-    return "\n".join(lines)
+    return "\n".join(f"net.weights[{i}] = w^{i + 2}: shape {s}  (one row per neuron of layer "
+                     f"{i + 2}, one column per neuron of layer {i + 1})"
+                     for i, s in enumerate(_w4_shapes()))
 
 
 register(Predict(
-    key="01.1", task="predict the shape of w^3 in the network [3, 4, 2]",
-    truth=_w3_shape, show=_show_shapes, rtol=0.0, atol=0.0, attempts=2,
+    key="01.1", task="predict the shape of w^4 in the network [784, 100, 30, 10]",
+    truth=_w4_shape, show=_show_shapes, rtol=0.0, atol=0.0, attempts=2,
     hint="w^l_jk goes from neuron k of layer l-1 to neuron j of layer l.",
-    wrong=(Wrong(lambda: _w3_shape()[::-1],
+    wrong=(Wrong(lambda: _w4_shape()[::-1],
                  "rows and columns swapped: w^l_jk has the *receiving* neuron j first, so w^l "
                  "has one row per neuron of layer l and one column per neuron of layer l-1"),
-           Wrong(lambda: tiny_network()[0].weights[0].shape,
-                 "that is w^2 (net.weights[0]): in the backprop slides' numbering the input is "
-                 "layer 1, so w^3 enters layer 3, the output layer")),
-    worked=lambda: ("w^3 connects layer 2 (4 neurons) to layer 3 (2 neurons); row j holds the "
-                    f"weights into neuron j, so the shape is {_w3_shape()} = (d(3), d(2)).\n"
+           Wrong(lambda: _w4_shapes()[1],
+                 "that is w^3 (net.weights[1]): in the backprop slides' numbering the input is "
+                 "layer 1, so w^4 enters layer 4, the output layer")),
+    worked=lambda: ("w^4 connects layer 3 (30 neurons) to layer 4 (10 neurons); row j holds the "
+                    f"weights into neuron j, so the shape is {_w4_shape()} = (d(4), d(3)).\n"
                     + _show_shapes()),
 ))
 

@@ -9,35 +9,39 @@ from ..activations import sigmoid
 from ..backprop import hadamard
 from . import Derive, Implement, Predict, Wrong, register
 
-#: the shapes of exercise 02.1: a column and a row
-COLUMN, ROW = (4, 1), (1, 4)
+__all__ = ["MATRIX", "VECTOR"]
+
+#: the shapes of exercise 02.1: a matrix and a 1-D array of its row length
+MATRIX, VECTOR = (2, 3), (3,)
 
 
 def _product_shape():
-    return (np.ones(COLUMN) * np.ones(ROW)).shape
+    return (np.ones(MATRIX) * np.ones(VECTOR)).shape
 
 
 def _show_broadcast():
-    s, t = np.ones(COLUMN), np.ones(ROW)
+    s, t = np.arange(1.0, 7.0).reshape(MATRIX), np.array([10.0, 100.0, 1000.0])
     try:
         hadamard(s, t)
         refused = "hadamard(s, t) accepted them"
     except ValueError as error:
         refused = f"hadamard(s, t) refuses: {error}"
-    return f"s * t has shape {(s * t).shape}: numpy broadcast both without a word.\n{refused}"
+    return (f"s * t has shape {(s * t).shape}: numpy lined up the last axes and multiplied t into"
+            f" every row, without a word:\n{s * t}\n{refused}")
 
 
 register(Predict(
-    key="02.1", task="predict the shape numpy gives s * t for a (4, 1) column and a (1, 4) row",
+    key="02.1",
+    task="predict the shape numpy gives s * t for s of shape (2, 3) and t of shape (3,)",
     truth=_product_shape, show=_show_broadcast, rtol=0.0, atol=0.0, attempts=2,
-    hint="numpy stretches every axis of length 1 to match the other array.",
-    wrong=(Wrong(COLUMN, "numpy does not refuse and does not keep the column: it broadcasts "
-                         "both factors to the larger shape - the silent trap of this notebook"),
-           Wrong(ROW, "numpy does not keep the row either: both axes of length 1 are "
-                      "stretched"),
-           Wrong((4,), "the result keeps two axes; broadcasting never removes an axis")),
-    worked=lambda: ("broadcasting stretches the column's axis 1 and the row's axis 0, giving "
-                    f"{_product_shape()}: an outer product, not eq (9).\n" + _show_broadcast()),
+    hint="numpy lines shapes up from the right and stretches missing or length-1 axes.",
+    wrong=(Wrong(VECTOR, "broadcasting stretches the smaller array to the larger shape, never "
+                         "the other way"),
+           Wrong(MATRIX + VECTOR, "numpy adds no axis for an outer product here: it lines the "
+                                  "shapes up from the right, (2, 3) against (3,)"),
+           Wrong(MATRIX[::-1], "the shape of s is kept as it is; nothing is transposed")),
+    worked=lambda: ("(2, 3) and (3,) line up from the right: t acts as a (1, 3) row, stretched to "
+                    f"{_product_shape()}. Different shapes, no error.\n" + _show_broadcast()),
 ))
 
 

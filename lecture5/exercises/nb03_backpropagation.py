@@ -9,17 +9,16 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import sigmoid
-from ..backprop import bp1, bp2, bp3, bp4, feedforward_trace
+from ..backprop import bp1, bp2, bp3, bp4, errors_single, feedforward_trace
 from ..costs import CrossEntropyCost, QuadraticCost
 from ..gradcheck import numerical_gradient, relative_error
 from ..network import Network
 from . import Derive, Implement, Predict, Wrong, register
 
-__all__ = ["example", "Z_SATURATED", "Y_SATURATED"]
+__all__ = ["example", "SIZES_1", "SEEDS_1"]
 
-#: exercise 03.1: a saturated, wrong output neuron (z^L = -4, target 1)
-Z_SATURATED, Y_SATURATED = -4.0, 1.0
-
+#: exercise 03.1: a deep sigmoid network (quadratic cost) and the seeds it is measured on
+SIZES_1, SEEDS_1 = (20, 30, 30, 30, 10), range(5)
 
 def example():
     """``(net, x, y)``: the network [3, 4, 2] (quadratic cost, seed 1), one input and its target."""
@@ -27,40 +26,55 @@ def example():
     return net, np.array([[0.5], [0.0], [-1.0]]), np.array([[1.0], [0.0]])
 
 
-def _deltas():
-    z = np.array([[Z_SATURATED]])
-    a, y = sigmoid(z), np.array([[Y_SATURATED]])
-    return (float(QuadraticCost.delta(z, a, y)[0, 0]),
-            float(CrossEntropyCost.delta(z, a, y)[0, 0]))
+def _delta_norms(seed):
+    """||delta^l|| for l = 2..L of the deep network on one random example (BP1, BP2)."""
+    net = Network(list(SIZES_1), cost=QuadraticCost, seed=seed)
+    rng = np.random.default_rng(seed)
+    x, y = rng.normal(size=(SIZES_1[0], 1)), np.eye(SIZES_1[-1])[:, [seed % SIZES_1[-1]]]
+    deltas = errors_single(net.weights, net.biases, x, y, QuadraticCost)[1]
+    return [float(np.linalg.norm(d)) for d in deltas]
 
 
-def _larger():
-    quadratic, cross_entropy = _deltas()
-    if np.isclose(abs(quadratic), abs(cross_entropy)):
-        return "the same"
-    return "cross-entropy" if abs(cross_entropy) > abs(quadratic) else "quadratic"
+def _ratio():
+    """The mean over the seeds of ||delta^2|| / ||delta^L||."""
+    return float(np.mean([n[0] / n[-1] for n in map(_delta_norms, SEEDS_1)]))
 
 
-def _show_deltas():
-    quadratic, cross_entropy = _deltas()
-    return (f"z^L = {Z_SATURATED:g}, a^L = {float(sigmoid(Z_SATURATED)):.4f}, y = "
-            f"{Y_SATURATED:g}, sigma'(z^L) = {float(sigmoid.prime(Z_SATURATED)):.4f}\n"
-            f"quadratic:     delta^L = (a - y) sigma'(z) = {quadratic:.4f}\n"
-            f"cross-entropy: delta^L = a - y            = {cross_entropy:.4f}")
+_BANDS = ((1.5, "larger"), (0.5, "about the same"), (0.1, "a little smaller"),
+          (0.0, "much smaller"))
+
+
+def _size():
+    r = _ratio()
+    return next(word for low, word in _BANDS if r >= low)
+
+
+def _show_norms():
+    layers = "  ".join(f"delta^{layer}" for layer in range(2, len(SIZES_1) + 1))
+    lines = [f"network {list(SIZES_1)}, quadratic cost, one random example per seed",
+             f"seed   {layers}"]
+    for seed in SEEDS_1:
+        lines.append(f"{seed:4d}   " + "  ".join(f"{v:7.4f}" for v in _delta_norms(seed)))
+    lines.append(f"||delta^2|| / ||delta^L||, mean over the seeds: {_ratio():.4f}")
+    return "\n".join(lines)
 
 
 register(Predict(
-    key="03.1", task="predict which cost gives the larger output error for a saturated neuron",
-    choices=("quadratic", "cross-entropy", "the same"), truth=_larger, show=_show_deltas,
-    hint="BP1: delta^L = nabla_a C (.) sigma'(z^L); how large is sigma'(-4)?",
-    wrong=(Wrong("quadratic", "BP1 multiplies nabla_a C by sigma'(z^L), which is tiny for a "
-                              "saturated neuron: the quadratic cost's error almost vanishes, "
-                              "while cross-entropy's nabla_a C has 1/(a(1-a)), cancelling sigma'"),
-           Wrong("the same", "both costs are smallest at a = y, but their gradients differ: "
-                             "only cross-entropy's cancels the sigma' of BP1")),
-    worked=lambda: ("BP1: quadratic nabla_a C = a - y, times sigma'(z^L); cross-entropy "
-                    "nabla_a C = (a - y)/(a(1 - a)), and a(1 - a) = sigma'(z^L) cancels.\n"
-                    + _show_deltas()),
+    key="03.1",
+    task="predict how the size of delta^l in the first hidden layer compares with delta^L",
+    choices=tuple(word for _, word in _BANDS[::-1]), truth=_size, show=_show_norms,
+    hint="BP2 multiplies by (w^{l+1})^T and by sigma'(z^l) at every layer; how large is "
+         "sigma' at most?",
+    wrong=(Wrong("a little smaller", "sigma' is at most 1/4 and the weights are about "
+                                     "1/sqrt(n_in): every layer of BP2 shrinks delta by a "
+                                     "factor of several, and three layers multiply up"),
+           Wrong("about the same", "BP2 multiplies by sigma'(z^l) <= 1/4 at every layer: the "
+                                   "error shrinks on its way back (vanishing gradients)"),
+           Wrong("larger", "BP2 multiplies by sigma'(z^l) <= 1/4 at every layer, so the error "
+                           "shrinks on its way back")),
+    worked=lambda: ("each BP2 step multiplies by (w^{l+1})^T (entries ~ 1/sqrt(n_in)) and by "
+                    "sigma'(z^l) <= 1/4; three steps back the error is far smaller: the first "
+                    "layers learn slowest.\n" + _show_norms()),
 ))
 
 

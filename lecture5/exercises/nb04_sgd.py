@@ -11,22 +11,22 @@ import numpy as np
 from ..hessian import eigen_decomposition, gradient_descent, hessian_2d, step_thresholds
 from . import Derive, Implement, Predict, Wrong, _nets, register
 
-__all__ = ["EIGENVALUES", "ANGLE", "W_STAR", "ETA_1"]
+__all__ = ["EIGENVALUES", "ANGLE", "W_STAR", "EIGENVALUES_1", "ETA_1"]
 
 #: the quadratic cost of the notebook: eigenvalues of H, rotation (degrees) and minimum w*
 EIGENVALUES, ANGLE, W_STAR = (5.0, 1.0), 30.0, (1.0, 0.5)
-#: the learning rate of exercise 04.1
-ETA_1 = 0.35
+#: exercise 04.1: another quadratic (eigenvalues of H) and a learning rate
+EIGENVALUES_1, ETA_1 = (8.0, 2.0), 0.2
 _STEPS = 8
 
 
 def _path():
-    H = hessian_2d(EIGENVALUES, ANGLE)[0]
+    H = hessian_2d(EIGENVALUES_1, ANGLE)[0]
     return H, gradient_descent(H, W_STAR, np.zeros(2), ETA_1, _STEPS)
 
 
 def _behaviour():
-    factors = 1.0 - ETA_1 * np.asarray(EIGENVALUES)  # distance to w* per step, per eigenvector
+    factors = 1.0 - ETA_1 * np.asarray(EIGENVALUES_1)  # distance to w* per step, per eigenvector
     if np.max(np.abs(factors)) >= 1.0:
         return "diverges"
     return "oscillates" if np.min(factors) < 0 else "smooth"
@@ -46,7 +46,7 @@ def _show_path():
 
 register(Predict(
     key="04.1",
-    task="predict how gradient descent behaves on the notebook's quadratic at eta = 0.35",
+    task="predict how gradient descent behaves on a quadratic with D = (8, 2) at eta = 0.2",
     choices=("smooth", "oscillates", "diverges"), truth=_behaviour, show=_show_path,
     hint="along eigenvector i the distance to w* is multiplied by 1 - eta D_ii at every step.",
     wrong=(Wrong("diverges", "eta > 1/D_max overshoots along the steep direction, but while "
@@ -54,10 +54,11 @@ register(Predict(
                              "diverges only above 2/D_max"),
            Wrong("smooth", "along the steep direction 1 - eta D_max is negative: w - w* changes "
                            "sign at every step")),
-    worked=lambda: ("1 - eta D for D = " + ", ".join(f"{d:g}" for d in EIGENVALUES) + ": "
-                    + ", ".join(f"{1 - ETA_1 * d:+.2f}" for d in EIGENVALUES)
+    worked=lambda: ("1 - eta D for D = " + ", ".join(f"{d:g}" for d in EIGENVALUES_1) + ": "
+                    + ", ".join(f"{1 - ETA_1 * d:+.2f}" for d in EIGENVALUES_1)
                     + f": all of size < 1 (converges), one negative (sign flips): "
-                      f"{_behaviour()}.\n" + _show_path()),
+                      f"{_behaviour()}. This eta is 2/(D_max + D_min), the best fixed step: "
+                      f"the fastest schedule oscillates.\n" + _show_path()),
 ))
 
 

@@ -8,36 +8,40 @@ import numpy as np
 from ..regularization import apply_penalty_step, soft_threshold
 from . import Derive, Implement, Predict, Wrong, register
 
-__all__ = ["W_1", "ETA", "LMBDA", "N"]
+__all__ = ["W_1", "ETA", "LMBDA", "N", "STEPS_1"]
 
-#: exercise 06.1: a small weight, and eta, lambda, n (so eta lambda / n = 0.04)
-W_1, ETA, LMBDA, N = 0.02, 0.5, 4.0, 50
-
-
-def _after_step():
-    return float(apply_penalty_step(np.array([W_1]), ETA, LMBDA, N, "l1")[0])
+#: exercise 06.1: a small weight, eta, lambda, n (so eta lambda / n = 0.04) and the steps taken
+W_1, ETA, LMBDA, N, STEPS_1 = 0.05, 0.5, 4.0, 50, 3
 
 
-def _where():
-    w = _after_step()
-    return "zero" if w == 0 else ("positive" if w > 0 else "negative")
+def _path(penalty, steps):
+    w, out = np.array([W_1]), []
+    for _ in range(steps):
+        w = apply_penalty_step(w, ETA, LMBDA, N, penalty)
+        out.append(float(w[0]))
+    return out
 
 
-def _show_step():
-    prox = float(apply_penalty_step(np.array([W_1]), ETA, LMBDA, N, "l1_prox")[0])
-    return (f"w = {W_1:g}, eta lambda / n = {ETA * LMBDA / N:g}\n"
-            f"one step (41):          w - (eta lambda/n) sgn(w) = {_after_step():+g}\n"
-            f"the soft threshold instead:                      {prox:+g}")
+def _show_steps():
+    return (f"w = {W_1:g}, eta lambda / n = {ETA * LMBDA / N:g}, no data term\n"
+            "steps (41):             " + "  ".join(f"{v:+.2f}" for v in _path("l1", 6)) + "\n"
+            "soft threshold instead: " + "  ".join(f"{v:+.2f}" for v in _path("l1_prox", 6)))
 
 
 register(Predict(
-    key="06.1", task="predict where one L1 step (41) takes a weight smaller than eta lambda / n",
-    choices=("positive", "zero", "negative"), truth=_where, show=_show_step,
-    hint="(41) subtracts (eta lambda/n) sgn(w); compare that with w = 0.02.",
-    wrong=(Wrong("zero", "(41) moves every nonzero weight by eta lambda/n whatever its size: it "
-                         "does not stop at 0 (the soft threshold does)"),
-           Wrong("positive", "the step eta lambda/n = 0.04 is larger than the weight 0.02")),
-    worked=lambda: "(41) overshoots: the weight hops across zero.\n" + _show_step(),
+    key="06.1",
+    task="predict a small weight after three L1 steps (41) with no data term",
+    truth=lambda: _path("l1", STEPS_1)[-1], show=_show_steps, rtol=0.0, atol=0.004,
+    attempts=2,
+    hint="(41) subtracts (eta lambda/n) sgn(w) at every step; sgn(w) changes when w does.",
+    wrong=(Wrong(0.0, "(41) does not stop at 0 (the soft threshold does): it subtracts "
+                      "(eta lambda/n) sgn(w) whatever the size of w, so w hops across zero"),
+           Wrong(lambda: W_1 - STEPS_1 * ETA * LMBDA / N,
+                 "sgn(w) turns to -1 once w is negative: the steps then push w back up"),
+           Wrong(lambda: W_1 * (1 - ETA * LMBDA / N) ** STEPS_1,
+                 "a shrink by the factor (1 - eta lambda/n) is L2's step (28), not L1's")),
+    worked=lambda: ("each step moves w by 0.04 towards 0, and past it: 0.05 -> 0.01 -> -0.03 -> "
+                    "0.01 ...: the weight hops around 0 for ever.\n" + _show_steps()),
 ))
 
 

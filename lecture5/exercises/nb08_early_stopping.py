@@ -87,7 +87,8 @@ def _reference(patience):
 
 def _harness(f, patience):
     accuracies = [float(a) for a in _run(None).history["eval_accuracy"]]
-    return tuple(int(e) for e in f(accuracies, patience))
+    out = f(accuracies, patience)
+    return None if out is None else tuple(int(e) for e in out)
 
 
 def _rule(accuracies, patience):
