@@ -1,68 +1,63 @@
-"""Exercises at the end of each notebook, and ``check``, which says whether an answer is right.
+"""The exercises at the end of each notebook: ``check``, ``predict``, ``reveal``, ``solution``.
 
-Each notebook's exercises live in a module of this package (``nb03_backpropagation.py`` ...).  An
-exercise is registered with :func:`exercise`: a function that *computes* the right answer from the
-package (so it is never typed in as a number) plus a hint.  ``check("03.1", answer)`` compares and
-prints a verdict without printing the expected value.
+Each notebook's exercises live in a module of this package (``nb03_backpropagation.py`` ...) and
+come in three kinds (see :mod:`lecture5.exercises._core`): *predict* (commit a prediction, then
+reveal what happens), *derive* (enter the result of a short derivation as a number or a formula)
+and *implement* (write a small function, run against the package's own).  Every right answer is
+computed from the package, never typed in, and each exercise declares the answers that typical
+misconceptions produce, so a wrong answer gets a message naming its misconception.
+
+In a notebook::
+
+    predict("04.1", "oscillates")   # commit a prediction (final: one per kernel session)
+    reveal("04.1")                  # show what happens, and whether the prediction was right
+    check("04.2", 0.4)              # a number, a formula (lambda ...: ...) or a function
+    solution("04.2")                # a worked solution, only after an attempt
+
+The solutions stay in a private registry: :data:`EXERCISES` lists each exercise's kind and task
+only.  ``check`` prints its message and returns a :class:`Verdict`, true when the answer is right,
+which displays nothing in a notebook.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from dataclasses import dataclass
+from types import MappingProxyType
+from typing import NamedTuple
 
-import numpy as np
+from ._core import EMPTY, INVALID, KNOWN, RIGHT, Derive, Exercise, Implement, Predict, Wrong
 
-__all__ = ["exercise", "check", "Verdict", "EXERCISES"]
+__all__ = ["check", "predict", "reveal", "solution", "reset", "Verdict", "EXERCISES",
+           "ExerciseInfo", "Predict", "Derive", "Implement", "Wrong", "register"]
 
 
-@dataclass(frozen=True)
-class _Exercise:
+class ExerciseInfo(NamedTuple):
+    """What the notebook may see of an exercise: its key, kind and one-line task."""
+
     key: str
-    solution: object  # callable returning the expected answer
-    hint: str
-    rtol: float
-    atol: float
+    kind: str
+    task: str
 
 
-EXERCISES: dict[str, _Exercise] = {}
+_REGISTRY: dict[str, Exercise] = {}
+_INFO: dict[str, ExerciseInfo] = {}
+#: every exercise: key -> ExerciseInfo(key, kind, task); read-only, without the solutions
+EXERCISES = MappingProxyType(_INFO)
+
+# the session's state: answers judged per exercise, and committed predictions
+_ATTEMPTS: dict[str, list] = {}
+_PREDICTIONS: dict[str, object] = {}
 
 
-def exercise(key: str, hint: str = "", rtol: float = 1e-6, atol: float = 1e-9):
-    """Decorator registering ``solution()`` as the answer to exercise ``key`` (e.g. "03.1")."""
-
-    def register(solution):
-        if key in EXERCISES:
-            raise ValueError(f"exercise {key!r} is registered twice")
-        EXERCISES[key] = _Exercise(key, solution, hint, rtol, atol)
-        return solution
-
-    return register
-
-
-def _verdict(expected, answer, rtol, atol):
-    """(is_right, reason) without revealing ``expected``."""
-    if isinstance(expected, str):
-        if not isinstance(answer, str):
-            return False, f"the answer should be text, got {type(answer).__name__}"
-        return answer.strip().lower() == expected.strip().lower(), ""
-    if isinstance(expected, (bool, np.bool_)):
-        if not isinstance(answer, (bool, np.bool_)):
-            return False, "the answer should be True or False"
-        return bool(answer) == bool(expected), ""
-    exp = np.asarray(expected, dtype=float)
-    try:
-        ans = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        return False, f"the answer should be a number or an array, got {type(answer).__name__}"
-    if ans.shape != exp.shape:
-        if ans.size == exp.size:
-            return False, f"right number of entries but shape {ans.shape}; check the orientation"
-        return False, f"the answer has shape {ans.shape}, which is not the expected shape"
-    if not np.all(np.isfinite(ans)):
-        return False, "the answer contains NaN or infinity"
-    return bool(np.allclose(ans, exp, rtol=rtol, atol=atol)), ""
+def register(exercise: Exercise) -> Exercise:
+    """Add ``exercise`` to the registry (called by the notebook modules at import)."""
+    if not isinstance(exercise, Exercise):
+        raise TypeError(f"exercise must be a Predict, Derive or Implement, got "
+                        f"{type(exercise).__name__}")
+    if exercise.key in _REGISTRY:
+        raise ValueError(f"exercise {exercise.key!r} is registered twice")
+    _REGISTRY[exercise.key] = exercise
+    _INFO[exercise.key] = ExerciseInfo(exercise.key, exercise.kind, exercise.task)
+    return exercise
 
 
 class Verdict:
@@ -88,38 +83,166 @@ class Verdict:
         """Display nothing: the message was printed by :func:`check`."""
 
 
-def check(key: str, answer) -> Verdict:
+def _get(key) -> Exercise:
+    if key not in _REGISTRY:
+        raise ValueError(f"key must name an exercise, one of {sorted(_REGISTRY)}, got {key!r}")
+    return _REGISTRY[key]
+
+
+def _no_answer(answer) -> bool:
+    return answer is None or answer is Ellipsis
+
+
+def _same_attempt(a, b) -> bool:
+    try:
+        return bool(a == b) if isinstance(a, str) or isinstance(b, str) else a is b
+    except (TypeError, ValueError):
+        return False
+
+
+def _judge_and_print(ex: Exercise, answer, revealed: bool = False) -> Verdict:
+    """Judge ``answer`` (counting the attempt), print the verdict, return it."""
+    tried = _ATTEMPTS.setdefault(ex.key, [])
+    limit = ex.max_attempts
+    normal = ex.normalise(answer) if isinstance(ex, Predict) else answer
+    if limit is not None and len(tried) >= limit and not _repeat(normal, tried):
+        print(f"Exercise {ex.key}: no more guesses - you have tried {len(tried)} "
+              f"answer{'s' if len(tried) > 1 else ''} ({', '.join(map(_show, tried))}). "
+              f"Run reveal({ex.key!r}) to see what happens, or solution({ex.key!r}).")
+        return Verdict(ex.key, False)
+    judgement = ex.judge(answer)
+    if judgement.status == EMPTY:
+        print(f"Exercise {ex.key}: no answer yet - {judgement.message}.")
+        return Verdict(ex.key, False)
+    if judgement.status != INVALID and not _repeat(normal, tried):
+        tried.append(normal)
+    prefix = f"Exercise {ex.key}:"
+    if judgement.status == RIGHT:
+        print(f"{prefix} correct ✓")
+    elif judgement.status == INVALID:
+        print(f"{prefix} cannot check this answer: {judgement.message}")
+    else:
+        msg = f"{prefix} not yet ✗"
+        if judgement.status == KNOWN:
+            msg += f" - {judgement.message}"
+        elif judgement.message:
+            msg += f" ({judgement.message})"
+        if ex.hint and judgement.status != KNOWN:
+            msg += f"\nHint: {ex.hint}"
+        if limit is not None and len(tried) >= limit and not revealed:
+            msg += f"\n(That was your last guess: run reveal({ex.key!r}) or solution({ex.key!r}).)"
+        print(msg)
+    return Verdict(ex.key, judgement.status == RIGHT)
+
+
+def _repeat(normal, tried) -> bool:
+    return any(_same_attempt(normal, t) or _equal(normal, t) for t in tried)
+
+
+def _equal(a, b) -> bool:
+    try:
+        import numpy as np
+
+        return (not callable(a) and not callable(b)
+                and np.shape(a) == np.shape(b) and bool(np.all(np.asarray(a) == np.asarray(b))))
+    except (TypeError, ValueError):
+        return False
+
+
+def _show(answer) -> str:
+    return getattr(answer, "__name__", None) or repr(answer)
+
+
+def check(key: str, answer=Ellipsis) -> Verdict:
     """Print whether ``answer`` to exercise ``key`` is right, without revealing the solution.
 
-    Returns a :class:`Verdict`, true when the answer is right.
+    ``answer`` is a number, a formula or a function, depending on the exercise; for a predict
+    exercise it defaults to the committed prediction.  A wrong answer that a known misconception
+    produces gets a message naming it.  Returns a :class:`Verdict`, true when right.
     """
-    _load_all()
-    if key not in EXERCISES:
-        raise ValueError(f"key must name an exercise, one of {sorted(EXERCISES)}, got {key!r}")
-    ex = EXERCISES[key]
-    if answer is None or answer is Ellipsis:
+    ex = _get(key)
+    if _no_answer(answer) and isinstance(ex, Predict) and key in _PREDICTIONS:
+        answer = _PREDICTIONS[key]
+    if _no_answer(answer):
         print(f"Exercise {key}: no answer yet - replace the ... with your answer.")
         return Verdict(key, False)
-    right, reason = _verdict(ex.solution(), answer, ex.rtol, ex.atol)
-    if right:
-        print(f"Exercise {key}: correct ✓")
-    else:
-        msg = f"Exercise {key}: not yet ✗"
-        if reason:
-            msg += f" ({reason})"
-        if ex.hint:
-            msg += f"\nHint: {ex.hint}"
-        print(msg)
-    return Verdict(key, right)
+    return _judge_and_print(ex, answer)
 
 
-_LOADED = {"done": False}
+def predict(key: str, answer=Ellipsis) -> None:
+    """Commit a prediction for the predict exercise ``key``, before running its reveal cell.
 
-
-def _load_all():
-    """Import every exercise module of this package (each registers its exercises)."""
-    if _LOADED["done"]:
+    The first valid prediction is final for this kernel session; nothing is said about whether
+    it is right until :func:`reveal`.
+    """
+    ex = _get(key)
+    if not isinstance(ex, Predict):
+        raise ValueError(f"key must name a predict exercise; {key!r} is a {ex.kind} exercise: "
+                         f"use check({key!r}, answer)")
+    if _no_answer(answer):
+        print(f"Exercise {key}: no prediction yet - replace the ... with your prediction.")
         return
-    for info in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{info.name}")
-    _LOADED["done"] = True
+    normal = ex.normalise(answer)
+    if hasattr(normal, "status"):  # a Judgement: the answer cannot be a prediction
+        print(f"Exercise {key}: cannot take this prediction: {normal.message}")
+        return
+    if key in _PREDICTIONS and not _repeat(normal, [_PREDICTIONS[key]]):
+        print(f"Exercise {key}: you already committed {_show(_PREDICTIONS[key])}; a prediction "
+              f"is final. Run reveal({key!r}) to compare it with what happens.")
+        return
+    tried = _ATTEMPTS.setdefault(key, [])
+    if len(tried) >= ex.max_attempts and not _repeat(normal, tried):
+        print(f"Exercise {key}: no more guesses - you have tried {', '.join(map(_show, tried))}. "
+              f"Run reveal({key!r}) to see what happens.")
+        return
+    _PREDICTIONS[key] = normal
+    if not _repeat(normal, tried):
+        tried.append(normal)
+    print(f"Exercise {key}: prediction {_show(normal)} committed. Now run the next cell.")
+
+
+def reveal(key: str) -> Verdict:
+    """Show what happens in predict exercise ``key``, and judge the committed prediction."""
+    ex = _get(key)
+    if not isinstance(ex, Predict):
+        raise ValueError(f"key must name a predict exercise; {key!r} is a {ex.kind} exercise")
+    if key not in _PREDICTIONS:
+        print(f"Exercise {key}: commit a prediction first (the cell above: predict({key!r}, "
+              f"...)); then run this cell again.")
+        return Verdict(key, False)
+    print(ex.show())
+    return _judge_and_print(ex, _PREDICTIONS[key], revealed=True)
+
+
+def solution(key: str, confirm: bool = False) -> None:
+    """Print a worked solution of exercise ``key``: only after an attempt, or with confirm=True."""
+    ex = _get(key)
+    if not confirm and not _ATTEMPTS.get(key) and key not in _PREDICTIONS:
+        print(f"Exercise {key}: try it first - a worked solution is shown after one attempt, or "
+              f"with solution({key!r}, confirm=True).")
+        return
+    text = ex.worked() if ex.worked is not None else ex.hint
+    print(f"Exercise {key}, a worked solution:\n{text}")
+
+
+def reset(key: str | None = None) -> None:
+    """Forget attempts and predictions (of ``key``, or of every exercise), as a new kernel does."""
+    keys = list(_REGISTRY) if key is None else [_get(key).key]
+    for k in keys:
+        _ATTEMPTS.pop(k, None)
+        _PREDICTIONS.pop(k, None)
+
+
+# the notebooks' modules register their exercises when imported
+from . import (  # noqa: E402,F401  (registration needs the functions above)
+    nb01_notation,
+    nb02_hadamard,
+    nb03_backpropagation,
+    nb04_sgd,
+    nb05_l2_and_the_hessian,
+    nb06_l1_sparsity,
+    nb07_dropout,
+    nb08_early_stopping,
+    nb09_more_data,
+    nb10_playground,
+)

@@ -1,42 +1,126 @@
-"""Exercises of notebook 08 (early stopping).  Solutions computed with the package, on the run of
-the notebook (:data:`lecture5.plots.EARLY_PROBLEM`)."""
+"""Exercises of notebook 08 (early stopping).
+
+08.1 and 08.3 use the notebook's runs, ``plots.early_run(patience)`` (cached: the first call
+trains, later ones do not); 08.2 uses :func:`lecture5.hessian.gradient_descent`.
+"""
 
 from __future__ import annotations
 
-from .. import plots
-from . import exercise
+import numpy as np
 
-__all__ = ["PATIENCE_1", "PATIENCE_2"]
+from ..hessian import gradient_descent
+from . import Derive, Implement, Predict, Wrong, register
 
-#: the patience of exercise 08.1 and of exercise 08.2
-PATIENCE_1, PATIENCE_2 = 4, 5
+__all__ = ["PATIENCES"]
 
-
-@exercise("08.1", hint="training stops after k epochs in a row without a better validation "
-                       "accuracy, counted from the best epoch.")
-def epochs_after_best():
-    """With patience PATIENCE_1: (epoch after which training stops) - (epoch that is restored)."""
-    run = plots.early_run(PATIENCE_1)
-    return run.epochs_run - run.best_epoch
+#: the patiences compared in 08.1 (first and last) and used as cases in 08.3
+PATIENCES = (1, 2, 3, 4, 5)
 
 
-@exercise("08.2", hint="plots.early_run(None) is the full run, plots.early_run(5) the early-"
-                       "stopped one; plots.weight_norm(run.weights) gives sqrt(sum w^2).",
-          rtol=5e-3)
-def norm_ratio():
-    """Weight norm after all epochs divided by that of the network restored with PATIENCE_2."""
-    return plots.weight_norm(plots.early_run(None).weights) / plots.weight_norm(
-        plots.early_run(PATIENCE_2).weights)
+def _run(patience):
+    from .. import plots  # the notebook's runs (imported here: plots pulls in matplotlib)
+
+    return plots.early_run(patience)
 
 
-@exercise("08.3", hint="look at the right panel of the take-home figure; answer with the name "
-                       "as it is written there (none, L2, L1, dropout or early stopping).")
-def largest_weights():
-    """The method of the take-home figure whose final network has the largest weight norm."""
-    norms = {}
-    for label, settings in plots.TAKE_HOME_METHODS.items():
-        settings = dict(settings)
-        run = plots.early_run(settings.pop("patience", None), **settings)
-        name = " ".join(label.split("\n")[:-1]) or label  # "L2\nλ = 1" -> "L2"
-        norms[name] = plots.weight_norm(run.weights)
-    return max(norms, key=norms.get)
+def _restored_epoch_order():
+    small, large = _run(PATIENCES[0]).best_epoch, _run(PATIENCES[-1]).best_epoch
+    return "the same" if small == large else ("earlier" if small < large else "later")
+
+
+def _show_runs():
+    lines = ["patience k   restored epoch   stopped after epoch   validation accuracy"]
+    for k in PATIENCES:
+        r = _run(k)
+        lines.append(f"{k:10d}   {r.best_epoch:14d}   {r.epochs_run:19d}   {r.eval_accuracy:.3f}")
+    return "\n".join(lines)
+
+
+register(Predict(
+    key="08.1",
+    task="predict whether patience k = 1 restores an earlier, the same or a later epoch than k = 5",
+    choices=("earlier", "the same", "later"), truth=_restored_epoch_order, show=_show_runs,
+    hint="the restored epoch is the best one *seen before stopping*.",
+    wrong=(Wrong("the same", "early stopping restores the best epoch seen so far: with k = 1 the "
+                             "first epoch without improvement ends the run, before later, better "
+                             "epochs are reached"),
+           Wrong("later", "a smaller patience can only stop sooner, and it restores an epoch "
+                          "before the stop")),
+    worked=lambda: ("both runs follow the same path until the k = 1 run stops at its first "
+                    "epoch without improvement.\n" + _show_runs()),
+))
+
+
+def _kept(eta, D, tau):
+    """The fraction of w* that tau steps of gradient descent from 0 reach, curvature D."""
+    return float(gradient_descent([[D]], [1.0], [0.0], eta, int(tau))[-1, 0])
+
+
+def _random_edt(rng):
+    return [{"eta": float(e), "D": float(d), "tau": int(t)}
+            for e, d, t in zip(rng.uniform(0.01, 0.5, 3), rng.uniform(0.05, 3, 3),
+                               rng.integers(1, 60, 3))]
+
+
+register(Derive(
+    key="08.2",
+    task="derive the fraction of w*_i that tau gradient-descent steps from w = 0 reach",
+    formula=_kept, given=lambda: {"eta": 0.1, "D": 0.5, "tau": 20}, samples=_random_edt,
+    hint="along eigenvector i, w - w* is multiplied by (1 - eta D_ii) at every step.",
+    wrong=(Wrong(lambda eta, D, tau: (1 - eta * D) ** tau,
+                 "that is what is left of the distance to w*; the fraction reached is 1 minus it"),
+           Wrong(lambda eta, D, tau: eta * D * tau,
+                 "the first-order approximation, good only while eta D tau << 1"),
+           Wrong(lambda eta, D, tau: D / (D + 1 / (eta * tau)),
+                 "that is L2's filter (38) with lambda = 1/(eta tau): close to early stopping's, "
+                 "but not equal")),
+    worked=lambda: ("w_t - w* = (1 - eta D)^t (w_0 - w*) with w_0 = 0, so w_tau = (1 - (1 - eta "
+                    "D)^tau) w*:  lambda eta, D, tau: 1 - (1 - eta * D) ** tau; for eta = 0.1, "
+                    f"D = 0.5, tau = 20: {_kept(0.1, 0.5, 20):.4f}"),
+))
+
+
+def _reference(patience):
+    r = _run(patience)
+    return r.best_epoch, r.epochs_run
+
+
+def _harness(f, patience):
+    accuracies = [float(a) for a in _run(None).history["eval_accuracy"]]
+    out = f(accuracies, patience)
+    return None if out is None else tuple(int(e) for e in out)
+
+
+def _rule(accuracies, patience):
+    """The rule with its two usual slips switched off (used to build the wrong answers)."""
+    best, best_epoch = -np.inf, 0
+    for epoch, acc in enumerate(accuracies, start=1):
+        if acc > best:
+            best, best_epoch = acc, epoch
+        elif epoch - best_epoch >= patience:
+            return best_epoch, epoch
+    return best_epoch, len(accuracies)
+
+
+register(Implement(
+    key="08.3",
+    task="implement the stopping rule: best epoch and stopping epoch from validation accuracies",
+    signature="early_stopping(accuracies, patience) -> (best_epoch, stop_epoch)",
+    reference=_reference, harness=_harness, cases=lambda rng: [(k,) for k in PATIENCES],
+    hint="epochs count from 1; only a strictly better accuracy counts as an improvement; stop "
+         "after `patience` epochs in a row without one.",
+    wrong=(Wrong(lambda acc, k: (_rule(acc, k)[1],) * 2,
+                 "the weights restored are those of the best epoch, not of the last one"),
+           Wrong(lambda acc, k: _rule(acc, k + 1),
+                 "off by one: stop after exactly `patience` epochs without improvement, counted "
+                 "from the best epoch"),
+           Wrong(lambda acc, k: tuple(e - 1 for e in _rule(acc, k)),
+                 "epochs are numbered from 1 (epoch 1 is the first entry)")),
+    worked=lambda: ("def early_stopping(accuracies, patience):\n"
+                    "    best, best_epoch = -1.0, 0\n"
+                    "    for epoch, acc in enumerate(accuracies, start=1):\n"
+                    "        if acc > best:\n            best, best_epoch = acc, epoch\n"
+                    "        elif epoch - best_epoch >= patience:\n"
+                    "            return best_epoch, epoch\n"
+                    "    return best_epoch, len(accuracies)"),
+))
