@@ -17,7 +17,6 @@ import warnings
 import numpy as np
 import pytest
 
-from lecture5.exercises import check
 from lecture5.playground import (
     ARCHITECTURE,
     DATA,
@@ -40,15 +39,6 @@ def test_thin_history_bounds_the_lists_and_keeps_first_and_last():
     assert history["epoch"][0] == 1 and history["epoch"][-1] == 2501
     assert history["epoch"] == sorted(history["epoch"])
     assert not thin_history(history, 2000)
-
-
-def test_exercises_10():
-    assert check("10.1", 1 - 0.5 * 5 / 1000)
-    assert check("10.2", (1 - 0.5 * 5 / 1000) ** 100)
-    assert check("10.3", 0.5 * 5 / 1000)
-    assert not check("10.1", 1 - 0.5 * 5 / 10)
-    assert not check("10.2", 0.9975)
-    assert not check("10.3", 0.5 * 5 / 10)
 
 
 

@@ -1,6 +1,6 @@
 """Exercises of notebook 08 (early stopping).
 
-08.1 and 08.3 use the notebook's runs, ``plots.early_run(patience)`` (cached: the first call
+08.1 and 08.3 use the notebook's runs, ``experiments.early_run(patience)`` (cached: the first call
 trains, later ones do not); 08.2 uses :func:`lecture5.hessian.gradient_descent`.
 """
 
@@ -18,9 +18,9 @@ PATIENCES = (1, 2, 3, 4, 5)
 
 
 def _run(patience):
-    from .. import plots  # the notebook's runs (imported here: plots pulls in matplotlib)
+    from .. import experiments  # the notebook's runs (imported here: it trains on first use)
 
-    return plots.early_run(patience)
+    return experiments.early_run(patience)
 
 
 def _restored_epoch_order():

@@ -13,12 +13,6 @@ maths.  A builder returns a Figure, or ``(fig, caption)`` when a line of numbers
 ``from lecture5 import plots; plots.gd_quadratic(0.1)`` works for every builder.
 """
 
-# Temporary re-exports until lecture5/exercises/nb08_early_stopping.py (and its tests) read them
-# from lecture5.experiments: the same objects, not copies (a test patches EARLY_PROBLEM).
-from ..experiments import EARLY_PROBLEM as EARLY_PROBLEM
-from ..experiments import TAKE_HOME_METHODS as TAKE_HOME_METHODS
-from ..experiments import early_run as early_run
-from ..experiments import weight_norm as weight_norm
 from . import draw
 from ._style import (
     DPI,
