@@ -14,6 +14,7 @@ import pytest
 from test_update_rules import _expected  # the step (27)/(28)/(41) computed by hand
 
 from lecture5 import CrossEntropyCost, Network, QuadraticCost
+from lecture5._engine import SGDEngine
 from lecture5.backprop import backprop_batch, backprop_per_example
 from lecture5.dropout import dropout_masks
 from lecture5.regularization import PENALTIES
@@ -78,7 +79,7 @@ def test_engine_entry_point_equals_update_mini_batch():
     a = Network(SIZES, seed=4)
     b = a.copy()
     a.update_mini_batch(X, Y, 0.3, 1.0, 40, "l1")
-    b._sgd_step(X, Y, 0.3, 1.0, 40, "l1", None)
+    SGDEngine(b).step(X, Y, 0.3, 1.0, 40, "l1", None)
     _assert_params(b, a.weights, a.biases, rtol=0)
 
 
@@ -122,7 +123,7 @@ def test_non_finite_step_raises_floating_point_error_even_with_warnings_as_error
         with warnings.catch_warnings():
             warnings.simplefilter(action)
             with pytest.raises(FloatingPointError, match="eta = 0.1"):
-                net._sgd_step(X, np.zeros((1, 3)), 0.1, 0.0, 3, "l2", None)
+                SGDEngine(net).step(X, np.zeros((1, 3)), 0.1, 0.0, 3, "l2", None)
     for p, q in zip(net.weights + net.biases, snapshot):
         np.testing.assert_array_equal(p, q)
 

@@ -24,7 +24,7 @@ def _next_batch(trainer):
         perm = trainer.rng.permutation(trainer.n)
         trainer.rng.bit_generator.state = state  # the trainer will draw the same permutation
         return perm[:trainer.mini_batch_size]
-    return trainer._perm[trainer._pos:trainer._pos + trainer.mini_batch_size]
+    return trainer._perm[trainer.position:trainer.position + trainer.mini_batch_size]
 
 
 def _expected_step(net, X, Y, idx, **kw):

@@ -6,7 +6,7 @@ Not a test (pytest only collects ``test_*.py``): it prints a table, it asserts n
 for the weights, lambda = 5, n = 5,000) done four ways:
 
 (a) engine     ``lecture5.training.Trainer.run_epoch()`` (gathers each mini-batch into a reused
-               buffer, calls ``Network._sgd_step``);
+               buffer, takes the BLAS step of ``lecture5._engine.SGDEngine``);
 (b) update     ``Network.update_mini_batch`` in a plain loop, as a student writes it (shuffle the
                column indices, ``X[:, batch]``; every call validates its arguments);
 (c) reference  a clean plain-numpy step written out here: Nielsen-style vectorized backprop,
