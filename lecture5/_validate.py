@@ -126,3 +126,26 @@ def parameters(sizes: list[int], weights: list, biases: list) -> None:
             if q.dtype.kind not in "biuf":
                 raise TypeError(f"net.{name}[{i}] must be numeric, got dtype {q.dtype}")
             params[i] = q.astype(np.float64)
+
+
+class Checked:
+    """An attribute checked when set, the error naming it, and stored as ``_<name>`` (where a hot
+    loop may read it directly): ``eta = Checked("doc", number, low=0.0, low_open=True)``.
+
+    ``check(name, value, **bounds)`` is one of the functions above; a bound may be a function of
+    the owner (``high=lambda t: t.n``); ``optional=True`` also accepts None."""
+
+    def __init__(self, doc, check, optional=False, **bounds):
+        self.__doc__, self.check, self.optional, self.bounds = doc, check, optional, bounds
+
+    def __set_name__(self, owner, name):
+        self.name, self.slot = name, "_" + name
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else getattr(obj, self.slot)
+
+    def __set__(self, obj, value):
+        if not (self.optional and value is None):
+            bounds = {k: b(obj) if callable(b) else b for k, b in self.bounds.items()}
+            value = self.check(self.name, value, **bounds)
+        setattr(obj, self.slot, value)

@@ -24,6 +24,12 @@ Every notebook, widget and the live playground trains through :class:`Trainer`. 
 The step itself is :meth:`lecture5.network.Network.update_mini_batch`, taken by the fast
 in-place BLAS engine of :mod:`lecture5._engine` (the same numbers, tested equal).
 
+Where a run is: ``epoch`` (completed epochs), ``position`` (examples of the current epoch trained
+on, 0..n), ``batch_in_epoch`` / ``batches_per_epoch`` (derived from ``position`` and the current
+``mini_batch_size``, so never an impossible count such as 101/11), ``steps`` (mini-batches whose
+update the weights hold).  ``stopped`` is None, "diverged" or "early stopping"; ``message`` says
+why (or holds the last warning's text); ``warnings`` lists the text of every warning of the run.
+
 Arrays follow the package's column convention: X is (sizes[0], n), Y is (sizes[-1], n).
 """
 
@@ -42,7 +48,8 @@ from ._engine import SGDEngine
 from .backprop import feedforward_trace
 from .regularization import PENALTIES, penalty_cost
 
-__all__ = ["Trainer", "TrainingWarning", "sgd", "HISTORY_KEYS", "DROPOUT_MODES"]
+__all__ = ["Trainer", "TrainingWarning", "sgd", "hidden_saturation", "cannot_learn", "HISTORY_KEYS",
+           "DROPOUT_MODES"]
 
 #: per-epoch quantities in ``Trainer.history`` (one list entry per completed epoch)
 HISTORY_KEYS = (
@@ -89,27 +96,6 @@ def _user_stacklevel() -> int:
     return level
 
 
-class _HyperParameter:
-    """A trainer attribute checked when set (the error names it) and stored as ``_<name>``, where
-    the training loop reads it at every mini-batch.  ``check(name, value, **bounds)`` is one of
-    the ``_validate`` functions; a bound may be a function of the trainer (``lambda t: t.n``)."""
-
-    def __init__(self, doc, check, optional=False, **bounds):
-        self.__doc__, self.check, self.optional, self.bounds = doc, check, optional, bounds
-
-    def __set_name__(self, owner, name):
-        self.name, self.slot = name, "_" + name
-
-    def __get__(self, trainer, owner=None):
-        return self if trainer is None else getattr(trainer, self.slot)
-
-    def __set__(self, trainer, value):
-        if not (self.optional and value is None):
-            bounds = {k: b(trainer) if callable(b) else b for k, b in self.bounds.items()}
-            value = self.check(self.name, value, **bounds)
-        setattr(trainer, self.slot, value)
-
-
 class Trainer:
     """Mini-batch SGD on ``net`` with training data ``X`` (d_1, n) and one-hot ``Y`` (d_L, n).
 
@@ -126,51 +112,38 @@ class Trainer:
     skips the per-epoch evaluation (for benchmarks).  ``early_stopping=k`` stops after k epochs
     without improvement of the evaluation accuracy (of the training cost without evaluation data).
 
-    Where the run is: ``epoch`` (completed epochs), ``position`` (examples of the current epoch
-    trained on, 0..n), ``batch_in_epoch`` / ``batches_per_epoch`` (derived from ``position`` and the
-    current ``mini_batch_size``, so never an impossible count), ``steps`` (mini-batches whose update
-    the weights hold).  ``stopped`` is None, "diverged" or "early stopping"; ``message`` says why
-    (or holds the last :class:`TrainingWarning`); ``warnings`` lists every warning's text.
+    Where the run is: ``epoch``, ``position``, ``batch_in_epoch``/``batches_per_epoch``,
+    ``steps``, ``stopped``, ``message`` and ``warnings`` (see the module docstring).
     """
 
-    eta = _HyperParameter("The learning rate eta, > 0.", _validate.number, low=0.0,
+    eta = _validate.Checked("The learning rate eta, > 0.", _validate.number, low=0.0,
                           low_open=True)
-    lmbda = _HyperParameter("The regularization parameter lambda, >= 0.", _validate.number,
+    lmbda = _validate.Checked("The regularization parameter lambda, >= 0.", _validate.number,
                             low=0.0)
-    penalty = _HyperParameter('One of "none", "l2" (eq (28)), "l1" (eq (41)), "l1_prox" (soft '
+    penalty = _validate.Checked('One of "none", "l2" (eq (28)), "l1" (eq (41)), "l1_prox" (soft '
                               'threshold).', _validate.choice, options=PENALTIES)
-    p_drop = _HyperParameter("Probability of deleting a hidden node in a mini-batch, in [0, 1); "
+    p_drop = _validate.Checked("Probability of deleting a hidden node in a mini-batch, in [0, 1); "
                              "0 = no dropout.", _validate.number, low=0.0, high=1.0,
                              high_open=True)
-    dropout = _HyperParameter('How dropout is done: "slides" or "inverted" (see DROPOUT_MODES).',
+    dropout = _validate.Checked('How dropout is done: "slides" or "inverted" (see DROPOUT_MODES).',
                               _validate.choice, options=DROPOUT_MODES)
-    mini_batch_size = _HyperParameter("m-hat, between 1 and the training-set size n.",
+    mini_batch_size = _validate.Checked("m-hat, between 1 and the training-set size n.",
                                       _validate.integer, low=1, high=lambda t: t.n)
-    early_stopping = _HyperParameter("Patience k: stop after k epochs without improvement "
+    early_stopping = _validate.Checked("Patience k: stop after k epochs without improvement "
                                      "(None = never).", _validate.integer, optional=True, low=1)
 
     def __init__(self, net, X, Y, *, eta, mini_batch_size=10, lmbda=0.0, penalty="l2",
                  p_drop=0.0, dropout="slides", labels=None, eval_data=None, monitor=True,
                  early_stopping=None, seed=0):
-        raw = X
-        X = _validate.as_matrix("X", X, rows=net.sizes[0])
+        X_in, X = X, _validate.as_matrix("X", X, rows=net.sizes[0])
         Y = _validate.as_matrix("Y", Y, rows=net.sizes[-1], cols=X.shape[1])
         if seed is not None:
             seed = _validate.integer("seed", seed, low=0)
         self.net = net
         self.n = X.shape[1]
         self.X, self.Y = X, Y
-        labels = self._labels("labels", labels, Y)
-        self.eval_data = None
-        if eval_data is not None:
-            if not isinstance(eval_data, (tuple, list)) or len(eval_data) not in (2, 3):
-                raise TypeError("eval_data must be (X_eval, Y_eval) or (X_eval, Y_eval, labels)")
-            Xe = _validate.as_matrix("eval_data X", eval_data[0], rows=net.sizes[0])
-            Ye = _validate.as_matrix("eval_data Y", eval_data[1], rows=net.sizes[-1],
-                                     cols=Xe.shape[1])
-            le = self._labels("eval_data labels", eval_data[2] if len(eval_data) == 3 else None,
-                              Ye)
-            self.eval_data = (Xe, Ye, le)
+        labels = _labels("labels", labels, Y)
+        self.eval_data = None if eval_data is None else _eval_data(net, eval_data)
         self.eta = eta
         self.lmbda = lmbda
         self.penalty = penalty
@@ -200,7 +173,12 @@ class Trainer:
         self._buffers = {}
         self._best = None  # (score, epoch, weights, biases)
         self._last_finite = None
-        self._check_pixels(raw, eval_data)
+        for name, x, arr in [("X", X_in, X)] + ([("eval_data X", eval_data[0], self.eval_data[0])]
+                                                 if eval_data is not None else []):
+            text = _unscaled_pixels(name, x, arr)
+            if text:  # once: the same advice for both
+                self._warn("pixels", text)
+                break
 
     # ------------------------------------------------------------------ where the run is
     @property
@@ -320,39 +298,16 @@ class Trainer:
         acc = float(np.mean(np.argmax(a, axis=0) == labels))
         return data, pen, acc
 
-    def hidden_saturation(self):
-        """Fraction of (hidden unit, example) pairs, over up to 1,000 evenly spaced training
-        examples, where the hidden activation's derivative is below 1e-3 of its peak: a unit
-        there passes (almost) no gradient back, BP2.  0.0 for a network without hidden layers."""
-        net = self.net
-        if len(net.sizes) <= 2:
-            return 0.0
-        X = self.X[:, ::max(1, self.n // SATURATION_SAMPLE)]
-        with np.errstate(over="ignore", invalid="ignore"):
-            zs, _ = feedforward_trace(net.weights, net.biases, X, net.activation,
-                                      net.output_activation)
-            peak = float(np.max(net.activation.prime(np.linspace(-4.0, 4.0, 81))))
-            saturated = sum(int(np.count_nonzero(~(net.activation.prime(z) >= SATURATED_PRIME
-                                                     * peak))) for z in zs[:-1])
-        return saturated / sum(z.size for z in zs[:-1])
-
     @property
     def best_epoch(self):
         """The epoch with the best monitored score so far (early stopping), or None."""
         return None if self._best is None else self._best[1]
 
     # ------------------------------------------------------------------ internals
-    def _labels(self, name, labels, Y):
-        if labels is None:
-            return np.argmax(Y, axis=0)
-        return _validate.labels(name, labels, Y.shape[1], self.net.sizes[-1])
-
     def _batch_buffers(self, m):
-        bufs = self._buffers.get(m)
-        if bufs is None:
-            bufs = (np.empty((m, self._XT.shape[1])), np.empty((m, self._YT.shape[1])))
-            self._buffers[m] = bufs
-        return bufs
+        if m not in self._buffers:
+            self._buffers[m] = (np.empty((m, self._XT.shape[1])), np.empty((m, self._YT.shape[1])))
+        return self._buffers[m]
 
     def _dropout_masks(self, m):
         if self._p_drop == 0 or len(self.net.sizes) <= 2:
@@ -371,22 +326,6 @@ class Trainer:
         self._warned.add(cause)
         self.warnings.append(text)
         warnings.warn(text, TrainingWarning, stacklevel=_user_stacklevel())
-
-    def _check_pixels(self, X, eval_data):
-        if self.net.sizes[0] != 28 * 28:
-            return
-        for name, x in (("X", X), ("eval_data X", None if eval_data is None else eval_data[0])):
-            if x is None:
-                continue
-            arr = self.X if name == "X" else self.eval_data[0]
-            top = float(arr.max())
-            if top > PIXEL_MAX or np.asarray(x).dtype == np.uint8:
-                self._warn("pixels", (
-                    f"{name} holds values up to {top:g} (dtype {np.asarray(x).dtype}): these look "
-                    f"like pixels on a 0-255 scale, not in [0, 1]. Sigmoid units saturate on such "
-                    f"inputs and the network barely learns. Scale the images first, e.g. "
-                    f"X / 255.0 (the loaders in lecture5.datasets already do)."))
-                return
 
     def _diverged(self, where, what):
         # the weights of the start of this epoch: finite, and not yet blown up to ~1e150 (the
@@ -429,34 +368,13 @@ class Trainer:
         self.epoch += 1
         for key in HISTORY_KEYS:
             self.history[key].append(rec[key])
-        if self.monitor:
-            self._check_learning(rec)
+        if self.monitor and not {"saturated", "stalled"} & self._warned:
+            found = cannot_learn(self.net, self.X, self.history, self._eta)
+            if found:  # a run that cannot learn: once per cause and run
+                self._warn(*found)
         if self._early_stopping is not None and self.monitor:
             self._check_early_stopping(rec)
         return rec
-
-    def _check_learning(self, rec):
-        """Warn when the run cannot learn: hidden units saturated, or an epoch that changed
-        neither the training cost nor the training accuracy."""
-        if "saturated" not in self._warned:
-            fraction = self.hidden_saturation()
-            if fraction >= SATURATED_FRACTION:
-                self._warn("saturated", (
-                    f"After epoch {self.epoch}, {fraction:.0%} of the hidden "
-                    f"{self.net.activation.name} units are saturated (their derivative is ~0 on "
-                    f"the training data), so almost no gradient flows back and the network stops "
-                    f"learning (eta = {self._eta:g}, train accuracy {rec['train_accuracy']:.3f}). "
-                    f"Try a smaller eta (e.g. 0.1 to 3) with a fresh network."))
-                return
-        h = self.history
-        if len(h["epoch"]) >= 2 and "stalled" not in self._warned and "saturated" not in \
-                self._warned and h["train_accuracy"][-1] == h["train_accuracy"][-2] and \
-                math.isclose(h["train_cost"][-1], h["train_cost"][-2], rel_tol=1e-9, abs_tol=0):
-            self._warn("stalled", (
-                f"Epoch {self.epoch} changed neither the training cost ({rec['train_cost']:.4g}) "
-                f"nor the training accuracy ({rec['train_accuracy']:.3f}): the network has stopped "
-                f"learning (eta = {self._eta:g}). A far too large eta (saturated units) or a far "
-                f"too small one does this; try another eta with a fresh network."))
 
     def _check_early_stopping(self, rec):
         if self.eval_data is not None:
@@ -473,6 +391,73 @@ class Trainer:
                 f"Early stopping: no improvement in {self._early_stopping} epochs; restored the "
                 f"weights of epoch {best_epoch}."
             )
+
+
+def hidden_saturation(net, X):
+    """Fraction of (hidden unit, example) pairs, over up to 1,000 evenly spaced columns of X,
+    where the hidden activation's derivative is below 1e-3 of its peak: a unit there passes
+    (almost) no gradient back through BP2.  0.0 for a network without hidden layers."""
+    if len(net.sizes) <= 2:
+        return 0.0
+    X = X[:, ::max(1, X.shape[1] // SATURATION_SAMPLE)]
+    with np.errstate(over="ignore", invalid="ignore"):
+        zs, _ = feedforward_trace(net.weights, net.biases, X, net.activation,
+                                  net.output_activation)
+        peak = float(np.max(net.activation.prime(np.linspace(-4.0, 4.0, 81))))
+        saturated = sum(int(np.count_nonzero(~(net.activation.prime(z) >= SATURATED_PRIME * peak)))
+                        for z in zs[:-1])
+    return saturated / sum(z.size for z in zs[:-1])
+
+
+def cannot_learn(net, X, history, eta):
+    """``(cause, message)`` if the epoch just recorded in ``history`` shows a run that cannot
+    learn, else None: "saturated" (at least 95 % of the hidden units saturated on X) or "stalled"
+    (neither the training cost nor the training accuracy changed over the epoch)."""
+    epoch, acc, cost = history["epoch"][-1], history["train_accuracy"], history["train_cost"]
+    fraction = hidden_saturation(net, X)
+    if fraction >= SATURATED_FRACTION:
+        return "saturated", (
+            f"After epoch {epoch}, {fraction:.0%} of the hidden {net.activation.name} units are "
+            f"saturated (their derivative is ~0 on the training data), so almost no gradient "
+            f"flows back and the network stops learning (eta = {eta:g}, train accuracy "
+            f"{acc[-1]:.3f}). Try a smaller eta (e.g. 0.1 to 3) with a fresh network.")
+    if len(acc) >= 2 and acc[-1] == acc[-2] and math.isclose(cost[-1], cost[-2], rel_tol=1e-9):
+        return "stalled", (
+            f"Epoch {epoch} changed neither the training cost ({cost[-1]:.4g}) nor the training "
+            f"accuracy ({acc[-1]:.3f}): the network has stopped learning (eta = {eta:g}). A far "
+            f"too large eta (saturated units) or a far too small one does this; try another eta "
+            f"with a fresh network.")
+    return None
+
+
+def _unscaled_pixels(name, raw, arr):
+    """A warning text if ``arr`` (the checked float copy of ``raw``) holds 28 x 28 images whose
+    pixels look unscaled (above 1.5, or uint8), else None."""
+    if arr.shape[0] != 28 * 28:
+        return None
+    top, dtype = float(arr.max()), np.asarray(raw).dtype
+    if top <= PIXEL_MAX and dtype != np.uint8:
+        return None
+    return (f"{name} holds values up to {top:g} (dtype {dtype}), but the pixels of 28 x 28 "
+            f"images should lie in [0, 1]: these look unscaled (0-255?). Sigmoid units saturate "
+            f"on such inputs and the network barely learns. Scale the images first, e.g. "
+            f"X / 255.0 (the loaders in lecture5.datasets do).")
+
+
+def _labels(name, labels, Y):
+    """The integer classes of the columns of one-hot Y, checked (or derived from Y if None)."""
+    if labels is None:
+        return np.argmax(Y, axis=0)
+    return _validate.labels(name, labels, Y.shape[1], Y.shape[0])
+
+
+def _eval_data(net, eval_data):
+    """``(X_eval, Y_eval, labels_eval)`` from ``(X_eval, Y_eval)`` or the triple, checked."""
+    if not isinstance(eval_data, (tuple, list)) or len(eval_data) not in (2, 3):
+        raise TypeError("eval_data must be (X_eval, Y_eval) or (X_eval, Y_eval, labels)")
+    Xe = _validate.as_matrix("eval_data X", eval_data[0], rows=net.sizes[0])
+    Ye = _validate.as_matrix("eval_data Y", eval_data[1], rows=net.sizes[-1], cols=Xe.shape[1])
+    return Xe, Ye, _labels("eval_data labels", eval_data[2] if len(eval_data) == 3 else None, Ye)
 
 
 def _progress_bar(epochs):
