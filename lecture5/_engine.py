@@ -36,12 +36,6 @@ def _not_finite(eta):
     )
 
 
-def _sum_of_squares(a) -> float:
-    """sum a_ij^2 as a Python float: inf or nan if an entry is, or if the sum overflows."""
-    v = a.ravel(order="K")  # no copy for a C- or F-ordered block
-    return float(np.vdot(v, v))  # (np.dot would warn on overflow; vdot quietly gives inf)
-
-
 def gradient_is_bounded(inputs, deltas) -> bool:
     """True if every entry of every gradient is certainly finite, without computing them.
 
@@ -52,8 +46,9 @@ def gradient_is_bounded(inputs, deltas) -> bool:
     for astronomically large but finite gradients, above ~1e154; the caller then checks exactly.)
     """
     for a, delta in zip(inputs, deltas):
-        if not math.isfinite(_sum_of_squares(delta) * _sum_of_squares(a)):
-            return False
+        a, delta = a.ravel(order="K"), delta.ravel(order="K")  # views of C- or F-ordered blocks
+        if not math.isfinite(float(np.vdot(delta, delta)) * float(np.vdot(a, a))):
+            return False  # (np.dot would warn on overflow; vdot quietly gives inf)
     return True
 
 

@@ -196,6 +196,11 @@ class Trainer:
     def step(self):
         """Train on one mini-batch.  Returns the epoch's record (a dict) when this mini-batch
         completed an epoch, else None.  Does nothing (returns None) once training has stopped."""
+        # overflow on the way to a divergence is expected: it is caught as a non-finite value
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._step()
+
+    def _step(self):
         if self.stopped:
             return None
         net = self.net
@@ -210,14 +215,11 @@ class Trainer:
         idx = self._perm[self.position:self.position + self._mini_batch_size]
         m = idx.shape[0]
         xb, yb = self._batch_buffers(m)
-        np.take(self._XT, idx, axis=0, out=xb, mode="clip")
-        np.take(self._YT, idx, axis=0, out=yb, mode="clip")
-        masks = self._dropout_masks(m)
+        self._XT.take(idx, axis=0, out=xb, mode="clip")
+        self._YT.take(idx, axis=0, out=yb, mode="clip")
+        masks = None if self._p_drop == 0 else self._dropout_masks(m)
         try:
-            # overflow on the way to a divergence is expected: it is caught as a non-finite value
-            with np.errstate(over="ignore", invalid="ignore"):
-                self.engine.step(xb.T, yb.T, self._eta, self._lmbda, self.n, self._penalty,
-                                  masks)
+            self.engine.step(xb.T, yb.T, self._eta, self._lmbda, self.n, self._penalty, masks)
         except FloatingPointError:
             where = math.ceil((self.position + m) / self._mini_batch_size)
             self._diverged(f"mini-batch {where}/{self.batches_per_epoch}",
@@ -233,10 +235,11 @@ class Trainer:
 
     def run_epoch(self):
         """Train until the current epoch is complete; returns its record (None if stopped)."""
-        while not self.stopped:
-            record = self.step()
-            if record is not None:
-                return record
+        with np.errstate(over="ignore", invalid="ignore"):  # as in step(), once per epoch
+            while not self.stopped:
+                record = self._step()
+                if record is not None:
+                    return record
         return None
 
     def train(self, epochs, progress=True):
