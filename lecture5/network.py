@@ -1,4 +1,7 @@
-"""The network: sizes, weights, biases and the forward pass, eqs (1)-(4).
+"""The network: sizes, weights, biases, the forward pass (eqs (1)-(4)), backpropagation, and one
+SGD step, :meth:`Network.update_mini_batch`: eq (27) for the biases, eq (28) or (41) for the
+weights, written out as plainly as in Nielsen's network2.py (the trainer takes the same step with
+BLAS, in :mod:`lecture5._engine`).
 
 Numbering: the backprop slides' (Nielsen's), input = layer 1, output = layer L.  The first slides
 number the input as layer 0 and write W^(l), x^(l); ``weights[i]`` is Nielsen's w^{i+2} and the
@@ -155,17 +158,17 @@ class Network:
         n = X.shape[1] if n is None else _validate.integer("n", n, low=1)
         _validate.choice("penalty", penalty, PENALTIES)
         nabla_b, nabla_w = self._finite_gradient(X, Y, masks, eta)
-        decay = eta * lmbda / n
+        step = eta * lmbda / n  # the penalty's share: eta lambda / n
         for b, nb in zip(self.biases, nabla_b):
             b -= eta * nb  # (27)
         for w, nw in zip(self.weights, nabla_w):
             if penalty == "l2":
-                w *= 1.0 - decay  # (28): (1 - eta lambda/n) w ...
+                w *= 1.0 - step  # (28): (1 - eta lambda/n) w ...
             elif penalty == "l1":
-                w -= decay * np.sign(w)  # (41): w - (eta lambda/n) sgn(w) ...
+                w -= step * np.sign(w)  # (41): w - (eta lambda/n) sgn(w) ...
             w -= eta * nw  # ... - (eta/m-hat) sum_x dC_x/dw
             if penalty == "l1_prox":
-                w[...] = soft_threshold(w, decay)
+                w[...] = soft_threshold(w, step)
 
     def _finite_gradient(self, X, Y, masks, eta):
         """:meth:`backprop`, or FloatingPointError naming eta if an entry is not finite."""

@@ -76,7 +76,7 @@ PIXEL_MAX = 1.5
 #: a hidden unit is saturated where its activation's derivative is below this fraction of its peak
 SATURATED_PRIME = 1e-3
 #: warn when at least this fraction of (hidden unit, example) pairs is saturated after an epoch
-SATURATED_FRACTION = 0.95
+SATURATED_FRACTION = 0.99
 #: the saturation check looks at this many training columns (evenly spaced)
 SATURATION_SAMPLE = 1000
 
@@ -414,22 +414,24 @@ def hidden_saturation(net, X):
 
 def cannot_learn(net, X, history, eta):
     """``(cause, message)`` if the epoch just recorded in ``history`` shows a run that cannot
-    learn, else None: "saturated" (at least 95 % of the hidden units saturated on X) or "stalled"
-    (neither the training cost nor the training accuracy changed over the epoch)."""
+    learn, else None: "saturated" (at least 99 % of the (hidden unit, example) pairs on X
+    saturated) or "stalled" (the training accuracy unchanged and near chance, below 2/K for K
+    classes, and the training cost changed by less than 1e-4 of itself over the epoch)."""
     epoch, acc, cost = history["epoch"][-1], history["train_accuracy"], history["train_cost"]
     fraction = hidden_saturation(net, X)
     if fraction >= SATURATED_FRACTION:
         return "saturated", (
             f"After epoch {epoch}, {fraction:.0%} of the hidden {net.activation.name} units are "
-            f"saturated (their derivative is ~0 on the training data), so almost no gradient "
-            f"flows back and the network stops learning (eta = {eta:g}, train accuracy "
-            f"{acc[-1]:.3f}). Try a smaller eta (e.g. 0.1 to 3) with a fresh network.")
-    if len(acc) >= 2 and acc[-1] == acc[-2] and math.isclose(cost[-1], cost[-2], rel_tol=1e-9):
+            f"saturated on the training data (their derivative is ~0), so they pass almost no "
+            f"gradient back and the network learns little or nothing (eta = {eta:g}, train "
+            f"accuracy {acc[-1]:.3f}). Try a smaller eta (e.g. 0.1 to 3) with a fresh network.")
+    if (len(acc) >= 2 and acc[-1] == acc[-2] and acc[-1] < 2.0 / net.sizes[-1]
+            and math.isclose(cost[-1], cost[-2], rel_tol=1e-4)):
         return "stalled", (
-            f"Epoch {epoch} changed neither the training cost ({cost[-1]:.4g}) nor the training "
-            f"accuracy ({acc[-1]:.3f}): the network has stopped learning (eta = {eta:g}). A far "
-            f"too large eta (saturated units) or a far too small one does this; try another eta "
-            f"with a fresh network.")
+            f"Epoch {epoch} left the training accuracy at {acc[-1]:.3f} (chance level) and the "
+            f"training cost at {cost[-1]:.4g}: the network is not learning (eta = {eta:g}). "
+            f"Output units saturated by a far too large eta, or a far too small eta, do this; "
+            f"try another eta (e.g. 0.1 to 3) with a fresh network.")
     return None
 
 

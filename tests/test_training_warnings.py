@@ -67,12 +67,21 @@ def test_eta_1e6_with_sigmoid_units_warns_once_that_they_saturate(digits):
     assert tr.message == text and tr.stopped is None
 
 
+def test_saturated_quadratic_outputs_warn_that_the_network_is_not_learning(digits):
+    # eta = 50 with the quadratic cost: the output sigmoids saturate (sigma'(z^L) ~ 0 in BP1)
+    # while most hidden units do not; accuracy stays at chance, the cost at ~0.5
+    net = Network([784, 30, 10], cost=QuadraticCost, seed=0)
+    tr = Trainer(net, digits.X_train, digits.Y_train, eta=50.0, mini_batch_size=10)
+    caught, _ = _warnings_of(lambda: tr.train(3, progress=False))
+    assert len(caught) == 1 and "the network is not learning (eta = 50)" in str(caught[0].message)
+
+
 def test_an_epoch_that_changes_nothing_warns_that_learning_stalled():
     # no hidden layer (nothing to saturate) and an eta too small to move the cost
     X, Y, _ = _small()
     tr = Trainer(Network([6, 3], seed=0), X, Y, eta=1e-300, mini_batch_size=10)
     caught, _ = _warnings_of(lambda: tr.train(3, progress=False))
-    assert len(caught) == 1 and "changed neither the training cost" in str(caught[0].message)
+    assert len(caught) == 1 and "the network is not learning" in str(caught[0].message)
 
 
 def test_divergence_in_a_terminal_warns_from_train(digits):
