@@ -372,7 +372,7 @@ class Trainer:
         for key in HISTORY_KEYS:
             self.history[key].append(rec[key])
         if self.monitor and not {"saturated", "stalled"} & self._warned:
-            found = cannot_learn(self.net, self.X, self.history, self._eta)
+            found = cannot_learn(self.net, self.X, self.labels, self.history, self._eta)
             if found:  # a run that cannot learn: once per cause and run
                 self._warn(*found)
         if self._early_stopping is not None and self.monitor:
@@ -412,11 +412,12 @@ def hidden_saturation(net, X):
     return saturated / sum(z.size for z in zs[:-1])
 
 
-def cannot_learn(net, X, history, eta):
+def cannot_learn(net, X, labels, history, eta):
     """``(cause, message)`` if the epoch just recorded in ``history`` shows a run that cannot
     learn, else None: "saturated" (at least 99 % of the (hidden unit, example) pairs on X
-    saturated) or "stalled" (the training accuracy unchanged and near chance, below 2/K for K
-    classes, and the training cost changed by less than 1e-4 of itself over the epoch)."""
+    saturated) or "stalled" (the training accuracy unchanged and no better than always answering
+    the most common class of ``labels``, and the training cost changed by less than 1e-4 of itself
+    over the epoch)."""
     epoch, acc, cost = history["epoch"][-1], history["train_accuracy"], history["train_cost"]
     fraction = hidden_saturation(net, X)
     if fraction >= SATURATED_FRACTION:
@@ -425,11 +426,13 @@ def cannot_learn(net, X, history, eta):
             f"saturated on the training data (their derivative is ~0), so they pass almost no "
             f"gradient back and the network learns little or nothing (eta = {eta:g}, train "
             f"accuracy {acc[-1]:.3f}). Try a smaller eta (e.g. 0.1 to 3) with a fresh network.")
-    if (len(acc) >= 2 and acc[-1] == acc[-2] and acc[-1] < 2.0 / net.sizes[-1]
+    chance = np.bincount(labels).max() / labels.size  # always answering the commonest class
+    if (len(acc) >= 2 and acc[-1] == acc[-2] and acc[-1] <= chance + 0.02
             and math.isclose(cost[-1], cost[-2], rel_tol=1e-4)):
         return "stalled", (
-            f"Epoch {epoch} left the training accuracy at {acc[-1]:.3f} (chance level) and the "
-            f"training cost at {cost[-1]:.4g}: the network is not learning (eta = {eta:g}). "
+            f"Epoch {epoch} left the training accuracy at {acc[-1]:.3f} (always answering the "
+            f"commonest class scores {chance:.3f}) and the training cost at {cost[-1]:.4g}: the "
+            f"network is not learning (eta = {eta:g}). "
             f"Output units saturated by a far too large eta, or a far too small eta, do this; "
             f"try another eta (e.g. 0.1 to 3) with a fresh network.")
     return None

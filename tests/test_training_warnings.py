@@ -77,11 +77,23 @@ def test_saturated_quadratic_outputs_warn_that_the_network_is_not_learning(digit
 
 
 def test_an_epoch_that_changes_nothing_warns_that_learning_stalled():
-    # no hidden layer (nothing to saturate) and an eta too small to move the cost
+    # no hidden layer (nothing to saturate), every output equal (one class answered for all) and
+    # an eta too small to change that
     X, Y, _ = _small()
-    tr = Trainer(Network([6, 3], seed=0), X, Y, eta=1e-300, mini_batch_size=10)
+    net = Network([6, 3], seed=0)
+    net.weights[0][...] = 0.0
+    net.biases[0][...] = 0.0
+    tr = Trainer(net, X, Y, eta=1e-300, mini_batch_size=10)
     caught, _ = _warnings_of(lambda: tr.train(3, progress=False))
     assert len(caught) == 1 and "the network is not learning" in str(caught[0].message)
+
+
+def test_a_two_class_run_that_learned_is_not_called_stalled():
+    # a converged run repeats its accuracy (0.99 on two classes is not chance)
+    X, Y, _ = _small(k=2)
+    tr = Trainer(Network([6, 8, 2], cost=CrossEntropyCost, seed=0), X, Y, eta=0.5)
+    caught, _ = _warnings_of(lambda: tr.train(60, progress=False))
+    assert caught == [] and tr.history["train_accuracy"][-1] > 0.9
 
 
 def test_divergence_in_a_terminal_warns_from_train(digits):
