@@ -17,8 +17,8 @@ Every notebook, widget and the live playground trains through :class:`Trainer`. 
   epoch, the mini-batch and eta, and keeping the weights of the start of that epoch (the failed
   epoch is not recorded); :meth:`Trainer.resume` lets it go on, e.g. with a smaller eta;
 * says when a run cannot learn: a :class:`TrainingWarning`, once per cause and run, for pixels
-  that look unscaled (0-255 instead of [0, 1]), for hidden units saturated by a too-large eta or
-  an epoch that changed nothing, and for a divergence.  The same text is in
+  that look unscaled (0-255 instead of [0, 1]), for hidden units saturated by a too-large eta, for
+  a run stuck at chance level, and for a divergence.  The same text is in
   :attr:`Trainer.message` (the apps show it in their status line) and :attr:`Trainer.warnings`.
 
 The step itself is :meth:`lecture5.network.Network.update_mini_batch`, taken by the fast
@@ -45,6 +45,7 @@ import numpy as np
 
 from . import _validate
 from ._engine import SGDEngine
+from ._validate import Checked
 from .backprop import feedforward_trace
 from .regularization import PENALTIES, penalty_cost
 
@@ -116,21 +117,18 @@ class Trainer:
     ``steps``, ``stopped``, ``message`` and ``warnings`` (see the module docstring).
     """
 
-    eta = _validate.Checked("The learning rate eta, > 0.", _validate.number, low=0.0,
-                          low_open=True)
-    lmbda = _validate.Checked("The regularization parameter lambda, >= 0.", _validate.number,
-                            low=0.0)
-    penalty = _validate.Checked('One of "none", "l2" (eq (28)), "l1" (eq (41)), "l1_prox" (soft '
-                              'threshold).', _validate.choice, options=PENALTIES)
-    p_drop = _validate.Checked("Probability of deleting a hidden node in a mini-batch, in [0, 1); "
-                             "0 = no dropout.", _validate.number, low=0.0, high=1.0,
-                             high_open=True)
-    dropout = _validate.Checked('How dropout is done: "slides" or "inverted" (see DROPOUT_MODES).',
-                              _validate.choice, options=DROPOUT_MODES)
-    mini_batch_size = _validate.Checked("m-hat, between 1 and the training-set size n.",
-                                      _validate.integer, low=1, high=lambda t: t.n)
-    early_stopping = _validate.Checked("Patience k: stop after k epochs without improvement "
-                                     "(None = never).", _validate.integer, optional=True, low=1)
+    eta = Checked("The learning rate eta, > 0.", _validate.number, low=0.0, low_open=True)
+    lmbda = Checked("The regularization parameter lambda, >= 0.", _validate.number, low=0.0)
+    penalty = Checked('One of "none", "l2" (eq (28)), "l1" (eq (41)), "l1_prox" (soft threshold).',
+                      _validate.choice, options=PENALTIES)
+    p_drop = Checked("Probability of deleting a hidden node in a mini-batch, in [0, 1); 0 = no "
+                     "dropout.", _validate.number, low=0.0, high=1.0, high_open=True)
+    dropout = Checked('How dropout is done: "slides" or "inverted" (see DROPOUT_MODES).',
+                      _validate.choice, options=DROPOUT_MODES)
+    mini_batch_size = Checked("m-hat, between 1 and the training-set size n.", _validate.integer,
+                              low=1, high=lambda t: t.n)
+    early_stopping = Checked("Patience k: stop after k epochs without improvement (None = never).",
+                             _validate.integer, optional=True, low=1)
 
     def __init__(self, net, X, Y, *, eta, mini_batch_size=10, lmbda=0.0, penalty="l2",
                  p_drop=0.0, dropout="slides", labels=None, eval_data=None, monitor=True,
