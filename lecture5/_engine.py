@@ -36,19 +36,26 @@ def _not_finite(eta):
     )
 
 
-def gradient_is_bounded(inputs, deltas) -> bool:
+def gradient_is_bounded(inputs, deltas, x_sq=None) -> bool:
     """True if every entry of every gradient is certainly finite, without computing them.
 
     BP4 averages products: |dC/dw_jk| = |(1/m) sum_x delta_jx a_kx| <= ||delta||_F ||a||_F
     (Cauchy-Schwarz), and |dC/db_j| <= ||delta||_F.  So finite sums of squares of every delta and
     every layer input, with a finite product, guarantee a finite gradient.  This costs one dot
-    product per array, against a pass over every weight-sized gradient.  (False is returned also
-    for astronomically large but finite gradients, above ~1e154; the caller then checks exactly.)
+    product per array, against a pass over every weight-sized gradient.  ``x_sq``, if given, is an
+    upper bound on the sum of squares of the input X (``inputs[0]``), known in advance for a fixed
+    training set, which saves the largest of these dot products.  (False is returned also for
+    astronomically large but finite gradients, above ~1e154; the caller then checks exactly.)
     """
-    for a, delta in zip(inputs, deltas):
-        a, delta = a.ravel(order="K"), delta.ravel(order="K")  # views of C- or F-ordered blocks
-        if not math.isfinite(float(np.vdot(delta, delta)) * float(np.vdot(a, a))):
-            return False  # (np.dot would warn on overflow; vdot quietly gives inf)
+    for i, (a, delta) in enumerate(zip(inputs, deltas)):
+        d = delta.ravel(order="K")  # views of C- or F-ordered blocks
+        if i == 0 and x_sq is not None:
+            a_sq = x_sq
+        else:
+            a = a.ravel(order="K")
+            a_sq = float(np.vdot(a, a))  # (np.dot would warn on overflow; vdot quietly gives inf)
+        if not math.isfinite(float(np.vdot(d, d)) * a_sq):
+            return False
     return True
 
 
@@ -93,7 +100,8 @@ class SGDEngine:
         self._xbuf = None
         self._buffers = None
 
-    def step(self, X, Y, eta, lmbda, n, penalty, masks=None):
+    def step(self, X, Y, eta, lmbda, n, penalty, masks=None, x_sq=None):
+        """One step; ``x_sq`` (optional) bounds the sum of squares of X from above."""
         net = self.net
         weights, biases = net.weights, net.biases
         if not (X.flags.c_contiguous or X.flags.f_contiguous):
@@ -103,7 +111,7 @@ class SGDEngine:
                                               net.output_activation, masks)
         except (FloatingPointError, RuntimeWarning) as exc:  # np.seterr("raise") or warnings
             raise _not_finite(eta) from exc                    # turned into errors
-        if not (gradient_is_bounded(inputs, deltas) and all(map(_blas_ready, weights))
+        if not (gradient_is_bounded(inputs, deltas, x_sq) and all(map(_blas_ready, weights))
                 and all(map(_blas_ready, biases))):
             self._explicit_step(inputs, deltas, eta, lmbda, n, penalty)
             return

@@ -156,6 +156,8 @@ class Trainer:
         # rows = examples, so that a mini-batch is a contiguous block to copy
         self._XT = np.ascontiguousarray(X.T)
         self._YT = np.ascontiguousarray(Y.T)
+        with np.errstate(over="ignore"):  # the largest ||x||^2 (inf if it overflows)
+            self._x_sq = float(np.max(np.einsum("ij,ij->i", self._XT, self._XT)))
         self.engine = SGDEngine(net)  # takes every step (wrap engine.step to watch them)
         self.history = {key: [] for key in HISTORY_KEYS}
         self.epoch = 0  # completed epochs
@@ -217,7 +219,8 @@ class Trainer:
         self._YT.take(idx, axis=0, out=yb, mode="clip")
         masks = None if self._p_drop == 0 else self._dropout_masks(m)
         try:
-            self.engine.step(xb.T, yb.T, self._eta, self._lmbda, self.n, self._penalty, masks)
+            self.engine.step(xb.T, yb.T, self._eta, self._lmbda, self.n, self._penalty, masks,
+                             m * self._x_sq)  # bounds ||X_batch||^2: saves a pass over it
         except FloatingPointError:
             where = math.ceil((self.position + m) / self._mini_batch_size)
             self._diverged(f"mini-batch {where}/{self.batches_per_epoch}",
