@@ -73,3 +73,79 @@ def choice(name: str, x, options) -> str:
     if x not in options:
         raise ValueError(f"{name} must be one of {list(options)}, got {x!r}")
     return x
+
+
+def sizes(x, example: str = "[784, 30, 10]") -> list[int]:
+    """``x`` as a list of at least two layer widths >= 1, or raise naming ``sizes``."""
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
+        raise TypeError(f"sizes must be a list of layer widths like {example}, got {x!r}")
+    widths = [integer(f"sizes[{i}]", s, low=1) for i, s in enumerate(x)]
+    if len(widths) < 2:
+        raise ValueError(f"sizes must name at least an input and an output layer, got {widths}")
+    return widths
+
+
+def labels(name: str, x, m: int, num_classes: int) -> np.ndarray:
+    """``x`` as an int64 array of m class indices in 0..num_classes-1, or a ValueError naming
+    ``name`` (strings, +50, -1 or 3.5 are labels no output neuron can match)."""
+    arr = np.asarray(x)
+    if arr.dtype.kind == "f" and np.isfinite(arr).all() and (arr == np.round(arr)).all():
+        arr = arr.astype(np.int64)  # whole numbers stored as floats
+    if arr.dtype.kind not in "iu":
+        raise ValueError(f"{name} must be integer class labels in 0..{num_classes - 1}, got "
+                         f"dtype {arr.dtype}" + (f" (e.g. {arr.flat[0]!r})" if arr.size else ""))
+    if arr.shape != (m,):
+        raise ValueError(f"{name} must have shape ({m},), one label per example, got {arr.shape}")
+    low, high = int(arr.min()), int(arr.max())
+    if low < 0 or high >= num_classes:
+        raise ValueError(f"{name} must lie in 0..{num_classes - 1} (one per output neuron), "
+                         f"found {low if low < 0 else high}")
+    return arr.astype(np.int64, copy=False)
+
+
+def parameters(sizes: list[int], weights: list, biases: list) -> None:
+    """Make sure assignable ``weights``/``biases`` still fit ``sizes``, in the lists themselves.
+
+    A student may assign ``net.weights[0] = np.array([[1, -1]])``: a numeric array of the right
+    shape that is not float64 is replaced by a float64 copy (so it can be trained, the caller's
+    array untouched); a wrong shape -- a 1-D bias (d,) would broadcast along the wrong axis in
+    ``w @ a + b`` -- raises, naming the entry.
+    """
+    for name, params, shapes in (("weights", weights, list(zip(sizes[1:], sizes[:-1]))),
+                                 ("biases", biases, [(d, 1) for d in sizes[1:]])):
+        if len(params) != len(shapes):
+            raise ValueError(f"net.{name} must hold {len(shapes)} arrays for sizes {sizes}, "
+                             f"got {len(params)}")
+        for i, (p, shape) in enumerate(zip(params, shapes)):
+            if type(p) is np.ndarray and p.dtype == np.float64 and p.shape == shape:
+                continue
+            if np.shape(p) != shape:
+                raise ValueError(f"net.{name}[{i}] must have shape {shape} for sizes {sizes}, "
+                                 f"got {np.shape(p)}")
+            q = np.asarray(p)
+            if q.dtype.kind not in "biuf":
+                raise TypeError(f"net.{name}[{i}] must be numeric, got dtype {q.dtype}")
+            params[i] = q.astype(np.float64)
+
+
+class Checked:
+    """An attribute checked when set, the error naming it, and stored as ``_<name>`` (where a hot
+    loop may read it directly): ``eta = Checked("doc", number, low=0.0, low_open=True)``.
+
+    ``check(name, value, **bounds)`` is one of the functions above; a bound may be a function of
+    the owner (``high=lambda t: t.n``); ``optional=True`` also accepts None."""
+
+    def __init__(self, doc, check, optional=False, **bounds):
+        self.__doc__, self.check, self.optional, self.bounds = doc, check, optional, bounds
+
+    def __set_name__(self, owner, name):
+        self.name, self.slot = name, "_" + name
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else getattr(obj, self.slot)
+
+    def __set__(self, obj, value):
+        if not (self.optional and value is None):
+            bounds = {k: b(obj) if callable(b) else b for k, b in self.bounds.items()}
+            value = self.check(self.name, value, **bounds)
+        setattr(obj, self.slot, value)

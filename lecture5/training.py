@@ -13,9 +13,22 @@ Every notebook, widget and the live playground trains through :class:`Trainer`. 
 * records per-epoch history (cost split into its data part and its penalty part, accuracy, weight
   norm, fraction of weights that are exactly zero, seconds);
 * stops early after ``early_stopping`` epochs without improvement and restores the best weights;
-* stops cleanly when training diverges (a non-finite gradient or cost), naming the epoch, the
-  mini-batch and eta, and keeping the last finite weights (those of the start of that epoch);
-  :meth:`Trainer.resume` lets it go on, e.g. with a smaller eta.
+* stops cleanly when training diverges (a non-finite gradient, cost or weight norm), naming the
+  epoch, the mini-batch and eta, and keeping the weights of the start of that epoch (the failed
+  epoch is not recorded); :meth:`Trainer.resume` lets it go on, e.g. with a smaller eta;
+* says when a run cannot learn: a :class:`TrainingWarning`, once per cause and run, for pixels
+  that look unscaled (0-255 instead of [0, 1]), for hidden units saturated by a too-large eta, for
+  a run stuck at chance level, and for a divergence.  The same text is in
+  :attr:`Trainer.message` (the apps show it in their status line) and :attr:`Trainer.warnings`.
+
+The step itself is :meth:`lecture5.network.Network.update_mini_batch`, taken by the fast
+in-place BLAS engine of :mod:`lecture5._engine` (the same numbers, tested equal).
+
+Where a run is: ``epoch`` (completed epochs), ``position`` (examples of the current epoch trained
+on, 0..n), ``batch_in_epoch`` / ``batches_per_epoch`` (derived from ``position`` and the current
+``mini_batch_size``, so never an impossible count such as 101/11), ``steps`` (mini-batches whose
+update the weights hold).  ``stopped`` is None, "diverged" or "early stopping"; ``message`` says
+why (or holds the last warning's text); ``warnings`` lists the text of every warning of the run.
 
 Arrays follow the package's column convention: X is (sizes[0], n), Y is (sizes[-1], n).
 """
@@ -23,14 +36,21 @@ Arrays follow the package's column convention: X is (sizes[0], n), Y is (sizes[-
 from __future__ import annotations
 
 import math
+import os
+import sys
 import time
+import warnings
 
 import numpy as np
 
 from . import _validate
+from ._engine import SGDEngine
+from ._validate import Checked
+from .backprop import feedforward_trace
 from .regularization import PENALTIES, penalty_cost
 
-__all__ = ["Trainer", "sgd", "HISTORY_KEYS", "DROPOUT_MODES"]
+__all__ = ["Trainer", "TrainingWarning", "sgd", "hidden_saturation", "cannot_learn", "HISTORY_KEYS",
+           "DROPOUT_MODES"]
 
 #: per-epoch quantities in ``Trainer.history`` (one list entry per completed epoch)
 HISTORY_KEYS = (
@@ -52,6 +72,30 @@ HISTORY_KEYS = (
 #: "inverted": scale the kept activations by 1/(1 - p_drop) during training instead
 DROPOUT_MODES = ("slides", "inverted")
 
+#: above this, inputs of 784 rows (28 x 28 images) look like pixels on a 0-255 scale
+PIXEL_MAX = 1.5
+#: a hidden unit is saturated where its activation's derivative is below this fraction of its peak
+SATURATED_PRIME = 1e-3
+#: warn when at least this fraction of (hidden unit, example) pairs is saturated after an epoch
+SATURATED_FRACTION = 0.99
+#: the saturation check looks at this many training columns (evenly spaced)
+SATURATION_SAMPLE = 1000
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+class TrainingWarning(UserWarning):
+    """A run that cannot learn, or that stopped: what happened and what to try."""
+
+
+def _user_stacklevel() -> int:
+    """The ``stacklevel`` of the first caller outside the package (the notebook cell or REPL
+    line that trained), for ``warnings.warn`` called from the function that calls this one."""
+    frame, level = sys._getframe(2), 2
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
+
 
 class Trainer:
     """Mini-batch SGD on ``net`` with training data ``X`` (d_1, n) and one-hot ``Y`` (d_L, n).
@@ -64,184 +108,149 @@ class Trainer:
         trainer.eta = 0.1          # takes effect at the next mini-batch
         trainer.run_epoch()
 
-    ``labels`` (n,) are the integer classes (derived from ``Y`` when omitted); ``eval_data`` is
-    ``(X_eval, Y_eval)`` or ``(X_eval, Y_eval, labels_eval)``.  ``monitor=False`` skips the
-    per-epoch evaluation (for benchmarks).  ``early_stopping=k`` stops after k epochs without
-    improvement of the evaluation accuracy (of the training cost when there is no evaluation data).
+    ``labels`` (n,) are the integer classes 0..sizes[-1]-1 (derived from ``Y`` when omitted);
+    ``eval_data`` is ``(X_eval, Y_eval)`` or ``(X_eval, Y_eval, labels_eval)``.  ``monitor=False``
+    skips the per-epoch evaluation (for benchmarks).  ``early_stopping=k`` stops after k epochs
+    without improvement of the evaluation accuracy (of the training cost without evaluation data).
+
+    Where the run is: ``epoch``, ``position``, ``batch_in_epoch``/``batches_per_epoch``,
+    ``steps``, ``stopped``, ``message`` and ``warnings`` (see the module docstring).
     """
+
+    eta = Checked("The learning rate eta, > 0.", _validate.number, low=0.0, low_open=True)
+    lmbda = Checked("The regularization parameter lambda, >= 0.", _validate.number, low=0.0)
+    penalty = Checked('One of "none", "l2" (eq (28)), "l1" (eq (41)), "l1_prox" (soft threshold).',
+                      _validate.choice, options=PENALTIES)
+    p_drop = Checked("Probability of deleting a hidden node in a mini-batch, in [0, 1); 0 = no "
+                     "dropout.", _validate.number, low=0.0, high=1.0, high_open=True)
+    dropout = Checked('How dropout is done: "slides" or "inverted" (see DROPOUT_MODES).',
+                      _validate.choice, options=DROPOUT_MODES)
+    mini_batch_size = Checked("m-hat, between 1 and the training-set size n.", _validate.integer,
+                              low=1, high=lambda t: t.n)
+    early_stopping = Checked("Patience k: stop after k epochs without improvement (None = never).",
+                             _validate.integer, optional=True, low=1)
 
     def __init__(self, net, X, Y, *, eta, mini_batch_size=10, lmbda=0.0, penalty="l2",
                  p_drop=0.0, dropout="slides", labels=None, eval_data=None, monitor=True,
                  early_stopping=None, seed=0):
-        X = _validate.as_matrix("X", X, rows=net.sizes[0])
+        X_in, X = X, _validate.as_matrix("X", X, rows=net.sizes[0])
         Y = _validate.as_matrix("Y", Y, rows=net.sizes[-1], cols=X.shape[1])
+        if seed is not None:
+            seed = _validate.integer("seed", seed, low=0)
         self.net = net
         self.n = X.shape[1]
         self.X, self.Y = X, Y
-        # rows = examples, so that a mini-batch is a contiguous block to copy
-        self._XT = np.ascontiguousarray(X.T)
-        self._YT = np.ascontiguousarray(Y.T)
-        self.labels = self._labels("labels", labels, Y)
-        self.eval_data = None
-        if eval_data is not None:
-            if not isinstance(eval_data, (tuple, list)) or len(eval_data) not in (2, 3):
-                raise TypeError("eval_data must be (X_eval, Y_eval) or (X_eval, Y_eval, labels)")
-            Xe = _validate.as_matrix("eval_data X", eval_data[0], rows=net.sizes[0])
-            Ye = _validate.as_matrix("eval_data Y", eval_data[1], rows=net.sizes[-1],
-                                     cols=Xe.shape[1])
-            le = self._labels("eval_data labels", eval_data[2] if len(eval_data) == 3 else None,
-                              Ye)
-            self.eval_data = (Xe, Ye, le)
+        labels = _labels("labels", labels, Y)
+        self.eval_data = None if eval_data is None else _eval_data(net, eval_data)
         self.eta = eta
         self.lmbda = lmbda
         self.penalty = penalty
         self.p_drop = p_drop
         self.dropout = dropout
         self.mini_batch_size = mini_batch_size
-        self.monitor = bool(monitor)
         self.early_stopping = early_stopping
+        self.labels = labels
+        self.monitor = bool(monitor)
         self.seed = seed
         self.rng = np.random.default_rng(seed)
+        # rows = examples, so that a mini-batch is a contiguous block to copy
+        self._XT = np.ascontiguousarray(X.T)
+        self._YT = np.ascontiguousarray(Y.T)
+        with np.errstate(over="ignore"):  # the largest ||x||^2 (inf if it overflows)
+            self._x_sq = float(np.max(np.einsum("ij,ij->i", self._XT, self._XT)))
+        self.engine = SGDEngine(net)  # takes every step (wrap engine.step to watch them)
         self.history = {key: [] for key in HISTORY_KEYS}
         self.epoch = 0  # completed epochs
-        self.steps = 0  # completed mini-batches, over all epochs
-        self.batch_in_epoch = 0
+        self.steps = 0  # mini-batches whose update the weights hold, over all epochs
+        self.position = 0  # examples of the current epoch trained on
         self.stopped = None  # None while training may go on; else "diverged" or "early stopping"
         self.message = ""
+        self.warnings = []  # the text of every TrainingWarning of this run
+        self._warned = set()
         self._perm = None
-        self._pos = 0
+        self._epoch_steps = 0
         self._epoch_seconds = 0.0
         self._buffers = {}
         self._best = None  # (score, epoch, weights, biases)
         self._last_finite = None
+        for name, x, arr in [("X", X_in, X)] + ([("eval_data X", eval_data[0], self.eval_data[0])]
+                                                 if eval_data is not None else []):
+            text = _unscaled_pixels(name, x, arr)
+            if text:  # once: the same advice for both
+                self._warn("pixels", text)
+                break
 
-    # ------------------------------------------------------------------ hyper-parameters
-    @property
-    def eta(self):
-        """The learning rate, > 0."""
-        return self._eta
-
-    @eta.setter
-    def eta(self, value):
-        self._eta = _validate.number("eta", value, low=0.0, low_open=True)
-
-    @property
-    def lmbda(self):
-        """The regularization parameter lambda, >= 0."""
-        return self._lmbda
-
-    @lmbda.setter
-    def lmbda(self, value):
-        self._lmbda = _validate.number("lmbda", value, low=0.0)
-
-    @property
-    def penalty(self):
-        """One of "none", "l2" (eq (28)), "l1" (eq (41)), "l1_prox" (soft threshold)."""
-        return self._penalty
-
-    @penalty.setter
-    def penalty(self, value):
-        self._penalty = _validate.choice("penalty", value, PENALTIES)
-
-    @property
-    def p_drop(self):
-        """Probability of deleting a hidden node in a mini-batch, in [0, 1); 0 = no dropout."""
-        return self._p_drop
-
-    @p_drop.setter
-    def p_drop(self, value):
-        self._p_drop = _validate.number("p_drop", value, low=0.0, high=1.0, high_open=True)
-
-    @property
-    def dropout(self):
-        """How dropout is done: "slides" or "inverted" (see :data:`DROPOUT_MODES`)."""
-        return self._dropout
-
-    @dropout.setter
-    def dropout(self, value):
-        self._dropout = _validate.choice("dropout", value, DROPOUT_MODES)
-
-    @property
-    def mini_batch_size(self):
-        """m-hat, between 1 and the training-set size n."""
-        return self._mini_batch_size
-
-    @mini_batch_size.setter
-    def mini_batch_size(self, value):
-        self._mini_batch_size = _validate.integer("mini_batch_size", value, low=1, high=self.n)
-
-    @property
-    def early_stopping(self):
-        """Patience k: stop after k epochs without improvement (None = never)."""
-        return self._early_stopping
-
-    @early_stopping.setter
-    def early_stopping(self, value):
-        self._early_stopping = (None if value is None
-                                else _validate.integer("early_stopping", value, low=1))
-
-    # ------------------------------------------------------------------ training
+    # ------------------------------------------------------------------ where the run is
     @property
     def batches_per_epoch(self) -> int:
+        """Mini-batches in an epoch at the current ``mini_batch_size``: ceil(n / m-hat)."""
         return math.ceil(self.n / self._mini_batch_size)
 
+    @property
+    def batch_in_epoch(self) -> int:
+        """Mini-batches of the current epoch done, ceil(position / m-hat) (at most
+        ``batches_per_epoch``, even when ``mini_batch_size`` changed mid-epoch)."""
+        return math.ceil(self.position / self._mini_batch_size)
+
+    # ------------------------------------------------------------------ training
     def step(self):
         """Train on one mini-batch.  Returns the epoch's record (a dict) when this mini-batch
         completed an epoch, else None.  Does nothing (returns None) once training has stopped."""
+        # overflow on the way to a divergence is expected: it is caught as a non-finite value
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._step()
+
+    def _step(self):
         if self.stopped:
             return None
         net = self.net
         if self._perm is None:  # a new epoch: reshuffle
             self._perm = self.rng.permutation(self.n)
-            self._pos = 0
-            self.batch_in_epoch = 0
+            self.position = 0
+            self._epoch_steps = 0
             self._epoch_seconds = 0.0
-            net._check_parameters()  # weights a student assigned between epochs
+            _validate.parameters(net.sizes, net.weights, net.biases)  # a student's assignments
             self._last_finite = net.get_parameters()
         t0 = time.perf_counter()
-        idx = self._perm[self._pos:self._pos + self._mini_batch_size]
+        idx = self._perm[self.position:self.position + self._mini_batch_size]
         m = idx.shape[0]
         xb, yb = self._batch_buffers(m)
-        np.take(self._XT, idx, axis=0, out=xb, mode="clip")
-        np.take(self._YT, idx, axis=0, out=yb, mode="clip")
-        masks = self._dropout_masks(m)
+        self._XT.take(idx, axis=0, out=xb, mode="clip")
+        self._YT.take(idx, axis=0, out=yb, mode="clip")
+        masks = None if self._p_drop == 0 else self._dropout_masks(m)
         try:
-            # overflow on the way to a divergence is expected: it is caught as a non-finite value
-            with np.errstate(over="ignore", invalid="ignore"):
-                net._sgd_step(xb.T, yb.T, self._eta, self._lmbda, self.n, self._penalty, masks)
+            self.engine.step(xb.T, yb.T, self._eta, self._lmbda, self.n, self._penalty, masks,
+                             m * self._x_sq)  # bounds ||X_batch||^2: saves a pass over it
         except FloatingPointError:
-            self._diverged("the gradient became non-finite")
+            where = math.ceil((self.position + m) / self._mini_batch_size)
+            self._diverged(f"mini-batch {where}/{self.batches_per_epoch}",
+                           "the gradient became non-finite")
             return None
         self._epoch_seconds += time.perf_counter() - t0
-        self._pos += m
+        self.position += m
         self.steps += 1
-        self.batch_in_epoch += 1
-        if self._pos >= self.n:
+        self._epoch_steps += 1
+        if self.position >= self.n:
             return self._end_epoch()
         return None
 
     def run_epoch(self):
         """Train until the current epoch is complete; returns its record (None if stopped)."""
-        if self.stopped:
-            return None
-        start_epoch = self.epoch
-        while not self.stopped:
-            record = self.step()
-            if record is not None or self.epoch > start_epoch:
-                return record
+        with np.errstate(over="ignore", invalid="ignore"):  # as in step(), once per epoch
+            while not self.stopped:
+                record = self._step()
+                if record is not None:
+                    return record
         return None
 
     def train(self, epochs, progress=True):
         """Run ``epochs`` more epochs (fewer if training stops) with an optional progress bar.
 
-        Returns ``self.history``.
+        Returns ``self.history``.  A divergence or a run that cannot learn is reported by a
+        :class:`TrainingWarning` (and in :attr:`message`).
         """
         epochs = _validate.integer("epochs", epochs, low=0)
-        bar = None
-        if progress:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=epochs, desc="epochs", unit="epoch", leave=False)
+        bar = _progress_bar(epochs) if progress else None
         try:
             for _ in range(epochs):
                 record = self.run_epoch()
@@ -256,6 +265,15 @@ class Trainer:
             if bar is not None:
                 bar.close()
         return self.history
+
+    def resume(self):
+        """Allow training to go on after a stop (divergence or early stopping): the next
+        :meth:`step` starts a new epoch from the current weights."""
+        self.stopped = None
+        self.message = ""
+        self._warned.discard("diverged")  # a new divergence is news
+        self._perm = None
+        self.position = 0
 
     # ------------------------------------------------------------------ evaluation
     def evaluate(self, X, Y, labels=None):
@@ -284,22 +302,16 @@ class Trainer:
         acc = float(np.mean(np.argmax(a, axis=0) == labels))
         return data, pen, acc
 
-    # ------------------------------------------------------------------ internals
-    @staticmethod
-    def _labels(name, labels, Y):
-        if labels is None:
-            return np.argmax(Y, axis=0)
-        labels = np.asarray(labels)
-        if labels.shape != (Y.shape[1],):
-            raise ValueError(f"{name} must have shape ({Y.shape[1]},), got {labels.shape}")
-        return labels
+    @property
+    def best_epoch(self):
+        """The epoch with the best monitored score so far (early stopping), or None."""
+        return None if self._best is None else self._best[1]
 
+    # ------------------------------------------------------------------ internals
     def _batch_buffers(self, m):
-        bufs = self._buffers.get(m)
-        if bufs is None:
-            bufs = (np.empty((m, self._XT.shape[1])), np.empty((m, self._YT.shape[1])))
-            self._buffers[m] = bufs
-        return bufs
+        if m not in self._buffers:
+            self._buffers[m] = (np.empty((m, self._XT.shape[1])), np.empty((m, self._YT.shape[1])))
+        return self._buffers[m]
 
     def _dropout_masks(self, m):
         if self._p_drop == 0 or len(self.net.sizes) <= 2:
@@ -310,48 +322,60 @@ class Trainer:
         return dropout_masks(self.net.sizes, self._p_drop, self.rng, m=m if inverted else 1,
                              inverted=inverted)
 
-    def _diverged(self, what):
+    def _warn(self, cause, text):
+        """``text`` as a :class:`TrainingWarning` (once per cause and run) and in ``message``."""
+        self.message = text
+        if cause in self._warned:
+            return
+        self._warned.add(cause)
+        self.warnings.append(text)
+        warnings.warn(text, TrainingWarning, stacklevel=_user_stacklevel())
+
+    def _diverged(self, where, what):
         # the weights of the start of this epoch: finite, and not yet blown up to ~1e150 (the
         # last finite weights of a diverging run usually are), so a smaller eta can go on
         self.net.set_parameters(*self._last_finite)
         self.stopped = "diverged"
-        self.message = (
-            f"Training diverged in epoch {self.epoch + 1}, mini-batch {self.batch_in_epoch + 1}: "
-            f"{what} with eta = {self._eta:g}. Training stopped and the weights were restored to "
-            f"the start of epoch {self.epoch + 1} (the last finite ones); try a smaller eta."
-        )
+        epoch = self.epoch + 1
+        self.steps -= self._epoch_steps  # the failed epoch's steps are undone
         self._perm = None
-
-    def resume(self):
-        """Allow training to go on after a stop (divergence or early stopping): the next
-        :meth:`step` starts a new epoch from the current weights."""
-        self.stopped = None
-        self.message = ""
-        self._perm = None
+        self.position = 0
+        self._warn("diverged", (
+            f"Training diverged in epoch {epoch}, {where}: {what} with eta = {self._eta:g}. "
+            f"Training stopped and the weights were restored to the start of epoch {epoch} "
+            f"(finite ones; the failed epoch is not in the history); try a smaller eta and "
+            f"resume()."))
 
     def _end_epoch(self):
         self._perm = None
-        self.epoch += 1
         net = self.net
         rec = dict.fromkeys(HISTORY_KEYS, math.nan)
-        rec.update(epoch=self.epoch, seconds=self._epoch_seconds, eta=self._eta,
+        rec.update(epoch=self.epoch + 1, seconds=self._epoch_seconds, eta=self._eta,
                    lmbda=self._lmbda)
         total = sum(w.size for w in net.weights)
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):
             rec["weight_norm"] = math.sqrt(sum(float(np.vdot(w, w)) for w in net.weights))
         rec["zero_fraction"] = sum(int(np.count_nonzero(w == 0)) for w in net.weights) / total
+        end = f"at the end of the epoch (mini-batch {self.batch_in_epoch}/{self.batches_per_epoch})"
+        if not math.isfinite(rec["weight_norm"]):
+            self._diverged(end, "the weights grew so large that their norm overflowed")
+            return None
         if self.monitor:
             c, p, a = self.evaluate(self.X, self.Y, self.labels)
             rec.update(train_cost=c, train_penalty=p, train_accuracy=a)
+            if not math.isfinite(c + p):
+                self._diverged(end, "the cost became non-finite")
+                return None
             if self.eval_data is not None:
                 c, p, a = self.evaluate(*self.eval_data)
                 rec.update(eval_cost=c, eval_penalty=p, eval_accuracy=a)
+        self.epoch += 1
         for key in HISTORY_KEYS:
             self.history[key].append(rec[key])
-        if self.monitor and not math.isfinite(rec["train_cost"] + rec["train_penalty"]):
-            self.batch_in_epoch -= 1
-            self._diverged("the cost became non-finite")
-            return rec
+        if self.monitor and not {"saturated", "stalled"} & self._warned:
+            found = cannot_learn(self.net, self.X, self.labels, self.history, self._eta)
+            if found:  # a run that cannot learn: once per cause and run
+                self._warn(*found)
         if self._early_stopping is not None and self.monitor:
             self._check_early_stopping(rec)
         return rec
@@ -372,10 +396,88 @@ class Trainer:
                 f"weights of epoch {best_epoch}."
             )
 
-    @property
-    def best_epoch(self):
-        """The epoch with the best monitored score so far (early stopping), or None."""
-        return None if self._best is None else self._best[1]
+
+def hidden_saturation(net, X):
+    """Fraction of (hidden unit, example) pairs, over up to 1,000 evenly spaced columns of X,
+    where the hidden activation's derivative is below 1e-3 of its peak: a unit there passes
+    (almost) no gradient back through BP2.  0.0 for a network without hidden layers."""
+    if len(net.sizes) <= 2:
+        return 0.0
+    X = X[:, ::max(1, X.shape[1] // SATURATION_SAMPLE)]
+    with np.errstate(over="ignore", invalid="ignore"):
+        zs, _ = feedforward_trace(net.weights, net.biases, X, net.activation,
+                                  net.output_activation)
+        peak = float(np.max(net.activation.prime(np.linspace(-4.0, 4.0, 81))))
+        saturated = sum(int(np.count_nonzero(~(net.activation.prime(z) >= SATURATED_PRIME * peak)))
+                        for z in zs[:-1])
+    return saturated / sum(z.size for z in zs[:-1])
+
+
+def cannot_learn(net, X, labels, history, eta):
+    """``(cause, message)`` if the epoch just recorded in ``history`` shows a run that cannot
+    learn, else None: "saturated" (at least 99 % of the (hidden unit, example) pairs on X
+    saturated) or "stalled" (the training accuracy unchanged and no better than always answering
+    the most common class of ``labels``, and the training cost changed by less than 1e-4 of itself
+    over the epoch)."""
+    epoch, acc, cost = history["epoch"][-1], history["train_accuracy"], history["train_cost"]
+    fraction = hidden_saturation(net, X)
+    if fraction >= SATURATED_FRACTION:
+        return "saturated", (
+            f"After epoch {epoch}, {fraction:.0%} of the hidden {net.activation.name} units are "
+            f"saturated on the training data (their derivative is ~0), so they pass almost no "
+            f"gradient back and the network learns little or nothing (eta = {eta:g}, train "
+            f"accuracy {acc[-1]:.3f}). Try a smaller eta (e.g. 0.1 to 3) with a fresh network.")
+    chance = np.bincount(labels).max() / labels.size  # always answering the commonest class
+    if (len(acc) >= 2 and acc[-1] == acc[-2] and acc[-1] <= chance + 0.02
+            and math.isclose(cost[-1], cost[-2], rel_tol=1e-4)):
+        return "stalled", (
+            f"Epoch {epoch} left the training accuracy at {acc[-1]:.3f} (always answering the "
+            f"commonest class scores {chance:.3f}) and the training cost at {cost[-1]:.4g}: the "
+            f"network is not learning (eta = {eta:g}). "
+            f"Output units saturated by a far too large eta, or a far too small eta, do this; "
+            f"try another eta (e.g. 0.1 to 3) with a fresh network.")
+    return None
+
+
+def _unscaled_pixels(name, raw, arr):
+    """A warning text if ``arr`` (the checked float copy of ``raw``) holds 28 x 28 images whose
+    pixels look unscaled (above 1.5, or uint8), else None."""
+    if arr.shape[0] != 28 * 28:
+        return None
+    top, dtype = float(arr.max()), np.asarray(raw).dtype
+    if top <= PIXEL_MAX and dtype != np.uint8:
+        return None
+    return (f"{name} holds values up to {top:g} (dtype {dtype}), but the pixels of 28 x 28 "
+            f"images should lie in [0, 1]: these look unscaled (0-255?). Sigmoid units saturate "
+            f"on such inputs and the network barely learns. Scale the images first, e.g. "
+            f"X / 255.0 (the loaders in lecture5.datasets do).")
+
+
+def _labels(name, labels, Y):
+    """The integer classes of the columns of one-hot Y, checked (or derived from Y if None)."""
+    if labels is None:
+        return np.argmax(Y, axis=0)
+    return _validate.labels(name, labels, Y.shape[1], Y.shape[0])
+
+
+def _eval_data(net, eval_data):
+    """``(X_eval, Y_eval, labels_eval)`` from ``(X_eval, Y_eval)`` or the triple, checked."""
+    if not isinstance(eval_data, (tuple, list)) or len(eval_data) not in (2, 3):
+        raise TypeError("eval_data must be (X_eval, Y_eval) or (X_eval, Y_eval, labels)")
+    Xe = _validate.as_matrix("eval_data X", eval_data[0], rows=net.sizes[0])
+    Ye = _validate.as_matrix("eval_data Y", eval_data[1], rows=net.sizes[-1], cols=Xe.shape[1])
+    return Xe, Ye, _labels("eval_data labels", eval_data[2] if len(eval_data) == 3 else None, Ye)
+
+
+def _progress_bar(epochs):
+    """A tqdm bar (notebook or terminal) that starts no monitor thread, so it also runs where
+    threads cannot start (Pyodide, JupyterLite)."""
+    from tqdm.auto import tqdm
+
+    class Bar(tqdm):
+        monitor_interval = 0
+
+    return Bar(total=epochs, desc="epochs", unit="epoch", leave=False)
 
 
 def sgd(net, X, Y, epochs, mini_batch_size, eta, lmbda=0.0, eval_data=None, progress=False,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lecture5 import CrossEntropyCost, Network, QuadraticCost
-from lecture5.training import HISTORY_KEYS, Trainer, sgd
+from lecture5.training import HISTORY_KEYS, Trainer, TrainingWarning, sgd
 
 
 def _data(n=120, d=6, k=3, seed=0):
@@ -24,7 +24,7 @@ def _next_batch(trainer):
         perm = trainer.rng.permutation(trainer.n)
         trainer.rng.bit_generator.state = state  # the trainer will draw the same permutation
         return perm[:trainer.mini_batch_size]
-    return trainer._perm[trainer._pos:trainer._pos + trainer.mini_batch_size]
+    return trainer._perm[trainer.position:trainer.position + trainer.mini_batch_size]
 
 
 def _expected_step(net, X, Y, idx, **kw):
@@ -131,7 +131,8 @@ def test_divergence_stops_with_a_message_and_finite_weights():
     net = Network([6, 5, 3], cost=QuadraticCost, seed=0, activation="linear",
                   output_activation="linear")
     tr = Trainer(net, X * 50, Y, eta=5.0, mini_batch_size=10)
-    tr.train(20, progress=False)
+    with pytest.warns(TrainingWarning, match="diverged"):
+        tr.train(20, progress=False)
     assert tr.stopped == "diverged"
     assert "epoch" in tr.message and "mini-batch" in tr.message and "eta = 5" in tr.message
     assert all(np.isfinite(p).all() for p in net.weights + net.biases)

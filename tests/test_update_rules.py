@@ -1,7 +1,19 @@
-"""One SGD step, Network.update_mini_batch, against the update rules written out by hand:
-eq (27) for biases, eq (28) (L2 weight decay) or eq (41) (L1) for weights, and the soft-threshold
-form of L1.  The data gradient nabla comes from net.backprop (the mean over the m-hat columns);
-n is the size of the whole training set, not the mini-batch size."""
+"""The update rules, in one place: one SGD step against eq (27) for biases, eq (28) (L2 weight
+decay) or eq (41) (L1) for weights, and the soft-threshold form of L1, written out by hand.  The
+data gradient nabla comes from net.backprop (the mean over the m-hat columns); n is the size of the
+whole training set, not the mini-batch size.
+
+Two implementations take the step: ``Network.update_mini_batch`` (plain numpy, as in Nielsen's
+network2.py) and the trainer's fast BLAS engine ``lecture5._engine.SGDEngine``.  Both are checked
+against the hand-written step, and against each other on every penalty and dropout mode, for every
+memory layout the engine handles differently (C- and F-ordered mini-batches, strided column
+slices, integer and float32 data, parameters BLAS cannot write into, gradients too large for the
+cheap finiteness bound).
+
+Numbering: Nielsen's; ``weights[i]`` is w^{i+2}.
+"""
+
+import warnings
 
 import numpy as np
 import pytest
@@ -9,6 +21,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lecture5 import CrossEntropyCost, Network, QuadraticCost
+from lecture5._engine import SGDEngine
+from lecture5.backprop import backprop_batch, backprop_per_example
+from lecture5.dropout import dropout_masks
 from lecture5.regularization import PENALTIES
 
 
@@ -21,8 +36,7 @@ def _setup(sizes=(3, 4, 2), m=5, seed=0, cost=QuadraticCost, **kwargs):
 
 
 def _expected(net, X, Y, eta, lmbda, n, penalty, masks=None):
-    """The step by hand, from the weights before it and net.backprop's gradient (also used by
-    test_sgd_step.py, which checks the fused BLAS step against it)."""
+    """The step by hand, from the weights before it and net.backprop's gradient."""
     nabla_b, nabla_w = net.backprop(X, Y, masks=masks)
     biases = [b - eta * nb for b, nb in zip(net.biases, nabla_b)]  # (27)
     weights = []
@@ -39,11 +53,11 @@ def _expected(net, X, Y, eta, lmbda, n, penalty, masks=None):
     return weights, biases
 
 
-def _assert_params(net, weights, biases, rtol=1e-13):
+def _assert_params(net, weights, biases, rtol=1e-13, atol=1e-15):
     for i, (w, e) in enumerate(zip(net.weights, weights)):
-        np.testing.assert_allclose(w, e, rtol=rtol, atol=1e-15, err_msg=f"weights[{i}]")
+        np.testing.assert_allclose(w, e, rtol=rtol, atol=atol, err_msg=f"weights[{i}]")
     for i, (b, e) in enumerate(zip(net.biases, biases)):
-        np.testing.assert_allclose(b, e, rtol=rtol, atol=1e-15, err_msg=f"biases[{i}]")
+        np.testing.assert_allclose(b, e, rtol=rtol, atol=atol, err_msg=f"biases[{i}]")
 
 
 @pytest.mark.parametrize("penalty", PENALTIES)
@@ -156,7 +170,8 @@ def test_successive_steps_match_successive_manual_steps():
 
 
 def test_step_uses_reassigned_parameter_arrays():
-    # weights/biases are assignable (DESIGN.md): a step after reassignment acts on the new arrays
+    # weights/biases are assignable (README, Network's docstring): a step after reassignment acts
+    # on the new arrays
     net, X, Y = _setup()
     net.update_mini_batch(X, Y, 0.1)  # buffers are allocated now
     net.weights[1] = np.full((2, 4), 0.3)
@@ -204,3 +219,180 @@ def test_integer_weights_assigned_by_a_student_are_trained_or_rejected_cleanly()
             np.testing.assert_array_equal(b, b0)
     else:
         assert net.weights[0].dtype.kind == "f"
+
+
+# ------------------------------------------------------------------ the engine, and every layout
+SIZES = [7, 6, 5, 3]
+
+
+def _assert_close(net, weights, biases, rtol=1e-12):
+    _assert_params(net, weights, biases, rtol=rtol, atol=1e-14)
+
+
+def _take_step(how, net, X, Y, eta, lmbda=0.0, n=None, penalty="l2", masks=None):
+    """One step by ``update_mini_batch`` or by the engine (which takes checked float arrays)."""
+    if how == "update_mini_batch":
+        net.update_mini_batch(X, Y, eta, lmbda, n, penalty, masks=masks)
+    else:
+        X = np.asarray(X, dtype=float) if X.dtype != np.float64 else X
+        SGDEngine(net).step(X, Y, eta, lmbda, X.shape[1] if n is None else n, penalty, masks)
+
+
+BOTH = pytest.mark.parametrize("how", ["update_mini_batch", "engine"])
+
+
+def _data(m=6, seed=0):
+    rng = np.random.default_rng(seed)
+    big = rng.normal(size=(SIZES[0], 4 * m))
+    Y = rng.uniform(size=(SIZES[-1], m))
+    return big, Y
+
+
+LAYOUTS = {
+    "C": lambda big, m: np.ascontiguousarray(big[:, :m]),
+    "F": lambda big, m: np.asfortranarray(big[:, :m]),
+    "column slice of C": lambda big, m: big[:, m:2 * m],
+    "every other column": lambda big, m: np.asfortranarray(big)[:, ::2][:, :m],
+    "transposed rows (Trainer)": lambda big, m: np.ascontiguousarray(big[:, :m].T).T,
+    "float32": lambda big, m: big[:, :m].astype(np.float32),
+    "int": lambda big, m: np.round(3 * big[:, :m]).astype(int),
+}
+
+
+@BOTH
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("penalty", PENALTIES)
+def test_step_matches_the_formulas_for_every_layout(how, layout, penalty):
+    big, Y = _data()
+    X = LAYOUTS[layout](big, 6)
+    net = Network(SIZES, cost=CrossEntropyCost, seed=1)
+    eta, lmbda, n = 0.7, 4.0, 60
+    weights, biases = _expected(net, X, Y, eta, lmbda, n, penalty)
+    ids = [id(p) for p in net.weights + net.biases]
+    _take_step(how, net, X, Y, eta, lmbda, n, penalty)
+    _assert_close(net, weights, biases)
+    assert [id(p) for p in net.weights + net.biases] == ids  # updated in place
+
+
+@BOTH
+@pytest.mark.parametrize("per_example", [False, True])
+def test_step_with_dropout_masks_matches_the_formulas(how, per_example):
+    big, Y = _data()
+    X = big[:, :6]
+    net = Network(SIZES, cost=QuadraticCost, seed=2)
+    masks = dropout_masks(SIZES, 0.5, np.random.default_rng(3), m=6 if per_example else 1,
+                          inverted=per_example)
+    weights, biases = _expected(net, X, Y, 0.5, 2.0, 30, "l2", masks)
+    _take_step(how, net, X, Y, 0.5, 2.0, 30, masks=masks)
+    _assert_close(net, weights, biases)
+
+
+def test_engine_entry_point_equals_update_mini_batch():
+    big, Y = _data()
+    X = np.ascontiguousarray(big[:, :6].T).T  # the Trainer's gathered buffer, seen as columns
+    a = Network(SIZES, seed=4)
+    b = a.copy()
+    a.update_mini_batch(X, Y, 0.3, 1.0, 40, "l1")
+    SGDEngine(b).step(X, Y, 0.3, 1.0, 40, "l1", None)
+    _assert_close(b, a.weights, a.biases)  # dgemm rounds differently from numpy
+
+
+@BOTH
+@pytest.mark.parametrize("make", [
+    lambda w: w.astype(np.float32),
+    lambda w: np.asfortranarray(w),
+    lambda w: np.repeat(w, 2, axis=1)[:, ::2],  # a strided view
+])
+def test_parameters_blas_cannot_write_into_are_still_updated_in_place(how, make):
+    big, Y = _data()
+    X = big[:, :6]
+    net = Network(SIZES, seed=5)
+    net.weights[1] = make(net.weights[1])
+    net.biases[0] = np.asfortranarray(np.repeat(net.biases[0], 2, axis=1)[:, :1])
+    weights, biases = _expected(net, X, Y, 0.5, 1.0, 20, "l2")
+    target = net.weights[1]
+    _take_step(how, net, X, Y, 0.5, 1.0, 20)
+    assert net.weights[1] is target
+    rtol = 1e-6 if target.dtype == np.float32 else 1e-12
+    _assert_close(net, weights, biases, rtol=rtol)
+
+
+@BOTH
+def test_huge_but_finite_gradient_is_applied_not_rejected(how):
+    """||delta|| ||x|| ~ 1e160 overflows the cheap bound's squares (1e320); the gradient entries
+    (~1e160) are finite, so the exact check lets the step through."""
+    net = Network([2, 2, 1], activation="linear", output_activation="linear", seed=0)
+    X = np.full((2, 3), 1e80)
+    Y = np.zeros((1, 3))
+    weights, biases = _expected(net, X, Y, 1e-160, 0.0, 3, "l2")
+    assert all(np.isfinite(w).all() for w in weights)
+    _take_step(how, net, X, Y, 1e-160)
+    _assert_close(net, weights, biases)
+
+
+@BOTH
+def test_non_finite_step_raises_floating_point_error_even_with_warnings_as_errors(how):
+    net = Network([2, 2, 1], activation="linear", output_activation="linear", seed=0)
+    net.weights[0][...] = 1e200
+    X = np.full((2, 3), 1e200)
+    snapshot = [p.copy() for p in net.weights + net.biases]
+    for action in ("error", "ignore"):
+        with warnings.catch_warnings():
+            warnings.simplefilter(action)
+            with pytest.raises(FloatingPointError, match="eta = 0.1"):
+                _take_step(how, net, X, np.zeros((1, 3)), 0.1, 0.0, 3, "l2")
+    for p, q in zip(net.weights + net.biases, snapshot):
+        np.testing.assert_array_equal(p, q)
+
+
+@pytest.mark.parametrize("masks, match", [
+    (np.ones((6, 1)), "masks must be None or a list of 2"),
+    ([np.ones((6, 1))], "list of 2 arrays"),
+    ([np.ones((6, 1)), np.ones((4, 1))], r"masks\[1\] must have shape \(5, 3\) or \(5, 1\)"),
+    ([np.ones((6, 2)), None], r"masks\[0\] must have shape"),
+    ([np.ones(6), None], r"masks\[0\]"),
+    ([np.full((6, 1), np.nan), None], r"masks\[0\]"),
+])
+def test_masks_are_validated_before_anything_changes(masks, match):
+    net = Network([4, 6, 5, 2], seed=0)
+    snapshot = [p.copy() for p in net.weights + net.biases]
+    X, Y = np.ones((4, 3)), np.zeros((2, 3))
+    with pytest.raises(ValueError, match=match):
+        net.update_mini_batch(X, Y, 0.5, masks=masks)
+    with pytest.raises(ValueError, match=match):
+        net.backprop(X, Y, masks=masks)
+    for p, q in zip(net.weights + net.biases, snapshot):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_per_example_loop_equals_the_batch_for_strided_and_fortran_columns():
+    big, Y = _data(m=5)
+    net = Network(SIZES, cost=CrossEntropyCost, seed=6)
+    args = (net.weights, net.biases)
+    for X in (big[:, 5:10], np.asfortranarray(big)[:, :5]):
+        pb, pw = backprop_per_example(*args, X, Y, net.cost)
+        bb, bw = backprop_batch(*args, X, Y, net.cost)
+        for p, q in zip(pb + pw, bb + bw):
+            assert p.shape == q.shape
+            np.testing.assert_allclose(p, q, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("sizes", [[7, 6, 5, 3], [784, 30, 10], [4, 1, 2], [5, 3]])
+@pytest.mark.parametrize("penalty", PENALTIES)
+@pytest.mark.parametrize("dropout", [None, "slides", "inverted"])
+def test_engine_equals_update_mini_batch_on_every_penalty_and_dropout_mode(sizes, penalty,
+                                                                             dropout):
+    rng = np.random.default_rng(sum(sizes))
+    m = 10
+    X = rng.random((sizes[0], m))
+    Y = np.eye(sizes[-1])[:, rng.integers(0, sizes[-1], m)]
+    plain = Network(sizes, cost=CrossEntropyCost, seed=7)
+    fast = plain.copy()
+    engine = SGDEngine(fast)
+    for step in range(3):  # the engine's reused buffers must not leak one step into the next
+        masks = None if dropout is None or len(sizes) == 2 else dropout_masks(
+            sizes, 0.5, rng, m=m if dropout == "inverted" else 1, inverted=dropout == "inverted")
+        Xs = np.ascontiguousarray((X + step).T).T  # the trainer's gathered rows, seen as columns
+        plain.update_mini_batch(Xs, Y, 0.7, 4.0, 60, penalty, masks=masks)
+        engine.step(Xs, Y, 0.7, 4.0, 60, penalty, masks)
+        _assert_params(fast, plain.weights, plain.biases, rtol=1e-12, atol=1e-14)

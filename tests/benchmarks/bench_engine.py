@@ -6,9 +6,10 @@ Not a test (pytest only collects ``test_*.py``): it prints a table, it asserts n
 for the weights, lambda = 5, n = 5,000) done four ways:
 
 (a) engine     ``lecture5.training.Trainer.run_epoch()`` (gathers each mini-batch into a reused
-               buffer, calls ``Network._sgd_step``);
+               buffer, takes the BLAS step of ``lecture5._engine.SGDEngine``);
 (b) update     ``Network.update_mini_batch`` in a plain loop, as a student writes it (shuffle the
-               column indices, ``X[:, batch]``; every call validates its arguments);
+               column indices, ``X[:, batch]``; every call validates its arguments; the step is
+               the readable one, gradient stored, then (27)/(28), so slower than the engine);
 (c) reference  a clean plain-numpy step written out here: Nielsen-style vectorized backprop,
                inlined, no validation, gradient buffers reused, in-place updates;
 (d) per-ex.    the slides' "for each training example x" loop,
