@@ -48,15 +48,15 @@ async def until(condition, timeout=10.0):
 
 def record_steps(app):
     """Record (eta, lmbda, penalty, first weight matrix at the start) of every SGD step."""
-    net = app.net
-    original = net._sgd_step
+    net, engine = app.net, app.trainer.engine
+    original = engine.step
     log = []
 
-    def recorder(X, Y, eta, lmbda, n, penalty, masks=None):
+    def recorder(X, Y, eta, lmbda, n, penalty, masks=None, x_sq=None):
         log.append((eta, lmbda, penalty, net.weights[0].copy()))
-        return original(X, Y, eta, lmbda, n, penalty, masks)
+        return original(X, Y, eta, lmbda, n, penalty, masks, x_sq)
 
-    net._sgd_step = recorder
+    engine.step = recorder
     return log
 
 
@@ -130,7 +130,7 @@ def test_an_exception_in_training_becomes_a_message():
         def broken(*_args, **_kwargs):
             raise RuntimeError("boom")
 
-        app.net._sgd_step = broken
+        app.trainer.engine.step = broken
         app.play()
         await asyncio.wait_for(app.wait(), 5)
         return app
