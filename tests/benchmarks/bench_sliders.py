@@ -84,6 +84,8 @@ def _parse(argv=None):
     p.add_argument("--quiet", type=float, default=0.6,
                    help="seconds without change that end a move (default 0.6)")
     p.add_argument("--move-timeout", type=float, default=120.0, help="seconds per move at most")
+    p.add_argument("--run-all-timeout", type=float, default=900.0,
+                   help="seconds Run All may take per notebook (default 900: a loaded machine)")
     args = p.parse_args(argv)
     if args.moves < 5:
         p.error(f"--moves must be at least 5 (the issue asks for five), got {args.moves}")
@@ -270,7 +272,7 @@ def directions(info: dict, moves: int) -> list[str]:
 
 def bench_notebook(page, server, name: str, wire: WireCounter, args) -> list[dict]:
     labkit.open_notebook(page, server, name)
-    run_s = labkit.run_all(page, timeout=300)
+    run_s = labkit.run_all(page, timeout=args.run_all_timeout)
     page.wait_for_timeout(1000)
     rows = []
     count = page.locator(f"{labkit.PANEL} {labkit.SLIDER}").count()
