@@ -32,7 +32,8 @@ def main(argv=None):
         plots.to_png(plots.l2_hessian_picture(float(lam))[0])
         seconds.append(time.perf_counter() - start)
     print(f"one redraw of l2_hessian_picture (figure + PNG): median "
-          f"{1000 * np.median(seconds):.0f} ms, slowest {1000 * max(seconds):.0f} ms, over {args.count} values of lambda")
+          f"{1000 * np.median(seconds):.0f} ms, slowest {1000 * max(seconds):.0f} ms, "
+          f"over {args.count} values of lambda")
 
 
 if __name__ == "__main__":
