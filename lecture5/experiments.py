@@ -606,9 +606,9 @@ class Overshoot(NamedTuple):
     cost: float               # C_0 of the network on the training set before the steps
 
 
-def overshoot(eta, seed=0, steps=6) -> Overshoot:
-    """Continue :func:`sgd_run` (eta, seed) for ``steps`` more mini-batch steps (27)/(28) and
-    record the output a^L for the first training digit before and after each.
+def overshoot(eta, seed=0, steps=6, epochs=SGD_PROBLEM["epochs"]) -> Overshoot:
+    """Continue :func:`sgd_run` (eta, seed, epochs) for ``steps`` more mini-batch steps
+    (27)/(28) and record the output a^L for the first training digit before and after each.
 
     Once every hidden unit is saturated (:func:`saturation`), a^L is the same for every digit,
     so the best the network can do is a constant output; the cross-entropy of a constant is
@@ -617,7 +617,7 @@ def overshoot(eta, seed=0, steps=6) -> Overshoot:
     large eta that move jumps past the best constant.
     """
     steps = _validate.integer("steps", steps, low=1)
-    run = sgd_run(eta, seed)
+    run = sgd_run(eta, seed, epochs=epochs)
     data = sgd_data()
     net = make_network(SGD_PROBLEM["sizes"])
     net.set_parameters([np.array(w) for w in run.weights], [np.array(b) for b in run.biases])
