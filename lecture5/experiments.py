@@ -524,9 +524,9 @@ def sgd_run(eta, seed=0, mini_batch_size=SGD_PROBLEM["mini_batch_size"],
     return _sgd_run(eta, seed, mini_batch_size, epochs)
 
 
-@functools.lru_cache(maxsize=1)
 def sgd_data():
-    """The digits of notebook 04 (:data:`SGD_PROBLEM`): ``load_mnist(1000, 1000, seed=0)``."""
+    """The digits of notebook 04 (:data:`SGD_PROBLEM`): ``load_mnist(1000, 1000, seed=0)``
+    (fresh arrays at every call, safe to modify)."""
     return load_mnist(n_train=SGD_PROBLEM["n_train"], n_test=SGD_PROBLEM["n_test"], seed=0)
 
 
@@ -746,7 +746,6 @@ class NetworkL2Check(NamedTuple):
     c0_model: tuple           # the quadratic model (31) of C_0 at each w_actual
 
 
-@functools.lru_cache(maxsize=4)
 def network_l2_check(lambdas=(1.0, 10.0), tol=1e-7, max_steps=20_000) -> NetworkL2Check:
     """Train notebook 05's network (:data:`MOONS_PROBLEM`: 200 epochs of SGD with mini-batches
     of 10 and eta = 1, then 1,000 full-batch steps with eta = 2, no penalty) to w*, take the
@@ -758,7 +757,19 @@ def network_l2_check(lambdas=(1.0, 10.0), tol=1e-7, max_steps=20_000) -> Network
     * the real regularized minimum: full-batch gradient descent on the weights of the network
       itself (biases fixed, as in (30)-(38)), from w*, until |grad (C_0 + lambda'/2 ||w||^2)| <
       ``tol``.
+
+    Cached: asking twice for the same settings trains once.
     """
+    if isinstance(lambdas, (str, bytes)) or not hasattr(lambdas, "__len__") or not lambdas:
+        raise TypeError(f"lambdas must be a non-empty list of numbers > 0, got {lambdas!r}")
+    lambdas = tuple(_validate.number(f"lambdas[{i}]", v, low=0.0, low_open=True)
+                    for i, v in enumerate(lambdas))
+    return _network_l2_check(lambdas, _validate.number("tol", tol, low=0.0, low_open=True),
+                             _validate.integer("max_steps", max_steps, low=1))
+
+
+@functools.lru_cache(maxsize=4)
+def _network_l2_check(lambdas, tol, max_steps):
     from .hessian import eigen_decomposition, hessian, l2_minimizer
 
     toy = _moons()
@@ -777,7 +788,7 @@ def network_l2_check(lambdas=(1.0, 10.0), tol=1e-7, max_steps=20_000) -> Network
     c0_star = float(net.total_cost(X, Y)[0])
     lams, formula, actual, grads, steps, c0_actual, c0_model = [], [], [], [], [], [], []
     for lmbda in lambdas:
-        lam = _validate.number("lambdas", lmbda, low=0.0, low_open=True) / m
+        lam = lmbda / m
         lams.append(lam)
         formula.append(l2_minimizer(H, w_star, lam))
         run = net.copy()

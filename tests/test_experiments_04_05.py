@@ -106,3 +106,11 @@ def test_l2_run_large_start_and_validation_history():
     assert 0 <= r.test_accuracy <= 1
     with pytest.raises(ValueError, match="init"):
         experiments.l2_run(0.0, init="huge")
+
+
+def test_network_l2_check_validates_and_accepts_a_list():
+    with pytest.raises(TypeError, match="lambdas"):
+        experiments.network_l2_check(lambdas=[])
+    with pytest.raises(ValueError, match=r"lambdas\[0\]"):
+        experiments.network_l2_check(lambdas=[-1.0])
+    assert experiments.network_l2_check(lambdas=[10.0]) is experiments.network_l2_check((10.0,))
