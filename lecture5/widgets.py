@@ -497,3 +497,30 @@ def distortion_app(X=None, degrees=15.0, dx=2.0, dy=0.0, factor=0.3, alpha=34.0,
                     title="New training digits from old ones: rotate, shift, skew, distort")
     app.add_class("lecture5-distortion-app")
     return app
+
+
+# ---------------------------------------------------------------- 05: weight decay, validation
+def weight_decay_validation_app(lmbda=1.0, reference=None, init="large", epochs=20,
+                                n_train=1000, seed=0) -> RetrainApp:
+    """L2 weight decay (28) on notebook 05's digits (:data:`lecture5.experiments.L2_PROBLEM`):
+    a lambda slider that retrains on release, every curve evaluated on the *validation* digits
+    (so that moving the slider to pick lambda does not spoil the test digits), drawn next to
+    ``reference`` histories (e.g. ``{"λ = 0": experiments.l2_run(0.0, init).history}``).
+    ``init`` is "large" (w ~ N(0, 1)) or "default" (N(0, 1/n_in))."""
+    epochs = _validate.integer("epochs", epochs, low=1)
+    _validate.choice("init", init, ("default", "large"))
+    problem = experiments.L2_PROBLEM
+    data = experiments._l2_data(_validate.integer("n_train", n_train, low=1))
+
+    def make(lmbda):
+        return {f"λ = {lmbda:.3g}": experiments.make_trainer(
+            data, problem["sizes"], eta=problem["eta"], lmbda=lmbda,
+            mini_batch_size=problem["mini_batch_size"], evaluate="validation", seed=seed,
+            init=init)}
+
+    curves = functools.partial(plots.training_curves, panels=("accuracy", "cost", "weight_norm"),
+                               eval_label="validation", accuracy_range="data")
+    return _curves_app(make, {"lmbda": lmbda_slider(lmbda, -2, 2)}, epochs, curves,
+                       dict(reference or {}),
+                       title=f"Release λ to retrain (η = {problem['eta']:g}, {epochs} epochs, "
+                             f"{data.X_train.shape[1]:,} digits, curves on validation digits)")

@@ -145,3 +145,38 @@ def test_training_curves_rejects_bad_arguments():
         plots.training_curves({"a": [1, 2]})
     with pytest.raises(ValueError, match="panels"):
         plots.training_curves({"a": _history()}, panels=("loss",))
+
+
+def test_gd_regimes_default_third_panel_is_the_best_fixed_step_with_its_factors():
+    from lecture5.quadratic import convergence_rate, optimal_step
+
+    fig = plots.gd_regimes()
+    titles = [ax.get_title() for ax in fig.axes]
+    best = optimal_step(plots.GD_EIGENVALUES)
+    rate = convergence_rate(plots.GD_EIGENVALUES)
+    assert f"η = {best:.3g}" in titles[2] and "best fixed step" in titles[2]
+    # the steep factor 1 - eta D_max = -rate flips sign, the flat one is +rate
+    assert f"steep × {-rate:+.2f} (flips sign)" in titles[2] and f"flat × {rate:+.2f}" in titles[2]
+    assert "best fixed step" not in titles[1] and "(flips sign)" not in titles[1]
+
+
+def test_gd_quadratic_caption_gives_both_factors():
+    _fig, caption = plots.gd_quadratic(0.05)
+    assert "per step: steep × +0.75, flat × +0.95" in caption
+
+
+def test_training_curves_eval_label_and_zoomed_accuracy_axis():
+    h = _history(acc0=0.8)
+    fig, caption = plots.training_curves({"λ = 1": h}, panels=("accuracy",),
+                                         eval_label="validation", accuracy_range="data")
+    assert "validation accuracy" in caption and "test accuracy" not in caption
+    lo, hi = fig.axes[0].get_ylim()
+    values = 100 * np.array(h["train_accuracy"] + h["eval_accuracy"])
+    assert lo <= values.min() and hi >= values.max() and lo > 50 and hi <= 100
+    assert "validation" in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    fig, _ = plots.training_curves({"λ = 1": h}, panels=("accuracy",))
+    assert fig.axes[0].get_ylim() == (0.0, 100.0)  # the default stays 0-100 %
+    with pytest.raises(ValueError, match="accuracy_range"):
+        plots.training_curves({"λ = 1": h}, accuracy_range=(90, 80))
+    with pytest.raises(TypeError, match="eval_label"):
+        plots.training_curves({"λ = 1": h}, eval_label="")

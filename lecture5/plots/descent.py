@@ -62,10 +62,18 @@ def _gd_run(eta, eigenvalues, angle_degrees, w_star, w0, steps):
                 left_at=left, finite=finite)
 
 
+def _factors_text(eta, D):
+    """The signed per-step factors 1 - eta D_ii of the steepest and the flattest direction."""
+    steep, flat = 1.0 - eta * float(np.max(D)), 1.0 - eta * float(np.min(D))
+    flips = " (flips sign)" if steep < 0 else ""
+    return f"per step: steep × {steep:+.2f}{flips}, flat × {flat:+.2f}"
+
+
 def _gd_caption(eta, run, steps):
     th = hessian.step_thresholds(run["D"])
     final = float(run["costs"][-1])
-    text = (f"η = {eta:.3g} | 2/D_max = {th.diverging_above:.3g} | regime: {run['regime']} | ")
+    text = (f"η = {eta:.3g} | 2/D_max = {th.diverging_above:.3g} | regime: {run['regime']} | "
+            f"{_factors_text(eta, run['D'])} | ")
     if run["regime"] == "diverging":
         growth = abs(1.0 - eta * float(run["D"].max()))
         text += f"each step multiplies the steep component by |1 − η D_max| = {growth:.2f} > 1"
@@ -121,13 +129,20 @@ def gd_quadratic(eta, eigenvalues=GD_EIGENVALUES, angle_degrees=GD_ANGLE, w_star
 
 
 @styled
-def gd_regimes(etas=(0.05, 0.15, 0.33, 0.42), eigenvalues=GD_EIGENVALUES,
+def gd_regimes(etas=None, eigenvalues=GD_EIGENVALUES,
                angle_degrees=GD_ANGLE, w_star=GD_W_STAR, w0=GD_W0, steps=GD_STEPS):
     """Four gradient-descent paths on the same quadratic, one per learning rate (a 2x2 grid).
 
-    With the defaults the four panels are slow, good, oscillating and diverging
-    (:func:`lecture5.hessian.step_regime`).  Returns a Figure.
+    ``etas`` defaults to (0.05, 0.15, 2 / (D_max + D_min), 0.42): with the default eigenvalues
+    the panels are slow, good, the best fixed step (:func:`lecture5.quadratic.optimal_step`,
+    in the band :func:`lecture5.hessian.step_regime` calls oscillating) and diverging.  Each
+    title gives the regime of the steepest direction and the signed factors 1 - eta D_ii of the
+    steepest and the flattest direction per step.  Returns a Figure.
     """
+    D = np.asarray(eigenvalues, dtype=float)
+    best = 2.0 / (float(D.max()) + float(D.min())) if D.min() > 0 else None
+    if etas is None:
+        etas = (0.05, 0.15, best, 0.42)
     etas = [_validate.number(f"etas[{i}]", e, low=0.0, low_open=True) for i, e in enumerate(etas)]
     if len(etas) != 4:
         raise ValueError(f"etas must hold 4 learning rates (one per panel), got {len(etas)}")
@@ -137,8 +152,11 @@ def gd_regimes(etas=(0.05, 0.15, 0.33, 0.42), eigenvalues=GD_EIGENVALUES,
         draw.gd_path(ax, run, w_star, w0, legend=False)
         final = float(run["costs"][-1])
         after = f"C − C* = {final:.1e}" if math.isfinite(final) else "C overflowed"
-        ax.set_title(f"η = {eta:.3g}: {run['regime']} ({after})", fontsize=12,
-                     color=REGIME_COLOURS[run["regime"]])
+        name = run["regime"]
+        if best is not None and math.isclose(eta, best, rel_tol=1e-9):
+            name = f"{name}, best fixed step"
+        ax.set_title(f"η = {eta:.3g}: {name} ({after})\n{_factors_text(eta, run['D'])}",
+                     fontsize=11, color=REGIME_COLOURS[run["regime"]])
     th = hessian.step_thresholds(np.asarray(eigenvalues, dtype=float))
     fig.suptitle(f"{steps} steps of gradient descent from the black square; "
                  f"2/D_max = {th.diverging_above:.3g}")
@@ -163,7 +181,7 @@ def _check_histories(histories):
                             "lists)")
 
 
-def _run_summary(label, h):
+def _run_summary(label, h, eval_label="test"):
     if not h["epoch"]:
         return f"{label}: no epoch completed"
     n = h["epoch"][-1]
@@ -171,14 +189,29 @@ def _run_summary(label, h):
     if math.isfinite(h["train_accuracy"][-1]):
         parts.append(f"training accuracy {h['train_accuracy'][-1]:.1%}")
     if math.isfinite(h["eval_accuracy"][-1]):
-        parts.append(f"test accuracy {h['eval_accuracy'][-1]:.1%}")
+        parts.append(f"{eval_label} accuracy {h['eval_accuracy'][-1]:.1%}")
     parts.append(f"‖w‖ {h['weight_norm'][-1]:.3g}")
     return f"{label}: " + ", ".join(parts) + f" after {n} epochs"
 
 
+def _accuracy_limits(histories, accuracy_range):
+    """The accuracy panel's y-range: ``accuracy_range``, or ("data") the plotted accuracies in %
+    with a margin, rounded out to whole percent and clipped to [0, 100]."""
+    if not isinstance(accuracy_range, str):
+        return tuple(float(v) for v in accuracy_range)
+    values = np.concatenate([100 * np.asarray(h[k], dtype=float) for h in histories.values()
+                             for k in ("train_accuracy", "eval_accuracy")] + [np.empty(0)])
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return 0.0, 100.0
+    lo, hi = float(values.min()), float(values.max())
+    pad = max(1.0, 0.08 * (hi - lo))
+    return max(0.0, math.floor(lo - pad)), min(100.0, math.ceil(hi + pad))
+
+
 @styled
 def training_curves(histories, panels=("train_cost", "accuracy"), note="", cost_range=None,
-                    title=None, baseline=None):
+                    title=None, baseline=None, eval_label="test", accuracy_range=(0.0, 100.0)):
     """Per-epoch curves of one or more training runs: ``(fig, caption)``.
 
     ``histories`` maps a label (e.g. "η = 0.5") to a training history (per-epoch lists, as
@@ -187,8 +220,19 @@ def training_curves(histories, panels=("train_cost", "accuracy"), note="", cost_
     C_0), "accuracy" (training dashed, test solid, in %) and "weight_norm" (sqrt(sum_w w^2)).
     ``cost_range`` fixes the y-range of the cost panels (useful while a slider moves); ``note``
     (e.g. a divergence message) is appended to the caption; ``baseline`` (the training cost of the
-    untrained network) is drawn as a dotted line in the cost panels.
+    untrained network) is drawn as a dotted line in the cost panels.  ``eval_label`` names the
+    per-epoch evaluation set in the legend and caption ("test", or "validation" when the runs
+    were evaluated on held-out training digits).  ``accuracy_range`` is the y-range of the
+    accuracy panel in %, or "data" to zoom to the plotted accuracies (a few points of difference
+    stay visible).
     """
+    if not isinstance(eval_label, str) or not eval_label:
+        raise TypeError(f"eval_label must be a non-empty string, got {eval_label!r}")
+    if not (isinstance(accuracy_range, str) and accuracy_range == "data"):
+        lo, hi = (_validate.number("accuracy_range", v) for v in accuracy_range)
+        if not lo < hi:
+            raise ValueError(f"accuracy_range must be (low, high) with low < high, or 'data', "
+                             f"got {accuracy_range}")
     _check_histories(histories)
     panels = tuple(panels)
     for p in panels:
@@ -230,12 +274,12 @@ def training_curves(histories, panels=("train_cost", "accuracy"), note="", cost_
         if p in ("train_cost", "cost"):
             draw.plain_log_labels(ax)
         if p == "accuracy":
-            ax.set_ylim(0, 100)
+            ax.set_ylim(*_accuracy_limits(histories, accuracy_range))
     # one legend for the runs (colours); the line styles get their own legend in the first panel
     # that draws both training (dashed) and test (solid) curves
     handles = axes[0].get_legend_handles_labels()[0]
     styles = [Line2D([], [], color=GREY_800, ls="--", label="training"),
-              Line2D([], [], color=GREY_800, ls="-", label="test")]
+              Line2D([], [], color=GREY_800, ls="-", label=eval_label)]
     both = [ax for ax, p in zip(axes, panels) if p in ("cost", "accuracy")]
     if both and both[0] is axes[0]:
         axes[0].legend(handles=handles + styles, loc="best", fontsize=10)
@@ -245,7 +289,7 @@ def training_curves(histories, panels=("train_cost", "accuracy"), note="", cost_
             both[0].legend(handles=styles, loc="best", fontsize=10)
     if title:
         fig.suptitle(title)
-    caption = " | ".join(_run_summary(label, h) for label, h in histories.items())
+    caption = " | ".join(_run_summary(label, h, eval_label) for label, h in histories.items())
     if note:
         caption += " | " + note
     return fig, caption
