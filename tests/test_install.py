@@ -132,7 +132,9 @@ def test_hub_install_runs_a_pulled_notebook_then_editable_keeps_the_lab_setting(
     vpython = str(venv / "bin" / "python")
     pip = [vpython, "-m", "pip", "install", "--disable-pip-version-check", "-q"]
 
-    # 1. the hub image's line (plus what a hub image has anyway: a kernel, nbconvert, JupyterLab)
+    # 1. the hub image's line (plus what a hub image has anyway: a kernel, nbconvert, JupyterLab);
+    # the venv's own pip (23.2 with Python 3.11.7) refuses a git+file:/// requirement
+    _run([*pip, "--upgrade", "pip"], cwd=tmp, env=env, timeout=600, what="pip install -U pip")
     source = f"lecture5 @ git+file://{ROOT}@{_head_commit()}"
     _run([*pip, source, "ipykernel", "nbconvert", "jupyterlab"], cwd=tmp, env=env, timeout=1800,
          what=f"pip install {source!r}")
