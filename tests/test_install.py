@@ -163,7 +163,8 @@ def test_hub_install_runs_a_pulled_notebook_then_editable_keeps_the_lab_setting(
           "--ExecutePreprocessor.timeout=300", "--ExecutePreprocessor.kernel_name=python3",
           "--output-dir", str(out), "probe.ipynb", NOTEBOOK],
          cwd=pulled / "notebooks", env=env, timeout=900, what=f"nbconvert --execute {NOTEBOOK}")
-    printed = nbformat.read(out / "probe.ipynb", as_version=4).cells[0].outputs[0]["text"]
+    outputs = nbformat.read(out / "probe.ipynb", as_version=4).cells[0].outputs
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     prefix, module, shape = printed.strip().split("\n")
     assert Path(prefix).resolve() == venv.resolve(), "the kernel did not run in the new venv"
     assert Path(module).resolve().is_relative_to(venv.resolve()), (

@@ -53,6 +53,19 @@ _STATE_JS = """
 """
 
 
+@pytest.fixture(scope="module")
+def rise_server(served_root, tmp_path_factory):
+    """JupyterLab for the slideshow, with a start timeout for a busy machine (JupyterLab took
+    over 60 s to answer here at a load average of 18)."""
+    try:
+        server = labkit.start_jupyterlab(served_root, tmp_path_factory.mktemp("rise"),
+                                         timeout=300, attempts=1)
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    server.stop()
+
+
 def _state(page) -> dict:
     return page.evaluate(_STATE_JS)
 
@@ -86,13 +99,13 @@ def _run_until_a_slider(page, timeout: float) -> dict:
                    reason="jupyterlab-rise 0.43.1's slideshow page cannot load the ipywidgets "
                           "manager of jupyterlab_widgets 3.0.17 (see the module docstring)")
 @pytest.mark.timeout(600)
-def test_a_notebook_as_slides_runs_and_its_slider_moves_the_figure(page, lab_server,
+def test_a_notebook_as_slides_runs_and_its_slider_moves_the_figure(page, rise_server,
                                                                     served_root):
     assert slides.main([str(served_root / NOTEBOOK)]) == 0
     cells = nbformat.read(served_root / NOTEBOOK, as_version=4).cells
     heads = sum(slides.slide_type(c, i == 0) == "slide" for i, c in enumerate(cells))
 
-    page.goto(lab_server.url(f"/rise/{NOTEBOOK}"), wait_until="domcontentloaded",
+    page.goto(rise_server.url(f"/rise/{NOTEBOOK}"), wait_until="domcontentloaded",
               timeout=120_000)
     page.locator(SLIDE).first.wait_for(state="visible", timeout=120_000)
     assert _state(page)["slides"] == heads, "one slide per heading (tests/tools/slides.py)"
