@@ -8,9 +8,10 @@
   imports the *installed* package, and finds its bundled data; the wheel holds every module of
   ``lecture5/``, subpackages included.
 * **JupyterLab's setting**: in that environment (normal install), then after ``pip install -e``
-  of a copy of the working tree (an editable install replacing it), a JupyterLab server reports
-  ``commsOverSubshells: "disabled"`` as the default of
-  ``@jupyterlab/apputils-extension:kernels-settings`` (binder/overrides.json says why).
+  of a copy of the working tree, a JupyterLab server reports ``commsOverSubshells: "disabled"``
+  as the default of ``@jupyterlab/apputils-extension:kernels-settings`` in /lab/api/settings
+  (binder/overrides.json says why); with the package uninstalled in between, it reports
+  JupyterLab's own default, so the check can fail.
 
 It downloads from PyPI (pip may use its cache) and takes minutes, so it is marked ``slow``:
 ``python -m pytest -m slow tests/test_install.py``.
@@ -106,7 +107,10 @@ def _lab_setting(vpython: str, env: dict, workdir: Path) -> tuple[str, dict]:
                     pytest.fail(f"JupyterLab did not answer:\n{log.read_text()[-3000:]}")
                 time.sleep(0.5)
         reply = get(f"/lab/api/settings/{PLUGIN}")
-        return reply["settings"].get(KEY), reply
+        # no user setting here, so the value in force is the schema's default, which the
+        # environment's overrides.json replaces
+        default = reply["schema"]["properties"][KEY]["default"]
+        return reply["settings"].get(KEY, default), reply
     finally:
         try:
             req = urllib.request.Request(base + "/api/shutdown", method="POST",
@@ -183,7 +187,14 @@ def test_hub_install_runs_a_pulled_notebook_then_editable_keeps_the_lab_setting(
     value, reply = _lab_setting(vpython, env, tmp)
     assert value == "disabled", f"JupyterLab (pip install) reports {KEY}={value!r}: {reply}"
 
-    # 4. an editable install replaces it (pip removes the old overrides.json) and brings it back
+    # 4. without the package, JupyterLab's own default (subshells on) is back ...
+    _run([vpython, "-m", "pip", "uninstall", "-y", "-q", "lecture5"], cwd=tmp, env=env,
+         timeout=300, what="pip uninstall lecture5")
+    assert not overrides.exists()
+    value, reply = _lab_setting(vpython, env, tmp)
+    assert value != "disabled", f"{KEY} is disabled without the package: the check proves nothing"
+
+    # ... and an editable install brings the setting back
     work = tmp / "worktree"
     shutil.copytree(ROOT, work, ignore=IGNORE)
     _run([*pip, "--no-deps", "-e", str(work)], cwd=tmp, env=env, timeout=900,
