@@ -21,3 +21,29 @@ def pytest_collection_modifyitems(session, config, items):
     collection order otherwise (unit tests, then notebooks) and the one browser session.
     """
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def pytest_collection_finish(session):
+    """Before any browser test runs: find Chromium, or install Debian's, or stop with one line.
+
+    A machine without a browser then gets either a working run or exactly one line that says what
+    to install (tests/browser/chromium.py), instead of one failing browser test after another.
+    """
+    if session.config.option.collectonly or not any(
+            item.get_closest_marker("browser") for item in session.items):
+        return
+    import importlib.util
+    from pathlib import Path
+
+    import pytest
+
+    spec = importlib.util.spec_from_file_location(
+        "lecture5_chromium", Path(__file__).parent / "tests" / "browser" / "chromium.py")
+    chromium = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(chromium)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    say = reporter.write_line if reporter else print
+    try:
+        os.environ[chromium.ENV] = chromium.ensure_chromium(say=say)
+    except chromium.ChromiumMissing as exc:
+        pytest.exit(str(exc), returncode=pytest.ExitCode.USAGE_ERROR)

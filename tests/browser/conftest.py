@@ -90,9 +90,11 @@ def voila_server(served_root, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: the browser tests need Debian's chromium "
-                    "(`apt-get install chromium`; .ci/run does this). They do not skip.",
+    # the root conftest.py found (or installed) Chromium and says where in LECTURE5_CHROMIUM
+    chromium = os.environ.get("LECTURE5_CHROMIUM", CHROMIUM)
+    if not (os.path.isfile(chromium) and os.access(chromium, os.X_OK)):
+        pytest.fail(f"Chromium not found at {chromium}: the browser tests need Debian's chromium "
+                    "(apt-get install chromium; tests/browser/chromium.py). They do not skip.",
                     pytrace=False)
     try:
         from playwright.sync_api import sync_playwright
@@ -102,10 +104,10 @@ def browser():
     pw = sync_playwright().start()
     try:
         try:
-            b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            b = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS,
                                    timeout=60_000)
         except Exception as exc:  # noqa: BLE001 - any launch failure ends the suite clearly
-            pytest.fail(f"Chromium at {CHROMIUM} did not start: {exc}", pytrace=False)
+            pytest.fail(f"Chromium at {chromium} did not start: {exc}", pytrace=False)
         try:
             yield b
         finally:
