@@ -479,7 +479,9 @@ class DeltaNorms(NamedTuple):
 
     ``layers`` are l = 2..L (input = layer 1); ``norms[s, i]`` is the mean over the examples x of
     ||delta^{x,l}|| for seed ``seeds[s]`` and layer ``layers[i]``; ``ratios[s, i]`` is
-    ``norms[s, i] / norms[s, i + 1]``, how much smaller delta^l is than delta^{l+1}.
+    ``norms[s, i] / norms[s, i + 1]``, how much smaller delta^l is than delta^{l+1};
+    ``sigma_prime_rms[s, i]`` is the root mean square of sigma'(z^l_j) over the neurons j and the
+    examples of hidden layer ``layers[i]`` (the factor BP2 multiplies by).
     """
 
     sizes: tuple
@@ -489,6 +491,7 @@ class DeltaNorms(NamedTuple):
     layers: tuple
     norms: np.ndarray
     ratios: np.ndarray
+    sigma_prime_rms: np.ndarray
 
 
 def delta_norms(sizes=(784, 30, 30, 30, 30, 10), seeds=(0, 1, 2), n_examples=1000,
@@ -522,19 +525,22 @@ def delta_norms(sizes=(784, 30, 30, 30, 30, 10), seeds=(0, 1, 2), n_examples=100
 
 @functools.lru_cache(maxsize=8)
 def _delta_norms(sizes, seeds, n_examples, cost):
-    from .backprop import forward_backward
+    from .backprop import feedforward_trace, forward_backward
 
     data = load_mnist(n_train=n_examples, n_test=1, seed=0)
     norms = np.empty((len(seeds), len(sizes) - 1))
+    rms = np.empty((len(seeds), len(sizes) - 2))
     for s, seed in enumerate(seeds):
         net = make_network(sizes, seed=seed, cost=cost)
         _, deltas = forward_backward(net.weights, net.biases, data.X_train, data.Y_train, cost)
         norms[s] = [float(np.linalg.norm(d, axis=0).mean()) for d in deltas]
+        zs = feedforward_trace(net.weights, net.biases, data.X_train)[0]
+        rms[s] = [float(np.sqrt(np.mean(sigmoid.prime(z) ** 2))) for z in zs[:-1]]
     ratios = norms[:, :-1] / norms[:, 1:]
-    for a in (norms, ratios):
+    for a in (norms, ratios, rms):
         a.flags.writeable = False
     return DeltaNorms(sizes, cost.name, n_examples, seeds, tuple(range(2, len(sizes) + 1)),
-                      norms, ratios)
+                      norms, ratios, rms)
 
 
 class GradientCost(NamedTuple):

@@ -20,6 +20,11 @@ def test_delta_norms_are_the_mean_column_norms_of_bp1_bp2():
         for c in range(20)])  # independent: the one-example loop of the slides
     np.testing.assert_allclose(r.norms[1], per_example.mean(axis=0), rtol=1e-12)
     np.testing.assert_allclose(r.ratios, r.norms[:, :-1] / r.norms[:, 1:])
+    assert r.sigma_prime_rms.shape == (2, 2)
+    z2 = net.weights[0] @ data.X_train + net.biases[0]  # eq (4) for layer 2, by hand
+    s2 = 1 / (1 + np.exp(-z2))
+    assert r.sigma_prime_rms[1, 0] == pytest.approx(np.sqrt(np.mean((s2 * (1 - s2)) ** 2)))
+    assert np.all(r.sigma_prime_rms <= 0.25)
     assert experiments.delta_norms(**SMALL) is r
     with pytest.raises(ValueError):
         r.norms[0, 0] = 1.0

@@ -139,7 +139,7 @@ def gradient_cost_figure(rows):
     left.set_xlabel("number of parameters $P$")
     left.set_ylabel("multiplications for one gradient")
     left.set_title("Work for one gradient")
-    left.legend(loc="upper left", fontsize="small")
+    left.legend(loc="lower right", fontsize="small")
     right.loglog(P, fd / bp, "o-", color="black", label=f"ratio: slope {slope_ratio:.2f}")
     right.set_xlabel("number of parameters $P$")
     right.set_ylabel("finite differences / backprop")
