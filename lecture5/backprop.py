@@ -16,7 +16,7 @@ Two forms of the same algorithm live here:
 
 * :func:`backprop_batch`, the matrix form: one pass over the layers for the whole mini-batch, one
   matrix product per layer (this is what ``Network.backprop`` uses).  Its steps 1-3 (every
-  delta^l) are :func:`forward_backward`, which the trainer's fast step (``_engine``) shares;
+  delta^l) are :func:`forward_backward`, which ``Network``'s SGD step shares;
 * :func:`backprop_per_example`, the slides' "for each training example x" loop, one example at a
   time (:func:`errors_single`, :func:`backprop_single`).  A test shows both give the same gradient;
   the loop is several times slower, which is the point of the matrix form.
@@ -134,20 +134,17 @@ def bp4(delta, a_prev, out=None):
 
 def feedforward_trace(weights, biases, X, activation=sigmoid, output_activation=sigmoid,
                       masks=None):
-    """The forward pass, eq (4) layer by layer, keeping every z^l and a^l (BP1-BP4 need them).
+    """Run eq (4) layer by layer and keep every z^l and a^l (needed by BP1-BP4).
 
-    Returns ``(zs, activations)`` with ``activations[0] = X`` and ``activations[-1] = a^L``.
-    ``masks`` (optional, one per hidden layer, ``None`` for no mask) multiply the hidden
-    activations: this is how dropout deletes nodes.  This is the package's one forward pass:
-    ``Network.feedforward``, the algorithm below, the per-example loop and the fast SGD step of
-    ``lecture5._engine`` all run it.
+    Returns ``(zs, activations)`` with ``activations[0] = X``.  ``masks`` (optional, one per hidden
+    layer, ``None`` for no mask) multiply the hidden activations: this is how dropout deletes nodes.
     """
     a = X
     zs, activations = [], [X]
     last = len(weights) - 1
     for i, (w, b) in enumerate(zip(weights, biases)):
         z = w @ a
-        z += b  # z^l = w^l a^{l-1} + b^l
+        z += b
         a = (output_activation if i == last else activation).fn(z)
         if masks is not None and i < last and masks[i] is not None:
             a = a * masks[i]
@@ -160,40 +157,50 @@ def forward_backward(weights, biases, X, Y, cost, activation=sigmoid, output_act
                      masks=None):
     """Steps 1-3 of the algorithm for a whole mini-batch: every delta^l, but not yet BP3/BP4.
 
-    1. feedforward (eq (4), :func:`feedforward_trace`) for X (d_1, m);  2. output error delta^L by
-    BP1 (via ``cost.delta``);  3. for l = L-1, ..., 2: delta^l by BP2.
+    1. feedforward (eq (4)) for X (d_1, m);  2. output error delta^L by BP1 (via ``cost.delta``);
+    3. for l = L-1, ..., 2: delta^l by BP2.
 
     Returns ``(inputs, deltas)``, lists as long as ``weights``: ``inputs[i]`` is a^{i+1}, the
     activation that enters ``weights[i]`` (so ``inputs[0]`` is X), and ``deltas[i]`` is
     delta^{i+2} = dC_x/dz^{i+2} (eq (6)), one column per example.  BP3 and BP4 turn them into the
-    gradient (:func:`backprop_batch`); the trainer's fast step folds BP4 straight into the weight
+    gradient (:func:`backprop_batch`); ``Network``'s SGD step folds BP4 straight into the weight
     update.
 
     ``masks`` (optional, one per hidden layer, ``None`` for no mask) multiply the hidden
     activations and hence the factor sigma'(z^l) of BP2: a deleted node passes nothing forward and
-    gets delta = 0.  Without a mask, the sigmoid's sigma'(z) is computed as a (1 - a) from the
-    activation itself (the identity used before eq (12)) instead of evaluating sigma(z) again.
+    gets delta = 0.  For the sigmoid, sigma'(z) is computed as a (1 - a) from the activation itself
+    (the identity used before eq (12)) instead of evaluating sigma(z) a second time.
     """
-    zs, activations = feedforward_trace(weights, biases, X, activation, output_activation, masks)
     last = len(weights) - 1
-    delta = cost.delta(zs[last], activations[-1], Y, output_activation)  # BP1
-    deltas = [delta]
-    for i in range(last - 1, -1, -1):
-        mask = None if masks is None else masks[i]
-        if activation is sigmoid and mask is None:
-            a = activations[i + 1]
+    inputs, primes = [X], []
+    a = X
+    for i in range(last):  # hidden layers 2, ..., L-1
+        z = weights[i] @ a
+        z += biases[i]  # eq (4)
+        if activation is sigmoid:
+            a = activation.fn(z, out=z)  # sigma(z), written over z (not needed any more)
             prime = 1.0 - a
             prime *= a  # sigma'(z) = sigma(z) (1 - sigma(z))
         else:
-            prime = activation.prime(zs[i])
-            if mask is not None:
-                prime = prime * mask
+            prime = activation.prime(z)
+            a = activation.fn(z)
+        mask = None if masks is None else masks[i]
+        if mask is not None:
+            a = a * mask
+            prime = prime * mask
+        inputs.append(a)
+        primes.append(prime)
+    z = weights[last] @ a
+    z += biases[last]
+    delta = cost.delta(z, output_activation.fn(z), Y, output_activation)  # BP1
+    deltas = [delta]
+    for i in range(last - 1, -1, -1):
         # BP2, written out (bp2 without its shape checks, on the hot path)
         delta = weights[i + 1].T @ delta
-        delta *= prime
+        delta *= primes[i]
         deltas.append(delta)
     deltas.reverse()
-    return activations[:-1], deltas
+    return inputs, deltas
 
 
 def backprop_batch(weights, biases, X, Y, cost, activation=sigmoid, output_activation=sigmoid,
@@ -232,7 +239,12 @@ def errors_single(weights, biases, x, y, cost, activation=sigmoid, output_activa
     x = np.ascontiguousarray(x, dtype=float).reshape(-1, 1)
     y = np.ascontiguousarray(y, dtype=float).reshape(-1, 1)
     # 1. input: a^1 = x;  2. feedforward: z^l = w^l a^{l-1} + b^l, a^l = sigma(z^l)
-    zs, activations = feedforward_trace(weights, biases, x, activation, output_activation)
+    a, activations, zs = x, [x], []
+    for i, (w, b) in enumerate(zip(weights, biases)):
+        z = w @ a + b
+        a = (output_activation if i == len(weights) - 1 else activation).fn(z)
+        zs.append(z)
+        activations.append(a)
     # 3. output error: delta^L = nabla_a C_x (.) sigma'(z^L)   (BP1)
     delta = cost.delta(zs[-1], activations[-1], y, output_activation)
     deltas = [delta]
