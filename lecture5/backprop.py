@@ -1,5 +1,10 @@
 """Backpropagation: the Hadamard product (9), the four equations BP1-BP4, and the algorithm.
 
+The goal is every partial derivative (5), dC/dw^l_jk and dC/db^l_j.  The route is the error
+delta^l_j = dC/dz^l_j, eq (6); the chain rule (7) turns it into the gradient (BP3, BP4).  Where
+each step of the derivation is computed: (10)-(13) in :func:`bp1`, (14)-(18) in :func:`bp2`, (7)
+and (19)/(20) in :func:`bp3` / :func:`bp4`.
+
 Numbering: Nielsen's, as on the backprop slides, with the input as layer 1 and the output as layer
 L.  In code, ``weights[i]`` is w^{i+2} and ``zs[i]``, ``activations[i+1]`` are z^{i+2}, a^{i+2}.
 
@@ -55,12 +60,24 @@ def hadamard(s, t):
 
 
 def bp1(nabla_a_C, z_L, activation: Activation = sigmoid):
-    """BP1 (eq (11)): delta^L = nabla_a C (.) sigma'(z^L), the error of the output layer."""
+    """BP1 (eq (11)): delta^L = nabla_a C (.) sigma'(z^L), the error of the output layer.
+
+    Eq (10) is the chain rule behind it: delta^L_j = sum_k dC/da^L_k da^L_k/dz^L_j, where only
+    k = j survives because a^L_k = sigma(z^L_k) depends on z^L_k alone; so
+    delta^L_j = dC/da^L_j sigma'(z^L_j), which is (11) written entry by entry.  For the quadratic
+    cost ``nabla_a_C`` is a^L - y, giving (12)/(13).
+    """
     return hadamard(nabla_a_C, activation.prime(z_L))
 
 
 def bp2(w_next, delta_next, z, activation: Activation = sigmoid):
     """BP2 (eq (18)): delta^l = ((w^{l+1})^T delta^{l+1}) (.) sigma'(z^l).
+
+    Derived in (14)-(17): the chain rule through the next layer's weighted inputs,
+    delta^l_j = sum_k dz^{l+1}_k/dz^l_j delta^{l+1}_k (14); z^{l+1}_k = sum_j w^{l+1}_kj
+    sigma(z^l_j) + b^{l+1}_k (15), so dz^{l+1}_k/dz^l_j = w^{l+1}_kj sigma'(z^l_j) (16); and
+    substituting, delta^l_j = sum_k w^{l+1}_kj delta^{l+1}_k sigma'(z^l_j) (17), which is (18)
+    entry by entry.
 
     ``w_next`` is w^{l+1} of shape (d_{l+1}, d_l); ``delta_next`` and ``z`` have m columns.
     """
@@ -75,7 +92,10 @@ def bp2(w_next, delta_next, z, activation: Activation = sigmoid):
 
 
 def bp3(delta, out=None):
-    """BP3 (eq (19)): dC/db^l_j = delta^l_j, averaged over the m columns -> shape (d_l, 1)."""
+    """BP3 (eq (19)): dC/db^l_j = delta^l_j, averaged over the m columns -> shape (d_l, 1).
+
+    The first half of eq (7): dC/db^l_j = delta^l_j dz^l_j/db^l_j and dz^l_j/db^l_j = 1.
+    """
     delta = np.asarray(delta)
     if delta.ndim == 1:
         delta = delta[:, None]
@@ -87,6 +107,10 @@ def bp3(delta, out=None):
 
 def bp4(delta, a_prev, out=None):
     """BP4 (eq (20)): dC/dw^l_jk = a^{l-1}_k delta^l_j, averaged over the m columns.
+
+    The second half of eq (7): dC/dw^l_jk = delta^l_j dz^l_j/dw^l_jk, and with
+    z^l_j = sum_k' w^l_jk' a^{l-1}_k' + b^l_j only the term k' = k depends on w^l_jk, so the
+    factor is a^{l-1}_k (the slide writes a^{l-1}_{k*}, its sum reusing the letter k).
 
     For one column this is the outer product delta (a^{l-1})^T; for m columns the matrix product
     delta (a^{l-1})^T sums the m outer products, and dividing by m averages them.
@@ -141,8 +165,9 @@ def forward_backward(weights, biases, X, Y, cost, activation=sigmoid, output_act
 
     Returns ``(inputs, deltas)``, lists as long as ``weights``: ``inputs[i]`` is a^{i+1}, the
     activation that enters ``weights[i]`` (so ``inputs[0]`` is X), and ``deltas[i]`` is
-    delta^{i+2}, one column per example.  BP3 and BP4 turn them into the gradient
-    (:func:`backprop_batch`); the trainer's fast step folds BP4 straight into the weight update.
+    delta^{i+2} = dC_x/dz^{i+2} (eq (6)), one column per example.  BP3 and BP4 turn them into the
+    gradient (:func:`backprop_batch`); the trainer's fast step folds BP4 straight into the weight
+    update.
 
     ``masks`` (optional, one per hidden layer, ``None`` for no mask) multiply the hidden
     activations and hence the factor sigma'(z^l) of BP2: a deleted node passes nothing forward and
@@ -179,8 +204,9 @@ def backprop_batch(weights, biases, X, Y, cost, activation=sigmoid, output_activ
     ``cost.delta``);  3. for l = L-1, ..., 2: delta^l by BP2 (steps 1-3 are
     :func:`forward_backward`);  4. gradients by BP3 and BP4.
 
-    Returns ``(nabla_b, nabla_w)``: the gradient of the *unregularized* cost averaged over the m
-    columns.  ``nabla_b``/``nabla_w`` may be lists of preallocated arrays to write into.
+    Returns ``(nabla_b, nabla_w)``: the partial derivatives (5) of the *unregularized* cost,
+    averaged over the m columns.  ``nabla_b``/``nabla_w`` may be lists of preallocated arrays to
+    write into.
     """
     inputs, deltas = forward_backward(weights, biases, X, Y, cost, activation, output_activation,
                                       masks)

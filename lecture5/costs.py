@@ -1,4 +1,10 @@
-"""Cost functions: the quadratic cost, eq (8), and the cross-entropy cost, the C_0 of eq (21).
+"""Cost functions: the quadratic cost, eq (8), and the cross-entropy cost, the C_0 of eqs (21)
+and (22).
+
+Either one is the C_0 of C = C_0 + penalty, eq (22) (the penalty, lambda/(2m) sum_w w^2 as in
+(21), lives in :mod:`lecture5.regularization`).  Since the penalty does not involve the biases,
+dC/db = dC_0/db (24) and the bias step (25), b <- b - eta dC_0/db, uses the gradient of these
+costs alone (BP1 via ``delta``, then BP3).
 
 Both follow the pattern of Nielsen's ``network2.py``:
 
@@ -57,7 +63,8 @@ class QuadraticCost:
 
 
 class CrossEntropyCost:
-    """C_0 = -(1/m) sum_x sum_j [y_j ln a_j + (1 - y_j) ln(1 - a_j)], the first term of eq (21).
+    """C_0 = -(1/m) sum_x sum_j [y_j ln a_j + (1 - y_j) ln(1 - a_j)], the first term of eq (21)
+    and the C_0 of eq (22).
 
     With a sigmoid output layer the sigma'(z) of BP1 cancels against the derivative of the
     logarithms, so delta^L = a^L - y: no sigma' factor.  That cancellation is why cross-entropy

@@ -67,7 +67,8 @@ def _centred_difference(net, X, Y, param, index, eps) -> float:
 
 
 def numerical_gradient(net, X, Y, eps=1e-5):
-    """``(nabla_b, nabla_w)`` of the unregularized cost by centred finite differences.
+    """``(nabla_b, nabla_w)`` of the unregularized cost by centred finite differences: every
+    partial derivative (5), one parameter at a time.
 
     Every bias and every weight is nudged by +eps and -eps in turn, one at a time, and
     dC/dp ~ (C(p + eps) - C(p - eps)) / (2 eps).  The lists are shaped like ``net.biases`` and

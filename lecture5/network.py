@@ -89,7 +89,9 @@ class Network:
 
     def total_cost(self, X, Y, lmbda=0.0, n=None, penalty="l2"):
         """``(data_part, penalty_part)``: C_0 over the columns of X, and the penalty normalised by
-        the training-set size n (eq (21) for "l2", eq (39) for "l1")."""
+        the training-set size n (eq (21) for "l2", eq (39) for "l1").  Their sum is
+        C = C_0 + penalty, eq (22), with the lambda/(2n) of (21) (the slide's (22) writes
+        lambda/m)."""
         X = _validate.as_matrix("X", X, rows=self.sizes[0])
         Y = _validate.as_matrix("Y", Y, rows=self.sizes[-1], cols=X.shape[1])
         n = X.shape[1] if n is None else _validate.integer("n", n, low=1)
@@ -99,8 +101,9 @@ class Network:
     # ------------------------------------------------------------------ gradients
     def backprop(self, X, Y, masks=None):
         """``(nabla_b, nabla_w)``: the gradient of the unregularized cost C = (1/m) sum_x C_x
-        over the m columns of X: steps 1-3 of the algorithm give every delta^l
-        (:func:`~lecture5.backprop.forward_backward`), then BP3 and BP4 average over the columns."""
+        over the m columns of X, every partial derivative (5): steps 1-3 of the algorithm give
+        every delta^l (:func:`~lecture5.backprop.forward_backward`), then BP3 and BP4 average over
+        the columns."""
         X = _validate.as_matrix("X", X, rows=self.sizes[0])
         Y = _validate.as_matrix("Y", Y, rows=self.sizes[-1], cols=X.shape[1])
         masks = self._check_masks(masks, X.shape[1])
@@ -138,7 +141,7 @@ class Network:
     def update_mini_batch(self, X, Y, eta, lmbda=0.0, n=None, penalty="l2", masks=None):
         """One SGD step on the mini-batch X (sizes[0], m-hat), Y (sizes[-1], m-hat), in place.
 
-        Biases: eq (27), b <- b - (eta/m-hat) sum_x dC_x/db.
+        Biases: eq (27), b <- b - (eta/m-hat) sum_x dC_x/db (the mini-batch form of (25)).
         Weights: eq (28) for ``penalty="l2"``,
         w <- (1 - eta lambda/n) w - (eta/m-hat) sum_x dC_x/dw;
         eq (41) for ``"l1"``, w <- w - (eta lambda/n) sgn(w) - (eta/m-hat) sum_x dC_x/dw;

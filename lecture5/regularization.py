@@ -4,7 +4,9 @@ Throughout, ``n`` is the size of the whole training set (the slides' m in (21)-(
 not the mini-batch size m-hat: the penalty belongs to the cost over all the training data, and a
 mini-batch step adds its full share at every step.
 
-Weight-only: biases are never penalised, eq (24).
+Weight-only: biases are never penalised, eq (24), so their step is (25), b <- b - eta dC_0/db
+(for a mini-batch, (27)).  The cost with its penalty, C = C_0 + penalty, is eq (22); the slide's
+(22) writes lambda/m where (21) has lambda/(2m), and the gradient (23) matches lambda/(2m).
 """
 
 from __future__ import annotations

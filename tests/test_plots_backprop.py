@@ -69,3 +69,32 @@ def test_backprop_speed_draws_the_timings_log_log():
 def test_backprop_speed_needs_rows():
     with pytest.raises(ValueError, match="rows"):
         plots.backprop_speed([])
+
+
+def test_gradient_cost_figure_fits_the_slopes_it_prints():
+    from lecture5 import experiments
+    rows = experiments.gradient_costs(hidden_widths=(4, 64, 1024))
+    fig, caption = plots.gradient_cost_figure(rows)
+    left, right = fig.axes
+    assert left.get_xscale() == left.get_yscale() == "log"
+    P = [r.n_params for r in rows]
+    fd = experiments.loglog_slope(P, [r.fd_multiplications for r in rows])
+    bp = experiments.loglog_slope(P, [r.bp_multiplications for r in rows])
+    assert f"finite differences {fd:.2f}, backprop {bp:.2f}" in caption
+    fd_points = [r.fd_multiplications for r in rows]
+    np.testing.assert_allclose(left.get_lines()[0].get_ydata(), fd_points)
+    assert f"{rows[-1].ratio:.0f} times" in caption
+    assert _size(fig) == (900, 500)
+    with pytest.raises(ValueError, match="rows"):
+        plots.gradient_cost_figure(rows[:1])
+
+
+def test_delta_norms_figure_draws_one_line_per_seed_and_the_range():
+    from lecture5 import experiments
+    r = experiments.delta_norms(sizes=(784, 8, 8, 10), seeds=(0, 1), n_examples=20)
+    fig, caption = plots.delta_norms_figure(r)
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log" and len(ax.get_lines()) == 2
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), r.norms[1])
+    assert f"between {r.ratios.min():.2f} and {r.ratios.max():.2f}" in caption
+    assert _size(fig) == (900, 500)

@@ -26,7 +26,7 @@ from ._style import (
     styled,
     to_png,
 )
-from .backprop import backprop_speed, output_saturation
+from .backprop import backprop_speed, delta_norms_figure, gradient_cost_figure, output_saturation
 from .descent import (
     GD_ANGLE,
     GD_EIGENVALUES,
@@ -67,7 +67,7 @@ __all__ = [
     "FIGSIZE", "DPI", "projection_mode", "style", "new_figure", "styled", "to_png",
     "REGIME_COLOURS", "RUN_COLOURS", "METHOD_COLOURS", "draw",
     "network_diagram", "hadamard_pictures", "hadamard_gate",
-    "output_saturation", "backprop_speed",
+    "output_saturation", "backprop_speed", "gradient_cost_figure", "delta_norms_figure",
     "GD_EIGENVALUES", "GD_ANGLE", "GD_W_STAR", "GD_W0", "GD_STEPS", "GD_ETA_RANGE",
     "gd_quadratic", "gd_regimes", "training_curves",
     "L2_EIGENVALUES", "L2_ANGLE", "L2_W_STAR", "hessian_spectrum", "l2_hessian_picture",

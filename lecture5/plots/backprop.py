@@ -1,5 +1,6 @@
 """Figures of notebook 03: why the cross-entropy cost learns where the quadratic cost stalls
-(eq (13)), and why backpropagation is fast.  Numbering: Nielsen's, input = layer 1."""
+(eq (13)), how the errors delta^l shrink backwards through sigmoid layers (BP2, eq (18)), and why
+backpropagation is fast.  Numbering: Nielsen's, input = layer 1."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import numpy as np
 from .. import _validate
 from ..activations import sigmoid
 from ..costs import CrossEntropyCost, QuadraticCost
-from ._style import BLUE, FIGSIZE, GREEN, GREY, ORANGE, RED, new_figure, styled
+from ._style import BLUE, FIGSIZE, GREEN, GREY, ORANGE, RED, RUN_COLOURS, new_figure, styled
 
-__all__ = ["output_saturation", "backprop_speed"]
+__all__ = ["output_saturation", "backprop_speed", "gradient_cost_figure", "delta_norms_figure"]
 
 
 @styled
@@ -108,3 +109,79 @@ def backprop_speed(rows):
     for ax in (left, right):
         ax.grid(True, which="both", alpha=0.25)
     return fig
+
+
+@styled
+def gradient_cost_figure(rows):
+    """Why backpropagation is fast, counted: the work of one gradient against the parameters P.
+
+    ``rows`` come from :func:`lecture5.experiments.gradient_costs`.  Left, log-log: the
+    multiplications of one finite-difference gradient (2P forward passes, each of them about P
+    multiplications per example, so about P^2) and of one backprop gradient (a forward pass, BP2
+    and BP4, so about P), with the slope of a least-squares line through each set of points.
+    Right: their ratio, which grows like P.  Returns ``(fig, caption)``; the caption gives the
+    fitted slopes and the ratio at the largest network.
+    """
+    from ..experiments import loglog_slope
+
+    rows = list(rows)
+    if len(rows) < 2:
+        raise ValueError(f"rows must hold at least two networks to fit a slope, got {len(rows)}")
+    P = np.array([r.n_params for r in rows], dtype=float)
+    fd = np.array([r.fd_multiplications for r in rows], dtype=float)
+    bp = np.array([r.bp_multiplications for r in rows], dtype=float)
+    slope_fd, slope_bp = loglog_slope(P, fd), loglog_slope(P, bp)
+    slope_ratio = loglog_slope(P, fd / bp)
+    fig, (left, right) = new_figure(1, 2, figsize=FIGSIZE)
+    left.loglog(P, fd, "o-", color=RED,
+                label=f"finite differences\n(2P forward passes): slope {slope_fd:.2f}")
+    left.loglog(P, bp, "o-", color=BLUE, label=f"backprop (BP1-BP4):\nslope {slope_bp:.2f}")
+    left.set_xlabel("number of parameters $P$")
+    left.set_ylabel("multiplications for one gradient")
+    left.set_title("Work for one gradient")
+    left.legend(loc="lower right", fontsize="small")
+    right.loglog(P, fd / bp, "o-", color="black", label=f"ratio: slope {slope_ratio:.2f}")
+    right.set_xlabel("number of parameters $P$")
+    right.set_ylabel("finite differences / backprop")
+    right.set_title("Speed-up of backprop")
+    right.legend(loc="upper left")
+    for ax in (left, right):
+        ax.grid(True, which="both", alpha=0.25)
+    last = rows[-1]
+    caption = (f"fitted log-log slopes over the {len(rows)} networks: finite differences "
+               f"{slope_fd:.2f}, backprop {slope_bp:.2f}, their ratio {slope_ratio:.2f}; "
+               f"at P = {last.n_params} one finite-difference gradient costs "
+               f"{last.ratio:.0f} times the multiplications of one backprop gradient")
+    return fig, caption
+
+
+@styled
+def delta_norms_figure(result):
+    """The vanishing gradient: mean ||delta^l|| per layer, one line per seed, log scale.
+
+    ``result`` is a :class:`lecture5.experiments.DeltaNorms`.  Returns ``(fig, caption)``; the
+    caption gives, over the seeds, the range of the factor by which ||delta^l|| shrinks from one
+    layer to the one before it and from the output layer to the first hidden layer.
+    """
+    norms = np.asarray(result.norms)
+    layers = np.asarray(result.layers)
+    fig, ax = new_figure(1, 1, figsize=FIGSIZE)
+    for s, seed in enumerate(result.seeds):
+        ax.semilogy(layers, norms[s], "o-", color=RUN_COLOURS[s % len(RUN_COLOURS)],
+                    label=f"seed {seed}")
+    ax.set_xticks(layers)
+    ax.set_xticklabels([f"$\\delta^{{{layer}}}$" + ("\n(output)" if layer == layers[-1] else "")
+                        for layer in layers])
+    ax.set_xlabel(f"layer $l$ of the untrained network {list(result.sizes)} (input = layer 1)")
+    ax.set_ylabel(r"mean over examples of $\|\delta^{x,l}\|$")
+    ax.set_title(f"Errors shrink backwards through sigmoid layers ({result.cost} cost, "
+                 f"{result.n_examples} digits)")
+    ax.legend(loc="upper left")
+    ax.grid(True, which="both", alpha=0.25)
+    shrink = np.asarray(result.ratios)
+    total = norms[:, 0] / norms[:, -1]
+    caption = (f"per layer backwards, ||delta^l|| / ||delta^(l+1)|| lies between "
+               f"{shrink.min():.2f} and {shrink.max():.2f} over seeds {list(result.seeds)}; "
+               f"||delta^2|| / ||delta^{layers[-1]}|| between {total.min():.2g} and "
+               f"{total.max():.2g}")
+    return fig, caption
