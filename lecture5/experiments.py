@@ -528,9 +528,9 @@ def method_seeds(methods=None, seeds=(0, 1, 2), **settings) -> MethodSeeds:
     seeds = tuple(_validate.integer(f"seeds[{i}]", s, low=0) for i, s in enumerate(seeds))
     shape = (len(methods), len(seeds))
     out = {k: np.empty(shape) for k in ("train", "validation", "test", "norm", "best_epoch")}
-    for i, kw in enumerate(methods.values()):
+    for i, method in enumerate(methods.values()):
         for j, seed in enumerate(seeds):
-            kw = dict(kw)
+            kw = dict(method)
             run = early_run(kw.pop("patience", None), **{**settings, **kw, "seed": seed})
             final = run.best_epoch if stopped_early(run) else run.epochs_run
             out["train"][i, j] = run.history["train_accuracy"][final - 1]
