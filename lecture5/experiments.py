@@ -1046,3 +1046,166 @@ def loglog_slope(x, y) -> float:
     if np.unique(x).size < 2:
         raise ValueError(f"x must hold at least two distinct values, got {x.tolist()}")
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])
+
+
+# ================================================================ notebooks 08 and 10 (content810)
+# Early stopping and L2 as one filter (08), the seed ranges of 08's claims, and what a far too
+# large eta does to a sigmoid network (10).
+
+def filter_gap(eta, tau, lmbda=None, eigenvalues=None):
+    """The largest difference between the early-stopping filter 1 - (1 - eta D)^tau
+    (:func:`lecture5.quadratic.early_stopping_factors`) and L2's D / (D + lambda), eq (38)
+    (:func:`lecture5.hessian.shrink_factors`), over the eigenvalues D.
+
+    ``lmbda=None`` takes :func:`lecture5.quadratic.matching_lambda` 1 / (eta tau).  Default
+    eigenvalues: 2,001 log-spaced values from 1e-4 / eta to 1 / eta (every direction that a step
+    eta descends without overshooting).  Returns ``(gap, D_at_gap, lmbda)``, the gap signed
+    (early stopping minus L2) at the D where its size is largest.
+    """
+    from .hessian import shrink_factors
+    from .quadratic import early_stopping_factors, matching_lambda
+
+    eta = _validate.number("eta", eta, low=0.0, low_open=True)
+    lmbda = matching_lambda(eta, tau) if lmbda is None else _validate.number(
+        "lmbda", lmbda, low=0.0, low_open=True)
+    D = (np.logspace(-4, 0, 2001) / eta if eigenvalues is None
+         else np.asarray(eigenvalues, dtype=float))
+    diff = early_stopping_factors(D, eta, tau) - shrink_factors(D, lmbda)
+    i = int(np.argmax(np.abs(diff)))
+    return float(diff[i]), float(D[i]), float(lmbda)
+
+
+class MethodSeeds(NamedTuple):
+    """:func:`method_seeds`: one array per quantity, shape (methods, seeds), rows in the order of
+    ``methods``.  ``train``/``validation``/``test`` are accuracies of the network each run ends
+    with (after early stopping: the restored one), ``norm`` its :func:`weight_norm`."""
+
+    methods: tuple
+    seeds: tuple
+    train: np.ndarray
+    validation: np.ndarray
+    test: np.ndarray
+    norm: np.ndarray
+    best_epoch: np.ndarray  # epoch of the final network (all epochs run without early stopping)
+
+
+def method_seeds(methods=None, seeds=(0, 1, 2), **settings) -> MethodSeeds:
+    """Notebook 08's problem (:data:`EARLY_PROBLEM`) trained with every method of ``methods``
+    (label -> settings for :func:`early_run`, default :data:`TAKE_HOME_METHODS`) and every seed.
+
+    The seed picks the training, validation and test digits, the initial weights and the
+    mini-batches.  Runs are the cached :func:`early_run` runs, so seed 0 is the run the figures
+    draw.
+    """
+    methods = dict(TAKE_HOME_METHODS if methods is None else methods)
+    if not methods:
+        raise ValueError("methods must name at least one method")
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__len__") or len(seeds) == 0:
+        raise TypeError(f"seeds must be a non-empty list of integers, got {seeds!r}")
+    seeds = tuple(_validate.integer(f"seeds[{i}]", s, low=0) for i, s in enumerate(seeds))
+    shape = (len(methods), len(seeds))
+    out = {k: np.empty(shape) for k in ("train", "validation", "test", "norm", "best_epoch")}
+    for i, method in enumerate(methods.values()):
+        for j, seed in enumerate(seeds):
+            kw = dict(method)
+            run = early_run(kw.pop("patience", None), **{**settings, **kw, "seed": seed})
+            final = run.best_epoch if stopped_early(run) else run.epochs_run
+            out["train"][i, j] = run.history["train_accuracy"][final - 1]
+            out["validation"][i, j] = run.eval_accuracy
+            out["test"][i, j] = run.test_accuracy
+            out["norm"][i, j] = weight_norm(run.weights)
+            out["best_epoch"][i, j] = final
+    return MethodSeeds(tuple(methods), seeds, **out)
+
+
+class SaturationReport(NamedTuple):
+    """:func:`saturation_report`: what the layer before the output does on m examples."""
+
+    saturated: float  # fraction of (hidden unit, example) pairs with sigma'(z) < threshold
+    units_always_saturated: int  # hidden units saturated on every example
+    units: int
+    hidden_spread: float  # largest over hidden units of (max - min of its output over examples)
+    output_spread: float  # the same for the output neurons
+    predicted: np.ndarray  # how many examples the network puts in each class
+    output_delta: float  # mean |delta^L| (= mean |a^L - y| for cross-entropy, sigmoid output)
+    hidden_delta: float  # mean |delta^l| of that hidden layer, BP2
+    cost: float  # the data cost C_0 of the network on the examples
+    constant_cost: float  # C_0 of the best constant output (the class frequencies)
+    threshold: float
+
+
+def saturation_report(net, X, Y, threshold=0.01) -> SaturationReport:
+    """How saturated the last hidden layer of ``net`` is on the examples ``X`` (d_1, m), one-hot
+    ``Y`` (d_L, m), and what that leaves the output layer.
+
+    A unit is saturated on an example when its sigma'(z) < ``threshold`` (sigmoid: |z| > 4.6 for
+    0.01; the largest sigma' is 0.25).  BP2 multiplies by sigma'(z), so a saturated layer passes
+    almost no error back (``hidden_delta``), while the output error delta^L of the cross-entropy
+    cost, a^L - y, does not vanish (``output_delta``).  When the hidden outputs hardly differ
+    between examples (``hidden_spread``), the output layer sees the same input for every example
+    and can only produce one constant output: ``constant_cost`` is the best such an output can do.
+    """
+    from .backprop import bp2
+
+    if len(net.weights) < 2:
+        raise ValueError(f"net must have a hidden layer, got sizes {list(net.sizes)}")
+    threshold = _validate.number("threshold", threshold, low=0.0, low_open=True)
+    X = _validate.as_matrix("X", X, rows=net.sizes[0])
+    Y = _validate.as_matrix("Y", Y, rows=net.sizes[-1])
+    if Y.shape[1] != X.shape[1]:
+        raise ValueError(f"Y must have one column per column of X ({X.shape[1]}), got "
+                         f"{Y.shape[1]}")
+    a = X
+    with np.errstate(over="ignore"):
+        for w, b in zip(net.weights[:-2], net.biases[:-2]):
+            a = net.activation.fn(w @ a + b)
+        z = net.weights[-2] @ a + net.biases[-2]
+        h = net.activation.fn(z)
+        z_out = net.weights[-1] @ h + net.biases[-1]
+        a_out = net.output_activation.fn(z_out)
+    prime = net.activation.prime(z)
+    sat = prime < threshold
+    delta_out = net.cost.delta(z_out, a_out, Y, net.output_activation)
+    delta_hidden = bp2(net.weights[-1], delta_out, z, net.activation)
+    freq = np.broadcast_to(Y.mean(axis=1, keepdims=True), Y.shape)
+    return SaturationReport(
+        float(sat.mean()), int(np.all(sat, axis=1).sum()), int(z.shape[0]),
+        float(np.ptp(h, axis=1).max()), float(np.ptp(a_out, axis=1).max()),
+        np.bincount(np.argmax(a_out, axis=0), minlength=net.sizes[-1]),
+        float(np.abs(delta_out).mean()), float(np.abs(delta_hidden).mean()),
+        float(net.cost.fn(a_out, Y)), float(net.cost.fn(freq, Y)), threshold)
+
+
+#: notebook 10's run with a far too large eta: the playground preset "η too large"
+LARGE_ETA_PROBLEM = {"sizes": (784, 30, 10), "n_train": 1000, "epochs": 10, "eta": 20.0,
+                     "n_test": 1000}
+
+
+def large_eta_reports(seeds=(0, 1, 2), **settings):
+    """:data:`LARGE_ETA_PROBLEM` (overridden by ``settings``) trained with every seed, and the
+    :func:`saturation_report` of each finished network on its test digits.
+
+    Returns ``(runs, reports, notes)``: lists in the order of ``seeds``; ``notes`` holds the
+    messages of warnings the training emitted (a run that cannot learn may say so), recorded
+    here instead of printed.
+    """
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__len__") or len(seeds) == 0:
+        raise TypeError(f"seeds must be a non-empty list of integers, got {seeds!r}")
+    kw = {**LARGE_ETA_PROBLEM, **settings}
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kw.items()))
+    out = [_large_eta_report(key, _validate.integer(f"seeds[{i}]", s, low=0))
+           for i, s in enumerate(seeds)]
+    return [o[0] for o in out], [o[1] for o in out], [n for o in out for n in o[2]]
+
+
+@functools.lru_cache(maxsize=8)
+def _large_eta_report(key, seed):
+    import warnings
+
+    kw = dict(key)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run = training_run(**kw, seed=seed)
+    data = load_mnist(n_train=kw["n_train"], n_test=kw["n_test"], seed=seed)
+    report = saturation_report(trained_network(run, kw["sizes"]), data.X_test, data.Y_test)
+    return run, report, tuple(f"seed {seed}: {w.message}" for w in caught)

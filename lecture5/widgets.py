@@ -524,3 +524,36 @@ def weight_decay_validation_app(lmbda=1.0, reference=None, init="large", epochs=
                        dict(reference or {}),
                        title=f"Release λ to retrain (η = {problem['eta']:g}, {epochs} epochs, "
                              f"{data.X_train.shape[1]:,} digits, curves on validation digits)")
+
+
+# ================================================================ 08: one filter (content810)
+def filter_app(tau=20, lmbda=None, eta=None) -> FigureApp:
+    """Early stopping after tau steps and L2 with lambda as two filters over H's spectrum
+    (:func:`lecture5.plots.early_stopping.filter_figure`): sliders for tau and lambda (redraw
+    while they move) and a button that sets lambda to the matching 1 / (eta tau)."""
+    from .plots import early_stopping as es_plots
+    from .quadratic import matching_lambda
+
+    eta = es_plots.FILTER_ETA if eta is None else eta
+    if lmbda is None:
+        lmbda = matching_lambda(eta, tau)
+    tau_s = log_slider("steps τ", tau, 0, 3, step=0.02, readout_format=".0f")
+    tau_s.add_class("lecture5-tau")
+    lam = lmbda_slider(lmbda, min_exp=-3, max_exp=2)
+    match = w.Button(description="set λ = 1/(ητ)", layout=w.Layout(width="200px"))
+    match.add_class("lecture5-match")
+
+    def build(tau, lmbda):
+        return es_plots.filter_figure(max(1, round(tau)), lmbda, eta=eta)
+
+    app = FigureApp(build, {"tau": tau_s, "lmbda": lam},
+                    title=f"early stopping (τ steps of η = {eta:g}) and L2 (λ): two filters",
+                    extra=(match,))
+
+    def set_matched(_=None):
+        lam.value = matching_lambda(eta, max(1, round(tau_s.value)))
+
+    match.on_click(set_matched)
+    app.match = set_matched
+    app.add_class("lecture5-filter-app")
+    return app

@@ -4,6 +4,9 @@ import numpy as np
 import pytest
 
 from lecture5 import experiments, plots
+from lecture5.hessian import shrink_factors
+from lecture5.plots import early_stopping as es_plots
+from lecture5.quadratic import early_stopping_factors
 
 #: a small version of notebook 08's problem
 SMALL8 = {"sizes": (784, 30, 10), "n_train": 300, "validation": 300, "epochs": 12,
@@ -51,3 +54,29 @@ def test_take_home_figure_one_bar_per_method():
     assert ax1.patches[2].get_height() == es.history["train_accuracy"][es.best_epoch - 1]
     with pytest.raises(ValueError, match="methods"):
         plots.take_home_figure({}, **SMALL8)
+
+
+# ---------------------------------------------------------------- early stopping and L2 as filters
+def test_filter_figure_draws_both_filters_and_the_largest_gap():
+    fig, caption = es_plots.filter_figure(tau=20)
+    ax1, ax2 = fig.axes
+    es_line, l2_line = ax1.lines[0], ax1.lines[1]
+    D = es_line.get_xdata()
+    assert np.allclose(es_line.get_ydata(), early_stopping_factors(D, 0.1, 20))
+    assert np.allclose(l2_line.get_ydata(), shrink_factors(D, 0.5))  # lambda = 1/(eta tau)
+    gap, d, _ = experiments.filter_gap(0.1, 20)
+    assert f"largest difference {gap:+.3f} at D = {d:.3g}" in caption
+    star = [ln for ln in ax2.lines if ln.get_marker() == "*"][0]
+    assert star.get_xdata()[0] == d and star.get_ydata()[0] == gap
+    assert "L2 at λ = 1/(ητ)" not in " ".join(t.get_text() for t in ax1.get_legend().texts)
+
+
+def test_filter_figure_with_another_lambda_shows_the_matching_one_too():
+    fig, caption = es_plots.filter_figure(tau=20, lmbda=0.1)
+    assert "L2 with λ = 0.1" in caption and "matching λ = 1/(ητ) = 0.5" in caption
+    labels = " ".join(t.get_text() for t in fig.axes[0].get_legend().texts)
+    assert "L2 at λ = 1/(ητ) = 0.5" in labels
+    with pytest.raises(ValueError, match="tau"):
+        es_plots.filter_figure(tau=0)
+    with pytest.raises(ValueError, match="lmbda"):
+        es_plots.filter_figure(tau=5, lmbda=-1.0)

@@ -1,6 +1,9 @@
 """Figures of notebook 08: early stopping, next to L2 and the other methods of the lecture.
 
-They draw the runs of :func:`lecture5.experiments.early_run` (cached, shared by the figures).
+They draw the runs of :func:`lecture5.experiments.early_run` (cached, shared by the figures), and
+(:func:`filter_figure`) early stopping and L2 as two filters over the Hessian's spectrum on the
+quadratic model (:mod:`lecture5.quadratic`, eq (38)).  "Weight norm" is sqrt(sum w^2) over every
+weight of every layer, biases excluded (:func:`lecture5.experiments.weight_norm`).
 """
 
 from __future__ import annotations
@@ -10,9 +13,15 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import _validate, experiments
 from ..experiments import EARLY_PROBLEM, TAKE_HOME_METHODS, early_run, weight_norm
+from ..hessian import shrink_factors
+from ..quadratic import early_stopping_factors, matching_lambda
 from ._style import METHOD_COLOURS, new_figure, styled
 
-__all__ = ["early_stopping_figure", "early_stopping_vs_l2_figure", "take_home_figure"]
+__all__ = ["early_stopping_figure", "early_stopping_vs_l2_figure", "take_home_figure",
+           "FILTER_ETA", "filter_figure"]
+
+#: the label of every weight-norm axis: which norm it is
+NORM_LABEL = "weight norm $\\sqrt{\\sum w^2}$\n(all weights, no biases)"
 
 
 @styled
@@ -54,7 +63,7 @@ def early_stopping_figure(patience=5, **settings):
     ax2.plot(epochs, h["weight_norm"], color=METHOD_COLOURS["none"], label="full run")
     ax2.plot([best], [restored_norm], marker="*", ms=17, color=METHOD_COLOURS["prox"], ls="none",
              zorder=5, label=f"restored network: {restored_norm:.1f}")
-    ax2.set(xlabel="epoch", ylabel=r"weight norm $\sqrt{\sum w^2}$", ylim=(0, None),
+    ax2.set(xlabel="epoch", ylabel=NORM_LABEL, ylim=(0, None),
             title="the weights keep growing")
     ax2.legend(loc="lower right", fontsize="small")
     fig.suptitle(f"early stopping with patience k = {patience} (1,000 training digits)",
@@ -94,7 +103,7 @@ def early_stopping_vs_l2_figure(lmbda=1.0, patience=5, **settings):
     ax1.set(xlabel="epoch", ylabel="validation accuracy", title="validation accuracy",
             ylim=(min(full.history["eval_accuracy"][2:] + l2.history["eval_accuracy"][2:])
                   - 0.02, None))
-    ax2.set(xlabel="epoch", ylabel=r"weight norm $\sqrt{\sum w^2}$", ylim=(0, None),
+    ax2.set(xlabel="epoch", ylabel=NORM_LABEL, ylim=(0, None),
             title="weight norm")
     for ax in (ax1, ax2):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -137,13 +146,73 @@ def take_home_figure(methods=None, **settings):
     ax1.legend(loc="upper right", fontsize="small", ncol=2)
     colors = [METHOD_COLOURS[k] for k in ("none", "l2", "l1", "drop", "prox")]
     ax2.bar(x, norms, 0.6, color=[colors[i % len(colors)] for i in range(len(names))])
-    ax2.set(ylabel=r"weight norm $\sqrt{\sum w^2}$", title="size of its weights")
+    ax2.set(ylabel=NORM_LABEL, title="size of its weights")
     for ax in (ax1, ax2):
         ax.set_xticks(x, names, fontsize="small")
         ax.grid(axis="x", visible=False)
     sizes = list({**EARLY_PROBLEM, **settings}["sizes"])
     fig.suptitle(f"1,000 training digits, {sizes}: the same problem, {len(names)} ways to train",
                  fontsize="medium")
-    caption = "; ".join(f"{n.replace(chr(10), ' ')}: test {t:.3f}, weight norm {w:.1f}"
-                        for n, t, w in zip(names, test, norms))
+    caption = ("weight norm = sqrt of the sum of squares of all weights (biases excluded); "
+               + "; ".join(f"{n.replace(chr(10), ' ')}: test {t:.3f}, weight norm {w:.1f}"
+                           for n, t, w in zip(names, test, norms)))
+    return fig, caption
+
+
+#: the step size of :func:`filter_figure` (eigenvalues up to 1 / FILTER_ETA are drawn)
+FILTER_ETA = 0.1
+
+
+@styled
+def filter_figure(tau=20, lmbda=None, eta=FILTER_ETA, eigenvalues=(0.25, 2.0)):
+    """Early stopping and L2 as two filters over the spectrum of H (the quadratic model (31)).
+
+    Left: along the eigenvector of eigenvalue D, tau steps of gradient descent (step ``eta``)
+    from w = 0 keep 1 - (1 - eta D)^tau of w* (:func:`lecture5.quadratic.early_stopping_factors`),
+    L2 keeps D / (D + lambda), eq (38) (:func:`lecture5.hessian.shrink_factors`), for D from
+    1e-4 / eta to 1 / eta.  ``lmbda=None`` uses the matching 1 / (eta tau)
+    (:func:`lecture5.quadratic.matching_lambda`); when lambda differs from it, L2 at the matching
+    lambda is drawn thin.  Dots mark ``eigenvalues`` (default: notebook 05's Hessian).  Right: the
+    difference, early stopping minus L2, and where it is largest
+    (:func:`lecture5.experiments.filter_gap`).  Returns ``(fig, caption)``.
+    """
+    eta = _validate.number("eta", eta, low=0.0, low_open=True)
+    tau = _validate.integer("tau", tau, low=1)
+    matched = matching_lambda(eta, tau)
+    lmbda = matched if lmbda is None else _validate.number("lmbda", lmbda, low=0.0,
+                                                           low_open=True)
+    marks = np.asarray(eigenvalues, dtype=float)
+    D = np.logspace(-4, 0, 400) / eta
+    es = early_stopping_factors(D, eta, tau)
+    l2 = shrink_factors(D, lmbda)
+    gap, d_gap, _ = experiments.filter_gap(eta, tau, lmbda)
+    gap_m, d_gap_m, _ = experiments.filter_gap(eta, tau)
+    is_matched = bool(np.isclose(lmbda, matched, rtol=1e-9))
+    es_c, l2_c = METHOD_COLOURS["prox"], METHOD_COLOURS["l2"]
+    fig, (ax1, ax2) = new_figure(1, 2)
+    ax1.plot(D, es, color=es_c, label=f"early stopping: $1-(1-\\eta D)^\\tau$, τ = {tau}")
+    ax1.plot(D, l2, color=l2_c, label=f"L2 (38): $D/(D+\\lambda)$, λ = {lmbda:.3g}")
+    ax2.plot(D, es - l2, color=METHOD_COLOURS["none"], label=f"λ = {lmbda:.3g}")
+    if not is_matched:
+        ax1.plot(D, shrink_factors(D, matched), color=l2_c, lw=1, ls=":",
+                 label=f"L2 at λ = 1/(ητ) = {matched:.3g}")
+        ax2.plot(D, es - shrink_factors(D, matched), color=l2_c, lw=1, ls=":",
+                 label=f"λ = 1/(ητ) = {matched:.3g}")
+    if marks.size:
+        ax1.plot(marks, early_stopping_factors(marks, eta, tau), "o", color=es_c, ms=8)
+        ax1.plot(marks, shrink_factors(marks, lmbda), "o", color=l2_c, ms=8,
+                 label="eigenvalues of notebook 05's H")
+    ax1.axvline(1.0 / (eta * tau), color=METHOD_COLOURS["grey"], ls="--", lw=1.2)
+    ax1.set(xscale="log", xlabel="eigenvalue $D_{ii}$ of H", ylim=(-0.02, 1.05),
+            ylabel="fraction of $w^*_i$ kept", title=f"what each keeps (η = {eta:g})")
+    ax1.legend(loc="upper left", fontsize="x-small")
+    ax2.plot([d_gap], [gap], "*", ms=14, color=METHOD_COLOURS["drop"],
+             label=f"largest: {gap:+.3f} at D = {d_gap:.3g}")
+    ax2.axhline(0.0, color=METHOD_COLOURS["grey"], lw=1)
+    ax2.set(xscale="log", xlabel="eigenvalue $D_{ii}$ of H", ylim=(-1.02, 1.02),
+            ylabel="early stopping − L2", title="the difference of the two filters")
+    ax2.legend(loc="lower left", fontsize="x-small")
+    caption = (f"τ = {tau} steps of η = {eta:g}, L2 with λ = {lmbda:.3g}: largest difference "
+               f"{gap:+.3f} at D = {d_gap:.3g}; at the matching λ = 1/(ητ) = {matched:.3g} it "
+               f"is {gap_m:+.3f} at D = {d_gap_m:.3g} (dashed line: D = 1/(ητ))")
     return fig, caption
