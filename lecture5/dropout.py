@@ -276,7 +276,7 @@ def inverted_step_comparison(net, X, Y, eta, p_drop, rng):
     keep = 1.0 - p_drop
     masks = dropout_masks(net.sizes, p_drop, rng, m=1)
     slides, inverted = net.copy(), net.copy()
-    inverted.weights = [w if i == 0 else keep * w for i, w in enumerate(net.weights)]
+    inverted.weights = [w if i == 0 else keep * w for i, w in enumerate(inverted.weights)]
     inv_masks = [mask / keep for mask in masks]
     diff = float(np.abs(slides.feedforward(X, masks) - inverted.feedforward(X, inv_masks)).max())
     w_before = [w.copy() for w in slides.weights]

@@ -228,7 +228,9 @@ def dropout_seeds_figure(p_drop=0.5, dropout="slides", seeds=experiments.DROPOUT
         val = [r.history["eval_accuracy"][-1] for r in rs]
         gap = [r.history["train_accuracy"][-1] - r.history["eval_accuracy"][-1] for r in rs]
         rise = [r.history["eval_cost"][-1] - min(r.history["eval_cost"]) for r in rs]
-        return (f"validation accuracy {experiments.seed_range(val)}, training - validation "
+        train = [r.history["train_accuracy"][-1] for r in rs]
+        return (f"training accuracy {experiments.seed_range(train)}, validation accuracy "
+                f"{experiments.seed_range(val)}, training - validation "
                 f"{experiments.seed_range(gap)}, validation cost rise after its minimum "
                 f"{experiments.seed_range(rise)}")
 
