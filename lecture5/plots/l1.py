@@ -329,6 +329,10 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
     W1, W2, C = draw.cost_grid(H, ws, xlim, ylim, num=101)
     levels = float(C.max()) * np.geomspace(2e-3, 0.6, 8)
     ax.contour(W1, W2, C, levels=levels, colors="#90a4ae", linewidths=0.8)
+    for w_t, colour in ((w_l1, METHOD_COLOURS["l1"]), (w_l2, METHOD_COLOURS["l2"])):
+        level = float(hessian.quadratic_cost(w_t.reshape(2, 1), H, ws).item())
+        if level > 1e-12:  # the contour of C_0 that touches the diamond / the circle at w~
+            ax.contour(W1, W2, C, levels=[level], colors=colour, linewidths=1.0, alpha=0.55)
     ax.axhline(0, color=GREY_700, lw=0.8)
     ax.axvline(0, color=GREY_700, lw=0.8)
     t = np.linspace(0, 2 * np.pi, 200)
