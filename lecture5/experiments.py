@@ -477,7 +477,8 @@ def accuracy_table(*results):
 # 07: dropout on the slides' overfitting example, several seeds, p chosen on a validation split,
 #     the slides' version against inverted dropout with only the scaling switched.
 
-__all__ += ["blank_pixels", "L1Sparsity", "l1_sparsity", "l1_l2_table", "DROPOUT_SEEDS",
+__all__ += ["blank_pixels", "L1Sparsity", "l1_sparsity", "l1_l2_table", "closest_accuracy",
+            "DROPOUT_SEEDS",
             "SLIDES_DROPOUT", "MASKS_PER", "DropoutRun", "slides_dropout_run", "DropoutStudy",
             "dropout_study", "seed_range"]
 
@@ -554,6 +555,18 @@ def l1_l2_table(l1_lambdas=(0.1, 1.0, 3.0), l2_lambdas=(0.1, 1.0, 10.0), seeds=(
             f"{seed_range([x.l1_norm for x in r], '{:.0f}'):>9s} | "
             f"{seed_range([x.l2_norm for x in r], '{:.1f}'):>12s}")
     return rows, "\n".join(lines)
+
+
+def closest_accuracy(rows, a, candidates):
+    """The index among ``candidates`` (indices into ``rows`` of :func:`l1_l2_table`) whose mean
+    test accuracy over the seeds is closest to that of ``rows[a]``: "matched accuracy"."""
+    def mean(i):
+        return float(np.mean([x.test_accuracy for x in rows[i]]))
+
+    candidates = list(candidates)
+    if not candidates:
+        raise ValueError("candidates must name at least one row")
+    return min(candidates, key=lambda i: abs(mean(i) - mean(a)))
 
 
 #: the seeds every claim of notebook 07 is checked on

@@ -46,6 +46,15 @@ def test_l1_l2_table_one_row_per_penalty_and_lambda():
     assert experiments.seed_range(acc) in lines[1]
 
 
+def test_closest_accuracy_matches_the_mean_test_accuracy():
+    rows, _ = experiments.l1_l2_table((0.5,), (0.5, 50.0), seeds=(0,), **SMALL6)
+    b = experiments.closest_accuracy(rows, 0, [1, 2])
+    gaps = [abs(rows[i][0].test_accuracy - rows[0][0].test_accuracy) for i in (1, 2)]
+    assert b == 1 + int(np.argmin(gaps))
+    with pytest.raises(ValueError, match="candidates"):
+        experiments.closest_accuracy(rows, 0, [])
+
+
 def test_seed_range():
     assert experiments.seed_range([0.8712, 0.85, 0.9]) == "0.850-0.900"
     assert experiments.seed_range([0.5, 0.5001]) == "0.500"
