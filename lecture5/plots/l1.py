@@ -8,6 +8,8 @@ input = layer 1, so weights[0] is w^2; n is the size of the whole training set.
 
 from __future__ import annotations
 
+import functools
+
 import matplotlib as mpl
 import numpy as np
 from matplotlib.ticker import MaxNLocator
@@ -297,6 +299,24 @@ def _kink_labels(H, w_star, kinks):
     return labels
 
 
+@functools.lru_cache(maxsize=16)
+def _rotated_background(eigenvalues, angle_degrees, w_star):
+    """What does not depend on lambda (cached, so the slider only redraws): H, Q, D, the C_0
+    grid, both paths on a lambda grid, the kinks and which weight reaches 0 at each."""
+    H, Q, D = hessian.hessian_2d(eigenvalues, angle_degrees)
+    ws = np.asarray(w_star, dtype=float)
+    kinks = hessian.l1_kinks(H, ws)
+    lam_top = float(kinks[0]) * 1.6
+    grid = np.unique(np.concatenate([np.linspace(0.0, lam_top, 241), kinks]))
+    paths = (hessian.l1_path(H, ws, grid), hessian.l2_path(H, ws, grid))
+    r = float(np.abs(ws).max())
+    xlim = (-0.35 * r, 1.25 * r)
+    ylim = (min(-0.35 * r, float(ws[1]) - 0.4 * r), max(float(ws[1]) + 0.45 * r, 0.6 * r))
+    cgrid = draw.cost_grid(H, ws, xlim, ylim, num=81)
+    return (H, Q, D, ws, kinks, lam_top, grid, paths, (xlim, ylim), cgrid,
+            hessian.l1_path(H, ws, kinks), _kink_labels(H, ws, kinks))
+
+
 @styled
 def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_ROTATED_ANGLE,
                       w_star=L2_W_STAR):
@@ -311,22 +331,20 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
     Returns ``(fig, caption)``.
     """
     lmbda = _validate.number("lmbda", lmbda, low=0.0)
-    H, Q, D = hessian.hessian_2d(eigenvalues, angle_degrees)
-    ws = np.asarray(w_star, dtype=float)
+    key = (tuple(float(v) for v in np.ravel(eigenvalues)),
+           _validate.number("angle_degrees", angle_degrees),
+           tuple(float(v) for v in np.ravel(w_star)))
+    (H, Q, D, ws, kinks, lam_top, grid, (p_l1, p_l2), (xlim, ylim), (W1, W2, C), k_pts,
+     labels) = _rotated_background(*key)
     w_l1 = hessian.l1_minimizer(H, ws, lmbda) + 0.0  # + 0.0: no "-0.000" in the caption
     w_l2 = hessian.l2_minimizer(H, ws, lmbda)
     w_eig = _eigen_soft_threshold(Q, D, ws, lmbda) + 0.0
-    kinks = hessian.l1_kinks(H, ws)
-    lam_top = float(kinks[0]) * 1.6
-    grid = np.unique(np.concatenate([np.linspace(0.0, lam_top, 241), kinks]))
-    p_l1, p_l2 = hessian.l1_path(H, ws, grid), hessian.l2_path(H, ws, grid)
 
     fig, (ax, ax_l) = new_figure(1, 2, figsize=(FIGSIZE[0], 4.8),
-                                 gridspec_kw=dict(width_ratios=[1.15, 1.0]))
-    r = float(np.abs(ws).max())
-    xlim = (-0.35 * r, 1.25 * r)
-    ylim = (min(-0.35 * r, float(ws[1]) - 0.4 * r), max(float(ws[1]) + 0.45 * r, 0.6 * r))
-    W1, W2, C = draw.cost_grid(H, ws, xlim, ylim, num=101)
+                                 gridspec_kw=dict(width_ratios=[1.15, 1.0], left=0.07,
+                                                  right=0.98, bottom=0.12, top=0.92,
+                                                  wspace=0.18))
+    fig.set_layout_engine("none")  # fixed margins: cheaper to draw while the slider moves
     levels = float(C.max()) * np.geomspace(2e-3, 0.6, 8)
     ax.contour(W1, W2, C, levels=levels, colors="#90a4ae", linewidths=0.8)
     for w_t, colour in ((w_l1, METHOD_COLOURS["l1"]), (w_l2, METHOD_COLOURS["l2"])):
@@ -346,7 +364,6 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
             label="L2 circle through w̃ (L2)")
     ax.plot(p_l2[:, 0], p_l2[:, 1], color=METHOD_COLOURS["l2"], lw=1.8, alpha=0.6)
     ax.plot(p_l1[:, 0], p_l1[:, 1], color=METHOD_COLOURS["l1"], lw=1.8, alpha=0.6)
-    k_pts = hessian.l1_path(H, ws, kinks)
     ax.plot(k_pts[:, 0], k_pts[:, 1], "o", color="white", mec=METHOD_COLOURS["l1"], ms=7,
             mew=1.8, label="kinks of the L1 path")
     ax.plot(*ws, "*", color="gold", mec="black", ms=16, label="w* (λ = 0)")
@@ -375,7 +392,7 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
     ax_l.legend(loc="upper right", fontsize=8, ncols=2)
 
     kink_text = ", ".join(f"{lab} reaches 0 at λ = {lam:.3f}"
-                          for lam, lab in sorted(zip(kinks, _kink_labels(H, ws, kinks))))
+                          for lam, lab in sorted(zip(kinks, labels)))
     caption = (f"λ = {lmbda:.3g}: L1 minimiser w̃ = ({w_l1[0]:.3f}, {w_l1[1]:.3f}); eigen soft "
                f"threshold ({w_eig[0]:.3f}, {w_eig[1]:.3f}); L2 (34) ({w_l2[0]:.3f}, "
                f"{w_l2[1]:.3f}) | L1 path: {kink_text}")
