@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import NamedTuple
 
 import numpy as np
 
@@ -49,6 +50,10 @@ __all__ = [
     "dropout_step",
     "sample_preactivations",
     "test_time_preactivation",
+    "InvertedStep",
+    "inverted_step_comparison",
+    "MaskAverage",
+    "mask_average_output",
 ]
 
 
@@ -227,3 +232,110 @@ def test_time_preactivation(net, X, p_drop, inverted=False):
 
 
 test_time_preactivation.__test__ = False
+
+
+# ---------------------------------------------------------------- the two versions, one step
+
+
+class InvertedStep(NamedTuple):
+    """:func:`inverted_step_comparison`: one SGD step of both versions from equivalent starts.
+
+    ``output_difference``: largest |a^L(slides) - a^L(inverted)| on the mini-batch, same mask.
+    ``weight_step_ratio[i]``: the inverted version's change of ``weights[i]``, expressed in the
+    slides' parameters (divided by (1 - p_drop) for the weights leaving a hidden layer), over
+    the slides' change, element by element (median, for the entries that changed).
+    ``bias_step_ratio[i]``: the same for ``biases[i]``.
+    """
+
+    output_difference: float
+    weight_step_ratio: tuple
+    bias_step_ratio: tuple
+
+
+def _ratio(a, b):
+    changed = np.abs(b) > 1e-12 * max(1.0, float(np.abs(b).max()))
+    return float(np.median(a[changed] / b[changed])) if changed.any() else float("nan")
+
+
+def inverted_step_comparison(net, X, Y, eta, p_drop, rng):
+    """The slides' dropout and inverted dropout, one SGD step each, from equivalent networks.
+
+    The slides' network has outgoing weights W; the inverted one starts from V = (1 - p) W for
+    every matrix leaving a hidden layer (and the same other parameters), so that with the same
+    mask r both compute the same forward pass: V (a (.) r / (1 - p)) = W (a (.) r).  Both then take
+    one step (27)/(28) with the same ``eta`` on the mini-batch (X, Y) with that mask.  Since
+    dC/dV = dC/dW / (1 - p), the inverted step moves V by eta dC/dW / (1 - p), which is a change of
+    W = V / (1 - p) by eta dC/dW / (1 - p)^2: the weights leaving a dropped-out layer learn
+    1 / (1 - p)^2 times as fast (4 times for p = 1/2); all other parameters get the same step.
+    ``net`` is not modified.  Returns an :class:`InvertedStep`.
+    """
+    p_drop = check_p_drop(p_drop)
+    if len(net.sizes) < 3:
+        raise ValueError(f"dropout needs a hidden layer; the network has sizes {net.sizes}")
+    X = _validate.as_matrix("X", X, rows=net.sizes[0])
+    keep = 1.0 - p_drop
+    masks = dropout_masks(net.sizes, p_drop, rng, m=1)
+    slides, inverted = net.copy(), net.copy()
+    inverted.weights = [w if i == 0 else keep * w for i, w in enumerate(inverted.weights)]
+    inv_masks = [mask / keep for mask in masks]
+    diff = float(np.abs(slides.feedforward(X, masks) - inverted.feedforward(X, inv_masks)).max())
+    w_before = [w.copy() for w in slides.weights]
+    v_before = [v.copy() for v in inverted.weights]
+    b_before = [b.copy() for b in net.biases]
+    slides.update_mini_batch(X, Y, eta, masks=masks)
+    inverted.update_mini_batch(X, Y, eta, masks=inv_masks)
+    w_ratio = []
+    for i in range(len(w_before)):
+        unit = 1.0 if i == 0 else keep  # V = keep W for the weights leaving a hidden layer
+        w_ratio.append(_ratio((inverted.weights[i] - v_before[i]) / unit,
+                              slides.weights[i] - w_before[i]))
+    b_ratio = tuple(_ratio(inverted.biases[i] - b_before[i], slides.biases[i] - b_before[i])
+                    for i in range(len(b_before)))
+    return InvertedStep(diff, tuple(w_ratio), b_ratio)
+
+
+# ---------------------------------------------------------------- test time: mean over masks
+
+
+class MaskAverage(NamedTuple):
+    """:func:`mask_average_output`, each an array (sizes[-1], m).
+
+    ``arithmetic``: the average of the network's output a^L over the sampled masks (the "average
+    over several smaller networks"); ``geometric``: their normalised geometric mean,
+    G / (G + G') with G = (prod a)^(1/K) and G' = (prod (1 - a))^(1/K); ``test_time``: the output
+    of the full network with the outgoing weights scaled by (1 - p_drop); ``mean_z``: sigma of the
+    average of z^L over the sampled masks.
+    """
+
+    arithmetic: np.ndarray
+    geometric: np.ndarray
+    test_time: np.ndarray
+    mean_z: np.ndarray
+
+
+def mask_average_output(net, X, p_drop, rng, samples):
+    """The output a^L = sigma(z^L) of a one-hidden-layer network averaged over random masks,
+    against the test-time network.
+
+    The scaling (1 - p_drop) makes the next layer's input z^L exact in expectation only:
+    E[z^L] = test-time z^L.  The output sigma(z^L) is not linear, so E[sigma(z^L)] differs from
+    sigma(E[z^L]).  What the test-time network computes exactly is a *geometric* mean: for a
+    sigmoid output, log(a / (1 - a)) = z, so the normalised geometric mean of sigma(z) over masks
+    is sigma(mean z) -- over the sampled masks, identically; over all masks, sigma(E z), the
+    test-time output.  Needs sizes [n_in, d, n_out] (one hidden layer, so z^L is linear in the
+    mask) and a sigmoid output.  Returns a :class:`MaskAverage`.
+    """
+    if len(net.sizes) != 3:
+        raise ValueError(f"mask_average_output needs one hidden layer, sizes [n_in, d, n_out]; "
+                         f"got {net.sizes}")
+    if net.output_activation.name != "sigmoid":
+        raise ValueError(f"mask_average_output needs a sigmoid output, got "
+                         f"{net.output_activation.name}")
+    z = sample_preactivations(net, X, p_drop, rng, samples)  # (K, n_out, m)
+    a = 1.0 / (1.0 + np.exp(-z))
+    log_g = np.mean(-np.logaddexp(0.0, -z), axis=0)  # mean log sigma(z)
+    log_g1 = np.mean(-np.logaddexp(0.0, z), axis=0)  # mean log (1 - sigma(z))
+    geometric = 1.0 / (1.0 + np.exp(log_g1 - log_g))
+    mean_z = 1.0 / (1.0 + np.exp(-z.mean(axis=0)))
+    test_z = test_time_preactivation(net, X, p_drop)
+    return MaskAverage(a.mean(axis=0), geometric, 1.0 / (1.0 + np.exp(-test_z)), mean_z)

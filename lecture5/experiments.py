@@ -274,8 +274,9 @@ def _l1_weight_paths(lmbda, k, sizes, n_train, epochs, eta, seed):
                        eta * lmbda / n, zero)
 
 
-#: the overfitting run of notebook 07: 1,000 training digits, a [784, 100, 10] network, 20 epochs
-DROPOUT_PROBLEM = {"sizes": (784, 100, 10), "n_train": 1000, "epochs": 20, "eta": 0.5,
+#: the overfitting run of notebook 07, the slides' example (Nielsen's chapter 3): 1,000 training
+#: digits, a [784, 30, 10] network, eta = 0.5, mini-batches of 10, 30 epochs
+DROPOUT_PROBLEM = {"sizes": (784, 30, 10), "n_train": 1000, "epochs": 30, "eta": 0.5,
                    "n_test": 2000}
 
 
@@ -1209,3 +1210,218 @@ def _large_eta_report(key, seed):
     data = load_mnist(n_train=kw["n_train"], n_test=kw["n_test"], seed=seed)
     report = saturation_report(trained_network(run, kw["sizes"]), data.X_test, data.Y_test)
     return run, report, tuple(f"seed {seed}: {w.message}" for w in caught)
+
+
+# ================================================================ notebooks 06 and 07 (content67)
+# 06: which weights L1 zeroes (blank pixels apart), L1 against L2 at matched accuracy.
+# 07: dropout on the slides' overfitting example, several seeds, p chosen on a validation split,
+#     the slides' version against inverted dropout with only the scaling switched.
+
+__all__ += ["blank_pixels", "L1Sparsity", "l1_sparsity", "l1_l2_table", "closest_accuracy",
+            "DROPOUT_SEEDS",
+            "SLIDES_DROPOUT", "MASKS_PER", "DropoutRun", "slides_dropout_run", "DropoutStudy",
+            "dropout_study", "seed_range"]
+
+
+def blank_pixels(X):
+    """Indices of the rows (pixels) of ``X`` (784, n) that are 0 in every column (every digit)."""
+    X = _validate.as_matrix("X", X)
+    return np.flatnonzero(~np.any(X != 0, axis=1))
+
+
+class L1Sparsity(NamedTuple):
+    """:func:`l1_sparsity`: where the exact zeros of a trained [784, 10] network are.
+
+    ``blank``: pixels that are 0 in every training digit of the run (their weights get no data
+    gradient at all); ``zeros_blank`` / ``zeros_informative``: weights exactly 0 from those pixels
+    / from the other pixels, over all 10 output neurons; ``informative``: the number of weights
+    from the other pixels (10 per pixel).  ``l1_norm`` = sum |w|, ``l2_norm`` = sqrt(sum w^2).
+    """
+
+    penalty: str
+    lmbda: float
+    seed: int
+    blank: int
+    zeros_blank: int
+    zeros_informative: int
+    informative: int
+    test_accuracy: float
+    l1_norm: float
+    l2_norm: float
+
+
+def l1_sparsity(penalty, lmbda, seed=0, **settings) -> L1Sparsity:
+    """Count the exact zeros of the run :func:`l1_l2_run` (penalty, lambda, seed), blank pixels
+    apart.  The blank pixels are those of the same training digits the run trained on."""
+    kw = dict(L1_PROBLEM)
+    kw.update(settings)
+    run = l1_l2_run(penalty, lmbda, seed=seed, **settings)
+    X = load_mnist(n_train=kw["n_train"], n_test=1, seed=seed).X_train
+    blank = blank_pixels(X)
+    w = run.weights[0]
+    is_blank = np.zeros(w.shape[1], dtype=bool)
+    is_blank[blank] = True
+    zero = w == 0
+    return L1Sparsity(penalty, float(lmbda), seed, int(blank.size),
+                      int(zero[:, is_blank].sum()), int(zero[:, ~is_blank].sum()),
+                      int(w[:, ~is_blank].size), run.test_accuracy,
+                      float(np.abs(w).sum()), weight_norm([w]))
+
+
+def seed_range(values, fmt="{:.3f}"):
+    """"a-b" for the smallest and largest of ``values`` (one per seed), or "a" if they agree."""
+    lo, hi = fmt.format(min(values)), fmt.format(max(values))
+    return lo if lo == hi else f"{lo}-{hi}"
+
+
+def l1_l2_table(l1_lambdas=(0.1, 1.0, 3.0), l2_lambdas=(0.1, 1.0, 10.0), seeds=(0, 1, 2),
+                **settings):
+    """:func:`l1_sparsity` for each penalty, lambda and seed: ``(rows, text)``.
+
+    ``rows`` is a list of lists of :class:`L1Sparsity` (one list per penalty and lambda, one entry
+    per seed); ``text`` a table of the ranges over the seeds: test accuracy, zeros among the
+    informative weights, zeros among the blank pixels' weights, sum |w| and sqrt(sum w^2).
+    """
+    rows = [[l1_sparsity(p, lam, s, **settings) for s in seeds]
+            for p, lams in (("l1_prox", l1_lambdas), ("l2", l2_lambdas)) for lam in lams]
+    lines = ["penalty  lambda | test accuracy | informative weights = 0 | blank-pixel weights = 0"
+             " |  sum |w|  | sqrt(sum w^2)"]
+    for r in rows:
+        name = "L1" if r[0].penalty == "l1_prox" else "L2"
+        lines.append(
+            f"{name:7s} {r[0].lmbda:6g} | {seed_range([x.test_accuracy for x in r]):>13s} | "
+            f"{seed_range([x.zeros_informative / x.informative for x in r], '{:.1%}'):>23s} | "
+            f"{seed_range([x.zeros_blank / max(1, 10 * x.blank) for x in r], '{:.1%}'):>23s} | "
+            f"{seed_range([x.l1_norm for x in r], '{:.0f}'):>9s} | "
+            f"{seed_range([x.l2_norm for x in r], '{:.1f}'):>12s}")
+    return rows, "\n".join(lines)
+
+
+def closest_accuracy(rows, a, candidates):
+    """The index among ``candidates`` (indices into ``rows`` of :func:`l1_l2_table`) whose mean
+    test accuracy over the seeds is closest to that of ``rows[a]``: "matched accuracy"."""
+    def mean(i):
+        return float(np.mean([x.test_accuracy for x in rows[i]]))
+
+    candidates = list(candidates)
+    if not candidates:
+        raise ValueError("candidates must name at least one row")
+    return min(candidates, key=lambda i: abs(mean(i) - mean(a)))
+
+
+#: the seeds every claim of notebook 07 is checked on
+DROPOUT_SEEDS = (0, 1, 2)
+#: notebook 07's problem with a validation split: the slides' overfitting example
+#: (:data:`DROPOUT_PROBLEM`) plus 1,000 validation digits held out of MNIST's training split
+SLIDES_DROPOUT = {**DROPOUT_PROBLEM, "validation": 1000}
+#: how many masks a mini-batch uses: one for the whole mini-batch (the slides' step 2) or one per
+#: example (what ``Trainer(dropout="inverted")`` does)
+MASKS_PER = ("mini-batch", "example")
+
+
+class DropoutRun(NamedTuple):
+    """One run of :func:`slides_dropout_run`: ``history`` (per epoch; "eval" = validation),
+    ``val_accuracy``/``test_accuracy``/``test_cost`` of the final network as used at test time,
+    ``weights``/``biases`` (read-only)."""
+
+    history: dict
+    val_accuracy: float
+    test_accuracy: float
+    test_cost: float
+    weights: tuple
+    biases: tuple
+
+
+def slides_dropout_run(p_drop=0.5, dropout="slides", masks_per="mini-batch", seed=0,
+                       **settings) -> DropoutRun:
+    """Train :data:`SLIDES_DROPOUT` (or ``settings``) with dropout ``p_drop`` (0: none).
+
+    ``dropout`` is "slides" (kept nodes pass a, outgoing weights scaled by 1 - p at test time) or
+    "inverted" (kept nodes pass a / (1 - p), nothing scaled at test time); ``masks_per`` is
+    "mini-batch" (one set of deleted nodes for the whole mini-batch, step 2 of the slides) or
+    "example".  So switching ``dropout`` alone changes only where the factor 1 / (1 - p) goes.
+    The per-epoch evaluation is on the validation digits; the test digits are evaluated once, at
+    the end.  Cached.
+    """
+    _validate.choice("dropout", dropout, ("slides", "inverted"))
+    _validate.choice("masks_per", masks_per, MASKS_PER)
+    kw = dict(SLIDES_DROPOUT)
+    kw.update(settings)
+    p_drop = float(p_drop)
+    if p_drop == 0:
+        dropout, masks_per = "slides", "mini-batch"  # without dropout all modes are one run
+    return _slides_dropout_run(p_drop, dropout, masks_per, seed, tuple(kw["sizes"]),
+                               kw["n_train"], kw["validation"], kw["epochs"], float(kw["eta"]),
+                               kw["n_test"])
+
+
+@functools.lru_cache(maxsize=64)
+def _slides_dropout_run(p_drop, dropout, masks_per, seed, sizes, n_train, validation, epochs,
+                        eta, n_test):
+    from .dropout import dropout_masks
+
+    data = load_mnist(n_train=n_train, n_test=n_test, validation=validation, seed=seed)
+    trainer = make_trainer(data, sizes, eta=eta, p_drop=p_drop, dropout=dropout,
+                           evaluate="validation", seed=seed)
+    if masks_per == "mini-batch" and p_drop > 0:
+        # the Trainer draws one mask per example for inverted dropout; here both versions use
+        # one per mini-batch, drawn from the Trainer's own generator
+        def one_per_mini_batch(_m, t=trainer):
+            return dropout_masks(t.net.sizes, t.p_drop, t.rng, m=1,
+                                 inverted=t.dropout == "inverted")
+
+        trainer._dropout_masks = one_per_mini_batch
+    elif masks_per == "example" and dropout == "slides" and p_drop > 0:
+        def one_per_example(m, t=trainer):
+            return dropout_masks(t.net.sizes, t.p_drop, t.rng, m=m)
+
+        trainer._dropout_masks = one_per_example
+    trainer.train(epochs, progress=False)
+    _, _, val_acc = trainer.evaluate(data.X_val, data.Y_val, data.y_val)
+    test_cost, _, test_acc = trainer.evaluate(data.X_test, data.Y_test, data.y_test)
+    history = {k: tuple(v) for k, v in trainer.history.items()}
+    return DropoutRun(history, val_acc, test_acc, test_cost, _frozen(trainer.net.weights),
+                      _frozen(trainer.net.biases))
+
+
+class DropoutStudy(NamedTuple):
+    """:func:`dropout_study`.  Arrays have shape (len(p_drops), len(seeds)).
+
+    ``val_accuracy``: final validation accuracy; ``gap``: final training minus validation
+    accuracy; ``cost_rise``: final validation cost minus its lowest value over the epochs (how
+    far it climbed back: overfitting in the cost); ``chosen``: the p_drop with the best mean
+    validation accuracy; ``test_chosen``/``test_none``: test accuracy per seed of the chosen
+    p_drop and of no dropout (the test digits are used for nothing else).
+    """
+
+    p_drops: tuple
+    seeds: tuple
+    val_accuracy: np.ndarray
+    gap: np.ndarray
+    cost_rise: np.ndarray
+    chosen: float
+    test_chosen: tuple
+    test_none: tuple
+
+
+def dropout_study(p_drops=(0.0, 0.2, 0.5), seeds=DROPOUT_SEEDS, dropout="slides",
+                  **settings) -> DropoutStudy:
+    """Train :func:`slides_dropout_run` for every p_drop and seed; choose p_drop on the
+    validation digits (best mean final validation accuracy over the seeds), then test once."""
+    p_drops = tuple(float(check) for check in p_drops)
+    seeds = tuple(_validate.integer("seed", s, low=0) for s in seeds)
+    if 0.0 not in p_drops:
+        raise ValueError(f"p_drops must include 0 (no dropout, the reference), got {p_drops}")
+    runs = [[slides_dropout_run(p, dropout, seed=s, **settings) for s in seeds] for p in p_drops]
+
+    def table(f):
+        return np.array([[f(r) for r in row] for row in runs])
+
+    val = table(lambda r: r.val_accuracy)
+    gap = table(lambda r: r.history["train_accuracy"][-1] - r.history["eval_accuracy"][-1])
+    rise = table(lambda r: r.history["eval_cost"][-1] - min(r.history["eval_cost"]))
+    best = int(np.argmax(val.mean(axis=1)))
+    none = p_drops.index(0.0)
+    return DropoutStudy(p_drops, seeds, val, gap, rise, p_drops[best],
+                        tuple(r.test_accuracy for r in runs[best]),
+                        tuple(r.test_accuracy for r in runs[none]))

@@ -556,4 +556,31 @@ def filter_app(tau=20, lmbda=None, eta=None) -> FigureApp:
     match.on_click(set_matched)
     app.match = set_matched
     app.add_class("lecture5-filter-app")
+
+
+# ---------------------------------------------------------------- 06 and 07 (content67)
+def l1_rotated_app(lmbda=0.3) -> FigureApp:
+    """L1 against L2 for notebook 05's Hessian rotated by 30 degrees: a lambda slider moves both
+    minimisers along their paths (closed form, redraws while the slider moves)."""
+    s = float_slider("regularization λ", lmbda, 0.0, 0.7, 0.01)
+    s.add_class("lecture5-lmbda")
+    app = figure_app(plots.l1_rotated_figure,
+                     title="H not diagonal: the L1 diamond against the L2 circle", lmbda=s)
+    app.add_class("lecture5-l1-rotated-app")
+    return app
+
+
+def dropout_versions_app(p_drop=0.5, dropout="slides", **settings) -> RetrainApp:
+    """The slides' overfitting example over three seeds, without and with dropout: the p slider
+    retrains on release; the switch changes only where the factor 1/(1 - p) goes (both versions
+    draw one mask per mini-batch).  ``settings`` go to the builder (a smaller problem, tests)."""
+    controls = {
+        "p_drop": float_slider("p_drop", p_drop, 0.1, 0.8, 0.1),
+        "dropout": _toggle("dropout", [("slides: scale at test", "slides"),
+                                       ("inverted: scale in training", "inverted")], dropout,
+                           "190px"),
+    }
+    app = RetrainApp(functools.partial(plots.dropout_seeds_figure, **settings), controls,
+                     title="dropout on the slides' example, 3 seeds (retrains when released)")
+    app.add_class("lecture5-dropout-versions-app")
     return app

@@ -289,3 +289,63 @@ def test_weights_argument_is_checked():
         test_time_weights([np.ones((3, 3)), np.ones(3)], 0.5)
     with pytest.raises(ValueError, match="hidden layer"):
         sample_preactivations(Network([3, 2]), np.ones((3, 1)), 0.5, np.random.default_rng(0), 5)
+
+
+# ---------------------------------------------------------------- the two versions, the output
+
+
+@pytest.mark.parametrize("p_drop", [0.25, 0.5])
+@pytest.mark.parametrize("sizes", [[6, 10, 3], [6, 10, 8, 3]])
+def test_inverted_step_same_forward_pass_faster_outgoing_weights(sizes, p_drop):
+    from lecture5.dropout import inverted_step_comparison
+
+    net = Network(sizes, cost=CrossEntropyCost, seed=4)
+    before = [w.copy() for w in net.weights]
+    X, Y = _data(sizes, 7)
+    res = inverted_step_comparison(net, X, Y, 0.5, p_drop, np.random.default_rng(0))
+    assert res.output_difference < 1e-12
+    # w^2 leaves the input layer: the same step; every matrix leaving a hidden layer 1/(1-p)^2
+    assert res.weight_step_ratio[0] == pytest.approx(1.0, abs=1e-9)
+    for r in res.weight_step_ratio[1:]:
+        assert r == pytest.approx(1.0 / (1.0 - p_drop) ** 2, rel=1e-9)
+    for r in res.bias_step_ratio:
+        assert r == pytest.approx(1.0, abs=1e-9)
+    for w, b in zip(net.weights, before):
+        np.testing.assert_array_equal(w, b)  # net itself is not modified
+
+
+def test_inverted_step_needs_a_hidden_layer():
+    from lecture5.dropout import inverted_step_comparison
+
+    net = Network([4, 2], seed=0)
+    with pytest.raises(ValueError, match="hidden layer"):
+        inverted_step_comparison(net, np.zeros((4, 2)), np.zeros((2, 2)), 0.5, 0.5,
+                                 np.random.default_rng(0))
+
+
+def test_mask_average_geometric_mean_is_sigma_of_mean_z_not_the_arithmetic_mean():
+    from lecture5.dropout import mask_average_output
+
+    net = Network([6, 12, 3], cost=CrossEntropyCost, seed=2)
+    net.weights = [3.0 * w for w in net.weights]  # large weights: a clearly nonlinear output
+    X, _ = _data([6, 12, 3], 5)
+    avg = mask_average_output(net, X, 0.5, np.random.default_rng(1), samples=3000)
+    sigma = 1.0 / (1.0 + np.exp(-test_time_preactivation(net, X, 0.5)))
+    np.testing.assert_allclose(avg.test_time, sigma, atol=1e-15)
+    np.testing.assert_allclose(avg.geometric, avg.mean_z, atol=1e-12)
+    # the arithmetic mean of sigma(z) over masks is not sigma of the mean: a real gap
+    assert np.abs(avg.arithmetic - avg.test_time).max() > 0.02
+    z = sample_preactivations(net, X, 0.5, np.random.default_rng(1), samples=3000)
+    np.testing.assert_allclose(avg.arithmetic, (1.0 / (1.0 + np.exp(-z))).mean(axis=0),
+                               atol=1e-12)
+
+
+def test_mask_average_refuses_two_hidden_layers_and_other_outputs():
+    from lecture5.dropout import mask_average_output
+
+    X, _ = _data([6, 10, 8, 3], 2)
+    with pytest.raises(ValueError, match="one hidden layer"):
+        mask_average_output(Network([6, 10, 8, 3], seed=0), X, 0.5, np.random.default_rng(0), 10)
+    net = Network([6, 10, 3], seed=0, output_activation="linear")
+    with pytest.raises(ValueError, match="sigmoid output"):
+        mask_average_output(net, X, 0.5, np.random.default_rng(0), 10)

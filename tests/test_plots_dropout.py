@@ -79,3 +79,24 @@ def test_step5_literal_halving_keeps_weights_small_and_costs_accuracy():
     assert res.halved_accuracy[-1] < 0.25 < res.halved_accuracy[0]
     fig, caption = plots.step5_figure(0.5, **SMALL)
     assert f"{res.literal_accuracy[-1]:.3f} with halving" in caption
+
+
+#: a small version of notebook 07's problem with its validation split
+SMALL_VAL = {**SMALL, "validation": 200, "epochs": 3}
+
+
+def test_dropout_seeds_figure_reports_the_range_over_the_seeds():
+    seeds = (0, 1)
+    fig, caption = plots.dropout_seeds_figure(0.5, seeds=seeds, **SMALL_VAL)
+    runs = [experiments.slides_dropout_run(0.5, seed=s, **SMALL_VAL) for s in seeds]
+    val = [r.history["eval_accuracy"][-1] for r in runs]
+    assert "p = 0.5: training accuracy" in caption
+    assert f"validation accuracy {experiments.seed_range(val)}" in caption.split("p = 0.5")[1]
+    ax1, ax2 = fig.axes
+    assert len(ax1.lines) == 4 and len(ax2.lines) == 2 and len(ax1.collections) == 4
+    np.testing.assert_allclose(ax1.lines[3].get_ydata(),
+                               np.mean([r.history["eval_accuracy"] for r in runs], axis=0))
+    _, inv = plots.dropout_seeds_figure(0.5, "inverted", seeds=seeds, **SMALL_VAL)
+    assert "(inverted)" in inv and inv.split(";")[0] == caption.split(";")[0]
+    with pytest.raises(ValueError, match="dropout"):
+        plots.dropout_seeds_figure(0.5, "other", seeds=seeds, **SMALL_VAL)

@@ -9,6 +9,10 @@ from matplotlib.figure import Figure
 
 from lecture5 import experiments, plots
 from lecture5.hessian import (
+    hessian_2d,
+    l1_kinks,
+    l1_minimizer,
+    l2_minimizer,
     shrink_factors,
 )
 from lecture5.regularization import soft_threshold
@@ -51,7 +55,7 @@ def test_l1_l2_eigen_figure_matches_the_closed_forms(lmbda):
     np.testing.assert_allclose(heights[1], shrink_factors(D, lmbda) * ws)
     np.testing.assert_allclose(heights[2], np.sign(ws) * np.maximum(np.abs(ws) - lmbda / D, 0))
     zeros = int(np.sum(np.abs(ws) <= lmbda / D))
-    assert f"sets {zeros} of 5 components" in caption
+    assert f"sets {zeros} of 5 weights" in caption and caption.startswith("diagonal H")
     if lmbda > 0:
         assert np.all(heights[1] != 0)  # L2 never reaches zero
 
@@ -95,3 +99,36 @@ def test_l1_trajectories_figure_caption_and_layout():
     assert tuple(fig.get_size_inches()) == (9.0, 6.75)
     with pytest.raises(ValueError, match="lmbda"):
         plots.l1_trajectories_figure(lmbda=0.0)
+
+
+def _pairs(caption):
+    return [(float(a), float(b)) for a, b in re.findall(r"\((-?\d+\.\d+), (-?\d+\.\d+)\)", caption)]
+
+
+@pytest.mark.parametrize("lmbda", [0.0, 0.1, 0.3, 0.44, 0.48, 2.0])
+def test_l1_rotated_figure_marks_the_exact_minimisers(lmbda):
+    fig, caption = plots.l1_rotated_figure(lmbda)
+    H, Q, D = hessian_2d((0.25, 2.0), 30.0)
+    ws = np.array([2.0, 1.2])
+    l1, eig, l2 = _pairs(caption)
+    np.testing.assert_allclose(l1, l1_minimizer(H, ws, lmbda), atol=5e-4)
+    np.testing.assert_allclose(eig, Q @ soft_threshold(Q.T @ ws, lmbda / D), atol=5e-4)
+    np.testing.assert_allclose(l2, l2_minimizer(H, ws, lmbda), atol=5e-4)
+    for lam in l1_kinks(H, ws):
+        assert f"λ = {lam:.3f}" in caption
+    assert len(fig.axes) == 2 and tuple(fig.get_size_inches()) == (9.0, 4.8)
+    markers = {line.get_label(): line for line in fig.axes[0].lines}
+    np.testing.assert_allclose(np.ravel(markers["w̃ (L1)"].get_xydata()),
+                               l1_minimizer(H, ws, lmbda), atol=1e-12)
+
+
+def test_l1_rotated_figure_eigen_formula_wrong_only_when_rotated():
+    _, caption = plots.l1_rotated_figure(0.48)
+    l1, eig, _ = _pairs(caption)
+    assert l1 == (0.0, 0.0) and eig[0] > 0.1 and eig[1] > 0.1  # neither the minimiser nor 0
+    assert "w₂ reaches 0 at λ = 0.415" in caption and "w₁ reaches 0 at λ = 0.466" in caption
+    for lmbda in (0.1, 0.5, 1.0):  # H diagonal: the formula is the minimiser
+        l1, eig, _ = _pairs(plots.l1_rotated_figure(lmbda, angle_degrees=0.0)[1])
+        assert l1 == eig
+    with pytest.raises(ValueError, match="lmbda"):
+        plots.l1_rotated_figure(-0.1)

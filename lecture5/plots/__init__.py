@@ -42,6 +42,7 @@ from .dropout import (
     dropout_expectation_figure,
     dropout_network_figure,
     dropout_overfitting_figure,
+    dropout_seeds_figure,
     step5_figure,
 )
 from .early_stopping import early_stopping_figure, early_stopping_vs_l2_figure, take_home_figure
@@ -49,6 +50,7 @@ from .l1 import (
     l1_l2_eigen_figure,
     l1_l2_histograms,
     l1_l2_weight_images,
+    l1_rotated_figure,
     l1_trajectories_figure,
     penalty_step_figure,
 )
@@ -72,9 +74,9 @@ __all__ = [
     "gd_quadratic", "gd_regimes", "training_curves",
     "L2_EIGENVALUES", "L2_ANGLE", "L2_W_STAR", "hessian_spectrum", "l2_hessian_picture",
     "penalty_step_figure", "l1_l2_eigen_figure", "l1_l2_histograms", "l1_l2_weight_images",
-    "l1_trajectories_figure",
+    "l1_trajectories_figure", "l1_rotated_figure",
     "dropout_network_figure", "dropout_expectation_figure", "dropout_overfitting_figure",
-    "step5_figure",
+    "step5_figure", "dropout_seeds_figure",
     "early_stopping_figure", "early_stopping_vs_l2_figure", "take_home_figure",
     "rotation_figure", "distortion_grid", "training_size_figure",
     "PLAYGROUND_FIGSIZE", "playground_figure", "update_playground_figure", "render_png",

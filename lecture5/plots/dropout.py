@@ -18,7 +18,7 @@ from ._style import METHOD_COLOURS, new_figure, styled
 
 __all__ = [
     "dropout_network_figure", "dropout_expectation_figure", "dropout_overfitting_figure",
-    "step5_figure",
+    "step5_figure", "dropout_seeds_figure",
 ]
 
 
@@ -141,8 +141,9 @@ def dropout_overfitting_figure(p_drop=0.5, dropout="slides", **settings):
     # both panels share one legend, under them, where it hides no curve
     fig.legend(*ax1.get_legend_handles_labels(), loc="outside lower center", ncols=2,
                fontsize="small", frameon=False)
-    fig.suptitle("1,000 training digits, [784, 100, 10]: overfitting without and with dropout",
-                 fontsize="medium")
+    kw = {**experiments.DROPOUT_PROBLEM, **settings}
+    fig.suptitle(f"{kw['n_train']:,} training digits, {list(kw['sizes'])}: overfitting without "
+                 "and with dropout", fontsize="medium")
     caption = (f"no dropout: training {base.history['train_accuracy'][-1]:.3f}, test "
                f"{base.history['eval_accuracy'][-1]:.3f} (gap {_gap(base):.3f}), test cost "
                f"{base.history['eval_cost'][-1]:.3f}; {label}: training "
@@ -180,6 +181,60 @@ def step5_figure(p_drop=0.5, **settings):
     caption = (f"after {epochs[-1]} epochs: test accuracy {res.correct_accuracy[-1]:.3f} with the "
                f"test-time scaling, {res.literal_accuracy[-1]:.3f} with halving after each "
                f"epoch; weight norm {res.correct_norm[-1]:.1f} vs {res.literal_norm[-1]:.1f}")
+    return fig, caption
+
+
+def _band(ax, epochs, runs, key, color, ls, label):
+    """Mean over the seeds' runs of history[key], with the range (lowest to highest) shaded."""
+    v = np.array([r.history[key] for r in runs])
+    ax.fill_between(epochs, v.min(axis=0), v.max(axis=0), color=color, alpha=0.18, lw=0)
+    ax.plot(epochs, v.mean(axis=0), color=color, ls=ls, lw=1.8, label=label)
+
+
+@styled
+def dropout_seeds_figure(p_drop=0.5, dropout="slides", seeds=experiments.DROPOUT_SEEDS,
+                         **settings):
+    """The slides' overfitting example without and with dropout, over several seeds.
+
+    Runs of :func:`lecture5.experiments.slides_dropout_run` (one mask per mini-batch, as in step 2,
+    for both versions, so ``dropout`` switches only where the factor 1/(1 - p) goes).  Left:
+    training (dashed) and validation (solid) accuracy per epoch, the mean over the seeds and
+    the range shaded; right: the validation cost C_0.  Returns ``(fig, caption)``.
+    """
+    seeds = tuple(_validate.integer("seed", s, low=0) for s in seeds)
+    base = [experiments.slides_dropout_run(0.0, seed=s, **settings) for s in seeds]
+    runs = [experiments.slides_dropout_run(p_drop, dropout, seed=s, **settings) for s in seeds]
+    epochs = np.arange(1, len(runs[0].history["epoch"]) + 1)
+    fig, (ax1, ax2) = new_figure(1, 2)
+    label = f"p = {p_drop:g}" + (" (inverted)" if dropout == "inverted" else "")
+    for rs, name, color in ((base, "no dropout", METHOD_COLOURS["none"]),
+                            (runs, label, METHOD_COLOURS["drop"])):
+        _band(ax1, epochs, rs, "train_accuracy", color, "--", f"{name}: training")
+        _band(ax1, epochs, rs, "eval_accuracy", color, "-", f"{name}: validation")
+        _band(ax2, epochs, rs, "eval_cost", color, "-", f"{name}: validation")
+    lowest = min(min(r.history["eval_accuracy"]) for r in base + runs)
+    ax1.set(xlabel="epoch", ylabel="accuracy", title="accuracy",
+            ylim=(min(max(0.0, lowest - 0.03), 0.95), 1.005))
+    ax2.set(xlabel="epoch", ylabel="cross-entropy cost $C_0$", title="validation cost")
+    for ax in (ax1, ax2):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    fig.legend(*ax1.get_legend_handles_labels(), loc="outside lower center", ncols=2,
+               fontsize="small", frameon=False)
+    kw = {**experiments.SLIDES_DROPOUT, **settings}
+    fig.suptitle(f"{list(kw['sizes'])}, {kw['n_train']:,} training digits, seeds "
+                 f"{', '.join(map(str, seeds))}: mean, range shaded", fontsize="medium")
+
+    def summary(rs):
+        val = [r.history["eval_accuracy"][-1] for r in rs]
+        gap = [r.history["train_accuracy"][-1] - r.history["eval_accuracy"][-1] for r in rs]
+        rise = [r.history["eval_cost"][-1] - min(r.history["eval_cost"]) for r in rs]
+        train = [r.history["train_accuracy"][-1] for r in rs]
+        return (f"training accuracy {experiments.seed_range(train)}, validation accuracy "
+                f"{experiments.seed_range(val)}, training - validation "
+                f"{experiments.seed_range(gap)}, validation cost rise after its minimum "
+                f"{experiments.seed_range(rise)}")
+
+    caption = f"no dropout: {summary(base)}; {label}: {summary(runs)}"
     return fig, caption
 
 

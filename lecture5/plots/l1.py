@@ -8,17 +8,21 @@ input = layer 1, so weights[0] is w^2; n is the size of the whole training set.
 
 from __future__ import annotations
 
+import functools
+
 import matplotlib as mpl
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .. import _validate, experiments, hessian
 from ..regularization import apply_penalty_step, soft_threshold
-from ._style import FIGSIZE, GREY_400, METHOD_COLOURS, TEAL, new_figure, styled
+from . import draw
+from ._style import FIGSIZE, GREY_400, GREY_700, METHOD_COLOURS, TEAL, new_figure, styled
+from .l2_hessian import L2_EIGENVALUES, L2_W_STAR
 
 __all__ = [
     "penalty_step_figure", "l1_l2_eigen_figure", "l1_l2_histograms", "l1_l2_weight_images",
-    "l1_trajectories_figure",
+    "l1_trajectories_figure", "L1_ROTATED_ANGLE", "l1_rotated_figure",
 ]
 
 
@@ -72,15 +76,17 @@ def penalty_step_figure(lmbda=2.0, eta=0.5, n=10, w_max=1.0):
 @styled
 def l1_l2_eigen_figure(lmbda=1.0, eigenvalues=(0.1, 0.3, 1.0, 3.0, 10.0),
                        w_star=(1.0, -1.5, 2.0, -1.0, 1.5)):
-    """Minimizers of C_0 + penalty for a quadratic C_0 with a diagonal Hessian (its eigenbasis).
+    """Minimizers of C_0 + penalty for a quadratic C_0 whose Hessian is *diagonal in the weights*.
 
-    C_0(w) = 1/2 sum_i D_ii (w_i - w*_i)^2 (eq (31) written in the eigenbasis of H, eq (35)),
-    penalty lambda/2 ||w||^2 or lambda sum |w| (the slides' m = 1).  L2 rescales each component
-    by D_ii / (D_ii + lambda) (eq (38), :func:`lecture5.hessian.shrink_factors`): it never
-    reaches zero.  L1 moves each component towards 0 by lambda / D_ii and stops at 0: the
-    minimizer is the soft threshold of w*_i at lambda / D_ii
-    (:func:`lecture5.regularization.soft_threshold`), so the components with small eigenvalues go
-    to exactly zero first.  Returns ``(fig, caption)``.
+    C_0(w) = 1/2 sum_i H_ii (w_i - w*_i)^2 (eq (31) with H = diag(``eigenvalues``): the weights
+    themselves are the eigen-directions, Q = I in eq (35)), penalty lambda/2 ||w||^2 or
+    lambda sum |w| (the slides' m = 1).  L2 rescales each weight by H_ii / (H_ii + lambda) (eq (38),
+    :func:`lecture5.hessian.shrink_factors`): it never reaches zero.  L1 moves each weight towards
+    0 by lambda / H_ii and stops at 0: the minimizer is the soft threshold of w*_i at
+    lambda / H_ii (:func:`lecture5.regularization.soft_threshold`), zero when
+    |w*_i| <= lambda / H_ii.  Only for a diagonal H: |w|_1 is not rotation invariant, so for a
+    rotated H this formula applied to the eigen-components is wrong (:func:`l1_rotated_figure`).
+    Returns ``(fig, caption)``.
     """
     lmbda = _validate.number("lmbda", lmbda, low=0.0)
     D = np.asarray(eigenvalues, dtype=float)
@@ -102,17 +108,17 @@ def l1_l2_eigen_figure(lmbda=1.0, eigenvalues=(0.1, 0.3, 1.0, 3.0, 10.0),
         ax.text(k[i] + width, 0.04 * np.sign(ws[i]) * np.abs(ws).max(), "0", ha="center",
                 va="bottom" if ws[i] > 0 else "top", color=METHOD_COLOURS["l1"], fontweight="bold")
     ax.axhline(0, color="black", lw=0.8)
-    ax.set_xticks(k, [f"$D_{{{i + 1}{i + 1}}}$ = {d:g}" for i, d in enumerate(D)])
-    ax.set(xlabel="component along the i-th eigenvector of H (its eigenvalue)",
-           ylabel="weight component",
-           title=f"λ = {lmbda:.3g}: L2 shrinks every component, L1 zeroes the flat directions")
+    ax.set_xticks(k, [f"$H_{{{i + 1}{i + 1}}}$ = {d:g}" for i, d in enumerate(D)])
+    ax.set(xlabel="weight i (its curvature H_ii; H diagonal)",
+           ylabel="weight",
+           title=f"diagonal H, λ = {lmbda:.3g}: L2 shrinks every weight, L1 zeroes the flat ones")
     top = float(np.abs(ws).max())
     ax.set_ylim(min(0.0, float(ws.min())) * 1.15, top * 1.45)
     ax.legend(loc="upper left", fontsize="small", ncol=3)
     zeros = int(np.count_nonzero(w_l1 == 0))
-    caption = (f"λ = {lmbda:.3g}: L1 sets {zeros} of {D.size} components exactly to 0 "
-               f"(those with |w*_i| < λ / D_ii); L2 sets none to 0, its factors "
-               f"D/(D+λ) range from {w_l2[0] / ws[0]:.3f} to {w_l2[-1] / ws[-1]:.3f}")
+    caption = (f"diagonal H, λ = {lmbda:.3g}: L1 sets {zeros} of {D.size} weights exactly to 0 "
+               f"(those with |w*_i| <= λ / H_ii); L2 sets none to 0, its factors "
+               f"H_ii/(H_ii+λ) range from {w_l2[0] / ws[0]:.3f} to {w_l2[-1] / ws[-1]:.3f}")
     return fig, caption
 
 
@@ -269,4 +275,125 @@ def l1_trajectories_figure(lmbda=3.0, k=4, zoom_steps=40, **settings):
                f"the first {res.paths['l1'].shape[1] - 1} weights are exactly 0 in "
                f"{zero_share['l1']:.0%} of the steps with sgn(w), {zero_share['l1_prox']:.0%} "
                f"with the soft threshold")
+    return fig, caption
+
+
+#: notebook 05's Hessian (eigenvalues L2_EIGENVALUES) rotated by this angle, for the L1 picture
+L1_ROTATED_ANGLE = 30.0
+
+
+def _eigen_soft_threshold(Q, D, w_star, lmbda):
+    """The *wrong* L1 answer for a rotated H: soft-threshold each eigen-component of w*
+    (Q^T w*) at lambda / D_ii and rotate back.  Shown only to compare with the minimiser."""
+    return Q @ soft_threshold(Q.T @ w_star, lmbda / D)
+
+
+def _kink_labels(H, w_star, kinks):
+    """For each kink, which weight is exactly 0 just above it but not just below (or the other
+    way round): "w₁ = 0" / "w₂ = 0"."""
+    labels = []
+    for lam in kinks:
+        above, below = hessian.l1_path(H, w_star, [lam * (1 + 1e-6), lam * (1 - 1e-6)])
+        changed = np.flatnonzero((above == 0) != (below == 0))
+        labels.append(", ".join(f"w{'₁₂'[i]}" for i in changed))
+    return labels
+
+
+@functools.lru_cache(maxsize=16)
+def _rotated_background(eigenvalues, angle_degrees, w_star):
+    """What does not depend on lambda (cached, so the slider only redraws): H, Q, D, the C_0
+    grid, both paths on a lambda grid, the kinks and which weight reaches 0 at each."""
+    H, Q, D = hessian.hessian_2d(eigenvalues, angle_degrees)
+    ws = np.asarray(w_star, dtype=float)
+    kinks = hessian.l1_kinks(H, ws)
+    lam_top = float(kinks[0]) * 1.6
+    grid = np.unique(np.concatenate([np.linspace(0.0, lam_top, 241), kinks]))
+    paths = (hessian.l1_path(H, ws, grid), hessian.l2_path(H, ws, grid))
+    r = float(np.abs(ws).max())
+    xlim = (-0.35 * r, 1.25 * r)
+    ylim = (min(-0.35 * r, float(ws[1]) - 0.4 * r), max(float(ws[1]) + 0.45 * r, 0.6 * r))
+    cgrid = draw.cost_grid(H, ws, xlim, ylim, num=81)
+    return (H, Q, D, ws, kinks, lam_top, grid, paths, (xlim, ylim), cgrid,
+            hessian.l1_path(H, ws, kinks), _kink_labels(H, ws, kinks))
+
+
+@styled
+def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_ROTATED_ANGLE,
+                      w_star=L2_W_STAR):
+    """L1 against L2 for a 2-D quadratic C_0 whose Hessian is *not* diagonal in the weights.
+
+    H = Q D Q^T (eq (35), :func:`lecture5.hessian.hessian_2d`).  Left: contours of C_0 around
+    w*, the L1 diamond |w_1| + |w_2| = const through the L1 minimiser
+    (:func:`lecture5.hessian.l1_minimizer`) and the L2 circle through the L2 minimiser (34), the
+    two paths w~(lambda) for every lambda (:func:`lecture5.hessian.l1_path`, ``l2_path``), the
+    kinks of the L1 path (:func:`lecture5.hessian.l1_kinks`), and, crossed, what soft-thresholding
+    the eigen-components of w* would give (wrong here).  Right: the two weights against lambda.
+    Returns ``(fig, caption)``.
+    """
+    lmbda = _validate.number("lmbda", lmbda, low=0.0)
+    key = (tuple(float(v) for v in np.ravel(eigenvalues)),
+           _validate.number("angle_degrees", angle_degrees),
+           tuple(float(v) for v in np.ravel(w_star)))
+    (H, Q, D, ws, kinks, lam_top, grid, (p_l1, p_l2), (xlim, ylim), (W1, W2, C), k_pts,
+     labels) = _rotated_background(*key)
+    w_l1 = hessian.l1_minimizer(H, ws, lmbda) + 0.0  # + 0.0: no "-0.000" in the caption
+    w_l2 = hessian.l2_minimizer(H, ws, lmbda)
+    w_eig = _eigen_soft_threshold(Q, D, ws, lmbda) + 0.0
+
+    fig, (ax, ax_l) = new_figure(1, 2, figsize=(FIGSIZE[0], 4.8),
+                                 gridspec_kw=dict(width_ratios=[1.15, 1.0], left=0.07,
+                                                  right=0.98, bottom=0.12, top=0.92,
+                                                  wspace=0.18))
+    fig.set_layout_engine("none")  # fixed margins: cheaper to draw while the slider moves
+    levels = float(C.max()) * np.geomspace(2e-3, 0.6, 8)
+    ax.contour(W1, W2, C, levels=levels, colors="#90a4ae", linewidths=0.8)
+    for w_t, colour in ((w_l1, METHOD_COLOURS["l1"]), (w_l2, METHOD_COLOURS["l2"])):
+        level = float(hessian.quadratic_cost(w_t.reshape(2, 1), H, ws).item())
+        if level > 1e-12:  # the contour of C_0 that touches the diamond / the circle at w~
+            ax.contour(W1, W2, C, levels=[level], colors=colour, linewidths=1.0, alpha=0.55)
+    ax.axhline(0, color=GREY_700, lw=0.8)
+    ax.axvline(0, color=GREY_700, lw=0.8)
+    t = np.linspace(0, 2 * np.pi, 200)
+    size1 = float(np.abs(w_l1).sum())
+    if size1 > 0:
+        diamond = size1 * np.array([[1, 0], [0, 1], [-1, 0], [0, -1], [1, 0]])
+        ax.plot(diamond[:, 0], diamond[:, 1], "--", color=METHOD_COLOURS["l1"], lw=1.4,
+                label="L1 diamond through w̃ (L1)")
+    rad = float(np.linalg.norm(w_l2))
+    ax.plot(rad * np.cos(t), rad * np.sin(t), "--", color=METHOD_COLOURS["l2"], lw=1.4,
+            label="L2 circle through w̃ (L2)")
+    ax.plot(p_l2[:, 0], p_l2[:, 1], color=METHOD_COLOURS["l2"], lw=1.8, alpha=0.6)
+    ax.plot(p_l1[:, 0], p_l1[:, 1], color=METHOD_COLOURS["l1"], lw=1.8, alpha=0.6)
+    ax.plot(k_pts[:, 0], k_pts[:, 1], "o", color="white", mec=METHOD_COLOURS["l1"], ms=7,
+            mew=1.8, label="kinks of the L1 path")
+    ax.plot(*ws, "*", color="gold", mec="black", ms=16, label="w* (λ = 0)")
+    ax.plot(*w_l2, "o", color=METHOD_COLOURS["l2"], mec="black", ms=9, label="w̃ (L2)")
+    ax.plot(*w_l1, "D", color=METHOD_COLOURS["l1"], mec="black", ms=9, label="w̃ (L1)")
+    ax.plot(*w_eig, "X", color="black", ms=10, label="eigen soft threshold (wrong)")
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    ax.set_aspect("equal")
+    ax.locator_params(nbins=5)
+    ax.grid(False)
+    ax.set(xlabel="w₁", ylabel="w₂", title=f"H rotated by {angle_degrees:g}°, λ = {lmbda:.3g}")
+    ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+
+    for i, ls in ((0, "-"), (1, "--")):
+        ax_l.plot(grid, p_l1[:, i], ls, color=METHOD_COLOURS["l1"], label=f"L1: w{'₁₂'[i]}")
+        ax_l.plot(grid, p_l2[:, i], ls, color=METHOD_COLOURS["l2"], lw=1.4,
+                  label=f"L2: w{'₁₂'[i]}")
+    for lam in kinks:
+        ax_l.axvline(lam, color=METHOD_COLOURS["l1"], lw=0.8, ls=":")
+    ax_l.axvline(lmbda, color="black", lw=2.0, alpha=0.6)
+    ax_l.axhline(0, color=GREY_700, lw=0.8)
+    ax_l.set_xlim(0, lam_top)
+    ax_l.set(xlabel="λ (black: current; dotted: kinks of L1)", ylabel="weight",
+             title="the paths w̃(λ), weight by weight")
+    ax_l.legend(loc="upper right", fontsize=8, ncols=2)
+
+    kink_text = ", ".join(f"{lab} reaches 0 at λ = {lam:.3f}"
+                          for lam, lab in sorted(zip(kinks, labels)))
+    caption = (f"λ = {lmbda:.3g}: L1 minimiser w̃ = ({w_l1[0]:.3f}, {w_l1[1]:.3f}); eigen soft "
+               f"threshold ({w_eig[0]:.3f}, {w_eig[1]:.3f}); L2 (34) ({w_l2[0]:.3f}, "
+               f"{w_l2[1]:.3f}) | L1 path: {kink_text}")
     return fig, caption
