@@ -57,7 +57,10 @@ MODULES = {
     "gradcheck": "finite differences; in what sense backpropagation is fast",
     "regularization": "L2 / weight decay (21)-(28), L1 (39)-(41), soft threshold",
     "dropout": "the slides' dropout procedure and inverted dropout",
-    "hessian": "Hessian (30), eigenvalues (35), L2 minimizer (34)/(37), shrink factors (38)",
+    "hessian": "Hessian (30), eigenvalues (35), L2 minimizer (34)/(37), shrink factors (38), "
+               "the exact L1 minimizer and both paths w~(lambda)",
+    "quadratic": "the quadratic model (31)-(32): gradient descent, step regimes, the optimal step, "
+                 "early stopping as a filter",
     "training": "Trainer: mini-batch SGD with history, early stopping, divergence detection",
     "experiments": "the runs and studies the notebooks show",
     "plots": "figure builders: parameters or results in, a matplotlib figure out",

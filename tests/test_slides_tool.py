@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -26,8 +25,10 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 def copies(tmp_path_factory) -> list[Path]:
     out = tmp_path_factory.mktemp("slides")
     paths = []
-    for src in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        shutil.copy(src, out / src.name)
+    for src in sorted((ROOT / "notebooks").glob("*.ipynb")):  # as they were before the tool ran
+        nb = _without_slide_metadata(json.loads(src.read_text(encoding="utf-8")))
+        (out / src.name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n",
+                                    encoding="utf-8")
         paths.append(out / src.name)
     assert paths
     return paths
