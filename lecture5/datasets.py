@@ -107,28 +107,6 @@ class ColumnSplit(NamedTuple):
 
 
 # ---------------------------------------------------------------------------------- helpers
-def _labels(name: str, labels, num_classes: int | None = None) -> np.ndarray:
-    """Return ``labels`` as a 1-D int64 array, checking the type, the shape and the range."""
-    if isinstance(labels, (str, bytes)) or labels is None:
-        raise TypeError(f"{name} must be a 1-D array of integer class labels, got {labels!r}")
-    arr = np.asarray(labels)
-    if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
-        arr = arr.astype(np.int64)  # whole numbers stored as floats (or an empty list)
-    if arr.dtype.kind not in "iu":
-        raise TypeError(f"{name} must hold integer class labels, got dtype {arr.dtype}")
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D of shape (m,), got shape {arr.shape}")
-    arr = arr.astype(np.int64)
-    if num_classes is not None and arr.size:
-        low, high = int(arr.min()), int(arr.max())
-        if low < 0 or high >= num_classes:
-            bad = low if low < 0 else high
-            raise ValueError(
-                f"{name} must lie in 0..{num_classes - 1} (num_classes={num_classes}), found {bad}"
-            )
-    return arr
-
-
 def one_hot(labels, num_classes: int = 10) -> np.ndarray:
     """One-hot targets in column form: ``Y[j, i] = 1`` if example i has class j, else 0.
 
@@ -136,7 +114,7 @@ def one_hot(labels, num_classes: int = 10) -> np.ndarray:
     the desired output y(x) of the cost functions (eqs (8) and (21)).
     """
     num_classes = _validate.integer("num_classes", num_classes, low=1)
-    y = _labels("labels", labels, num_classes)
+    y = _validate.labels("labels", labels, num_classes=num_classes)
     Y = np.zeros((num_classes, y.size))
     Y[y, np.arange(y.size)] = 1.0
     return Y
@@ -247,9 +225,7 @@ def train_validation_split(X, Y, labels=None, validation=0.2, seed=0) -> ColumnS
     Y = _validate.as_matrix("Y", Y, cols=m)
     y = None
     if labels is not None:
-        y = _labels("labels", labels)
-        if y.size != m:
-            raise ValueError(f"labels must have length m = {m} (the columns of X), got {y.size}")
+        y = _validate.labels("labels", labels, m)
     if m < 2:
         raise ValueError(f"X needs at least 2 columns to split, got {m}")
     if isinstance(validation, numbers.Integral) and not isinstance(validation, bool):

@@ -176,7 +176,7 @@ def test_train_validation_split_partitions_columns():
     ("args", "kwargs", "match"),
     [
         ((np.zeros((2, 5)), np.zeros((2, 4))), {}, "Y must have shape"),
-        ((np.zeros((2, 5)), np.zeros((2, 5)), [0, 1]), {}, "labels must have length"),
+        ((np.zeros((2, 5)), np.zeros((2, 5)), [0, 1]), {}, "labels must have shape"),
         ((np.zeros((2, 5)), np.zeros((2, 5))), {"validation": 0.0}, "validation"),
         ((np.zeros((2, 5)), np.zeros((2, 5))), {"validation": 5}, "validation"),
         ((np.zeros((2, 1)), np.zeros((2, 1))), {}, "at least 2"),
