@@ -27,8 +27,9 @@ import warnings
 import numpy as np
 
 from .. import _validate, training
-from ..datasets import load_mnist, toy_train_test
+from ..datasets import load_mnist
 from ..network import Network
+from ..toy import toy_train_test
 from ..training import Trainer
 
 __all__ = ["Session", "DEFAULTS", "LIVE", "DATA", "ARCHITECTURE", "PRESETS", "load_data",
@@ -103,7 +104,7 @@ TRAINING_WARNING = getattr(training, "TrainingWarning", UserWarning)
 def load_data(dataset="moons", noise=0.2, train_fraction=0.5, n_train=1000, seed=0) -> dict:
     """The data for one playground state, in the package's column convention.
 
-    Toy sets (:data:`lecture5.datasets.TOY_SETS`): :data:`TOY_POINTS` two-class points with
+    Toy sets (:data:`lecture5.toy.TOY_SETS`): :data:`TOY_POINTS` two-class points with
     Gaussian ``noise``, split so that a ``train_fraction`` of them is for training.  ``"mnist"``:
     ``n_train`` bundled training digits and :data:`MNIST_TEST` test digits.  The data seed is
     ``seed``.  Returns a dict with ``kind`` ("2d" or "mnist") and X/Y/y for training and test.
