@@ -54,11 +54,11 @@ register(Predict(
                              "diverges only above 2/D_max"),
            Wrong("smooth", "along the steep direction 1 - eta D_max is negative: w - w* changes "
                            "sign at every step")),
-    worked=lambda: ("1 - eta D for D = " + ", ".join(f"{d:g}" for d in EIGENVALUES_1) + ": "
-                    + ", ".join(f"{1 - ETA_1 * d:+.2f}" for d in EIGENVALUES_1)
-                    + f": all of size < 1 (converges), one negative (sign flips): "
-                      f"{_behaviour()}. This eta is 2/(D_max + D_min), the best fixed step: "
-                      f"the fastest schedule oscillates.\n" + _show_path()),
+    why=lambda: ("1 - eta D for D = " + ", ".join(f"{d:g}" for d in EIGENVALUES_1) + ": "
+                 + ", ".join(f"{1 - ETA_1 * d:+.2f}" for d in EIGENVALUES_1)
+                 + f": all of size < 1 (converges), one negative (sign flips): "
+                   f"{_behaviour()}. This eta is 2/(D_max + D_min), the best fixed step: "
+                   f"the fastest schedule oscillates."),
 ))
 
 

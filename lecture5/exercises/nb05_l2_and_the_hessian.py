@@ -41,8 +41,8 @@ register(Predict(
            Wrong("equally", "weight decay multiplies every weight by one factor per step, but "
                             "the minimiser of the regularized cost keeps D/(D + lambda) of each "
                             "eigen-component, eq (38): it depends on D")),
-    worked=lambda: ("eq (38): the component along q_i is multiplied by D_ii/(D_ii + lambda); "
-                    "the smaller D_ii, the smaller the factor.\n" + _show_factors()),
+    why=("eq (38): the component along q_i is multiplied by D_ii/(D_ii + lambda); "
+         "the smaller D_ii, the smaller the factor."),
 ))
 
 

@@ -57,7 +57,7 @@ register(Predict(
     wrong=(Wrong("less", "that is L2 (28), whose step (eta lambda/n) w is proportional to w; "
                          "L1's step (eta lambda/n) sgn(w) is the same for every nonzero weight"),
            Wrong("more", "sgn(w) is 1 for every positive weight, whatever its size")),
-    worked=lambda: "sgn(0.01) = sgn(1) = 1: both move by eta lambda/n.\n" + _show(),
+    why="sgn(0.01) = sgn(1) = 1: both move by eta lambda/n.",
 ))
 
 
