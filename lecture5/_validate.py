@@ -1,4 +1,11 @@
-"""Input checks shared by the package: fail early, name the argument, say what was expected."""
+"""Input checks shared by the package: fail early, name the argument, say what was expected.
+
+The convention every public function of the package follows: a TypeError for a value of the
+wrong kind (a string where a number goes), a ValueError for one of the right kind but the wrong
+shape or out of range; the message names the argument, says what was expected and what came; and
+the checks run before anything is changed, so a rejected call leaves a network's weights and
+biases as they were.
+"""
 
 from __future__ import annotations
 

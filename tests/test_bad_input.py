@@ -1,4 +1,5 @@
-"""Behaviour on bad input (DESIGN.md): a ValueError/TypeError whose message names the argument,
+"""Behaviour on bad input (the convention in lecture5/_validate.py's docstring, and
+Network.update_mini_batch's): a ValueError/TypeError whose message names the argument,
 raised before anything is mutated, so a rejected update leaves the weights and biases exactly as
 they were.  A step whose gradient is not finite raises FloatingPointError, weights untouched."""
 
