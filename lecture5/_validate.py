@@ -94,13 +94,16 @@ def choice(name: str, x, options) -> str:
     return x
 
 
-def sizes(x, example: str = "[784, 30, 10]") -> list[int]:
-    """``x`` as a list of at least two layer widths >= 1, or raise naming ``sizes``."""
+def sizes(x, example: str = "[784, 30, 10]", *, max_width=None, max_layers=None) -> list[int]:
+    """``x`` as a list of at least two layer widths >= 1 (at most ``max_width`` each, at most
+    ``max_layers`` of them, where given), or raise naming ``sizes``."""
     if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
         raise TypeError(f"sizes must be a list of layer widths like {example}, got {x!r}")
-    widths = [integer(f"sizes[{i}]", s, low=1) for i, s in enumerate(x)]
+    widths = [integer(f"sizes[{i}]", s, low=1, high=max_width) for i, s in enumerate(x)]
     if len(widths) < 2:
         raise ValueError(f"sizes must name at least an input and an output layer, got {widths}")
+    if max_layers is not None and len(widths) > max_layers:
+        raise ValueError(f"sizes must list 2 to {max_layers} layers, got {widths}")
     return widths
 
 
