@@ -1,4 +1,11 @@
-"""Input checks shared by the package: fail early, name the argument, say what was expected."""
+"""Input checks shared by the package: fail early, name the argument, say what was expected.
+
+The convention every public function of the package follows: a TypeError for a value of the
+wrong kind (a string where a number goes), a ValueError for one of the right kind but the wrong
+shape or out of range; the message names the argument, says what was expected and what came; and
+the checks run before anything is changed, so a rejected call leaves a network's weights and
+biases as they were.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +15,25 @@ import numbers
 import numpy as np
 
 
+def numeric(name: str, x, what: str = "a numeric array") -> np.ndarray:
+    """``x`` as a numpy array of real numbers (bool, integer or float dtype), any shape, or a
+    TypeError/ValueError naming ``name`` and saying ``what`` it must be: a string, None, an
+    object or string dtype, and a ragged nested list (rows of different lengths) are refused."""
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(f"{name} must be {what}, got {type(x).__name__}")
+    try:
+        arr = np.asarray(x)
+    except ValueError as exc:  # numpy refuses a ragged nested list
+        raise ValueError(f"{name} must be {what}, got a ragged nested sequence (rows of "
+                         "different lengths)") from exc
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be {what}, got dtype {arr.dtype}")
+    return arr
+
+
 def as_matrix(name: str, x, rows: int | None = None, cols: int | None = None) -> np.ndarray:
     """Return ``x`` as a finite float 2-D array of shape (rows, cols), or raise naming ``name``."""
-    if isinstance(x, (str, bytes)) or x is None:
-        raise TypeError(f"{name} must be a numeric array, got {type(x).__name__}")
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    arr = numeric(name, x)
     if arr.ndim != 2:
         want = f"({rows if rows is not None else 'd'}, m)"
         raise ValueError(
@@ -75,31 +94,41 @@ def choice(name: str, x, options) -> str:
     return x
 
 
-def sizes(x, example: str = "[784, 30, 10]") -> list[int]:
-    """``x`` as a list of at least two layer widths >= 1, or raise naming ``sizes``."""
+def sizes(x, example: str = "[784, 30, 10]", *, max_width=None, max_layers=None) -> list[int]:
+    """``x`` as a list of at least two layer widths >= 1 (at most ``max_width`` each, at most
+    ``max_layers`` of them, where given), or raise naming ``sizes``."""
     if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
         raise TypeError(f"sizes must be a list of layer widths like {example}, got {x!r}")
-    widths = [integer(f"sizes[{i}]", s, low=1) for i, s in enumerate(x)]
+    widths = [integer(f"sizes[{i}]", s, low=1, high=max_width) for i, s in enumerate(x)]
     if len(widths) < 2:
         raise ValueError(f"sizes must name at least an input and an output layer, got {widths}")
+    if max_layers is not None and len(widths) > max_layers:
+        raise ValueError(f"sizes must list 2 to {max_layers} layers, got {widths}")
     return widths
 
 
-def labels(name: str, x, m: int, num_classes: int) -> np.ndarray:
-    """``x`` as an int64 array of m class indices in 0..num_classes-1, or a ValueError naming
-    ``name`` (strings, +50, -1 or 3.5 are labels no output neuron can match)."""
-    arr = np.asarray(x)
+def labels(name: str, x, m: int | None = None, num_classes: int | None = None) -> np.ndarray:
+    """``x`` as a 1-D int64 array of class indices, or an error naming ``name``.
+
+    Whole numbers stored as floats (``[1.0, 0.0]``) are accepted.  A TypeError for what is not
+    whole numbers (strings, 3.5); a ValueError for a shape other than ``(m,)`` (1-D when ``m`` is
+    None) or a class outside ``0..num_classes-1`` (+50 or -1: no output neuron can match them).
+    """
+    arr = numeric(name, x, "a 1-D array of integer class labels")
     if arr.dtype.kind == "f" and np.isfinite(arr).all() and (arr == np.round(arr)).all():
-        arr = arr.astype(np.int64)  # whole numbers stored as floats
+        arr = arr.astype(np.int64)  # whole numbers stored as floats (or an empty list)
     if arr.dtype.kind not in "iu":
-        raise ValueError(f"{name} must be integer class labels in 0..{num_classes - 1}, got "
-                         f"dtype {arr.dtype}" + (f" (e.g. {arr.flat[0]!r})" if arr.size else ""))
-    if arr.shape != (m,):
+        raise TypeError(f"{name} must hold integer class labels, got dtype {arr.dtype}"
+                        + (f" (e.g. {arr.flat[0]!r})" if arr.size else ""))
+    if m is None and arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D of shape (m,), got shape {arr.shape}")
+    if m is not None and arr.shape != (m,):
         raise ValueError(f"{name} must have shape ({m},), one label per example, got {arr.shape}")
-    low, high = int(arr.min()), int(arr.max())
-    if low < 0 or high >= num_classes:
-        raise ValueError(f"{name} must lie in 0..{num_classes - 1} (one per output neuron), "
-                         f"found {low if low < 0 else high}")
+    if num_classes is not None and arr.size:
+        low, high = int(arr.min()), int(arr.max())
+        if low < 0 or high >= num_classes:
+            raise ValueError(f"{name} must lie in 0..{num_classes - 1} (one class per output "
+                             f"neuron), found {low if low < 0 else high}")
     return arr.astype(np.int64, copy=False)
 
 

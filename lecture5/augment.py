@@ -44,15 +44,7 @@ def _as_image(image, name: str = "image") -> tuple[np.ndarray, tuple]:
 
     A 1-D input must have a square length n*n (784 -> 28 x 28).
     """
-    if isinstance(image, (str, bytes)) or image is None:
-        raise TypeError(f"{name} must be a numeric array, got {type(image).__name__}")
-    try:
-        arr = np.asarray(image)
-    except ValueError as exc:  # numpy refuses a ragged nested list
-        raise ValueError(f"{name} must be a 2-D image like (28, 28) or a vector like (784,), got "
-                         "a ragged nested sequence (rows of different lengths)") from exc
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    arr = _validate.numeric(name, image, "a numeric 2-D image like (28, 28) or vector like (784,)")
     shape = arr.shape
     if arr.ndim == 1:
         side = math.isqrt(arr.size)
@@ -208,18 +200,15 @@ def expand_dataset(X, labels, copies: int = 1, transforms=("rotate", "shift", "e
     and a float32 ``X``): first the original columns (if
     ``include_original``), then copy 1 of every image in the original order, then copy 2, ...;
     so ``X_expanded`` has m * (copies + include_original) columns and ``labels_expanded`` is
-    ``labels`` repeated that many times.  One transformed copy keeps the label of its original.
+    ``labels`` (as int64) repeated that many times.  One transformed copy keeps the label of its
+    original.
     """
     X = _validate.as_matrix("X", X).astype(np.float64)  # float64 out, whatever copies is
     d, m = X.shape
     side = math.isqrt(d)
     if side * side != d:
         raise ValueError(f"X must have a square number of rows like 784 = 28 x 28, got {d}")
-    y = np.asarray(labels)
-    if y.dtype.kind not in "iu":
-        raise TypeError(f"labels must hold integer class labels, got dtype {y.dtype}")
-    if y.shape != (m,):
-        raise ValueError(f"labels must have shape (m,) = ({m},) to match X, got {y.shape}")
+    y = _validate.labels("labels", labels, m)
     copies = _validate.integer("copies", copies, low=0)
     if not isinstance(include_original, bool):
         raise TypeError(f"include_original must be True or False, got {include_original!r}")

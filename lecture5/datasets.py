@@ -17,13 +17,15 @@ target of shape ``(10, m)`` (``(2, m)`` for the toy sets), the ``y`` of the cost
   package or its tests needs the internet.  The download code is in the private module
   ``_mnist_download.py``, loaded only when one of them is called.
 * :func:`make_moons`, :func:`make_circles`, :func:`make_spiral`, :func:`make_xor` and
-  :func:`toy_train_test` make two-class point clouds with numpy alone.
+  :func:`toy_train_test` make two-class point clouds with numpy alone.  They live in
+  :mod:`lecture5.toy` and are importable from here too.
 * :func:`one_hot` and :func:`train_validation_split` are the small helpers around them.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 import numbers
 from pathlib import Path
 from typing import NamedTuple
@@ -33,8 +35,8 @@ import numpy as np
 from . import _validate
 
 __all__ = [
+    "Split",
     "MnistData",
-    "ToySet",
     "ToySplit",
     "ColumnSplit",
     "BUNDLED_PATH",
@@ -44,13 +46,6 @@ __all__ = [
     "train_validation_split",
     "download_mnist",
     "load_full_mnist",
-    "make_moons",
-    "make_circles",
-    "make_spiral",
-    "make_xor",
-    "make_toy",
-    "toy_train_test",
-    "TOY_SETS",
 ]
 
 BUNDLED_PATH = Path(__file__).with_name("data") / "mnist_bundled.npz"
@@ -60,10 +55,14 @@ NUM_CLASSES = 10
 
 
 # ---------------------------------------------------------------------------------- containers
-class MnistData(NamedTuple):
-    """MNIST in column form.  ``X_*`` float64 (784, m) in [0, 1]; ``Y_*`` one-hot (10, m);
-    ``y_*`` int64 labels (m,).  The ``*_val`` fields are ``None`` when no validation set was asked
-    for.  Every array is a fresh copy: changing it never changes what the next call returns."""
+class Split(NamedTuple):
+    """A data set in column form, split into training, test and (optionally) validation columns.
+
+    ``X_*`` float64 (d, m); ``Y_*`` one-hot (k, m); ``y_*`` int64 labels (m,).  The ``*_val``
+    fields are ``None`` when no validation set was asked for.  Every array is a fresh copy:
+    changing it never changes what the next call returns.  :func:`load_mnist` returns one
+    (d = 784, k = 10), and so does :func:`lecture5.toy.toy_train_test` (d = k = 2, no validation).
+    """
 
     X_train: np.ndarray
     Y_train: np.ndarray
@@ -76,23 +75,8 @@ class MnistData(NamedTuple):
     y_val: np.ndarray | None = None
 
 
-class ToySet(NamedTuple):
-    """A two-class point cloud: ``X`` (2, m), one-hot ``Y`` (2, m), ``labels`` (m,) in {0, 1}."""
-
-    X: np.ndarray
-    Y: np.ndarray
-    labels: np.ndarray
-
-
-class ToySplit(NamedTuple):
-    """A toy set split into training and test columns (same fields as :class:`MnistData`)."""
-
-    X_train: np.ndarray
-    Y_train: np.ndarray
-    y_train: np.ndarray
-    X_test: np.ndarray
-    Y_test: np.ndarray
-    y_test: np.ndarray
+#: the names under which :class:`Split` was known first (MNIST's split and the toy sets' split)
+MnistData = ToySplit = Split
 
 
 class ColumnSplit(NamedTuple):
@@ -107,28 +91,6 @@ class ColumnSplit(NamedTuple):
 
 
 # ---------------------------------------------------------------------------------- helpers
-def _labels(name: str, labels, num_classes: int | None = None) -> np.ndarray:
-    """Return ``labels`` as a 1-D int64 array, checking the type, the shape and the range."""
-    if isinstance(labels, (str, bytes)) or labels is None:
-        raise TypeError(f"{name} must be a 1-D array of integer class labels, got {labels!r}")
-    arr = np.asarray(labels)
-    if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
-        arr = arr.astype(np.int64)  # whole numbers stored as floats (or an empty list)
-    if arr.dtype.kind not in "iu":
-        raise TypeError(f"{name} must hold integer class labels, got dtype {arr.dtype}")
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D of shape (m,), got shape {arr.shape}")
-    arr = arr.astype(np.int64)
-    if num_classes is not None and arr.size:
-        low, high = int(arr.min()), int(arr.max())
-        if low < 0 or high >= num_classes:
-            bad = low if low < 0 else high
-            raise ValueError(
-                f"{name} must lie in 0..{num_classes - 1} (num_classes={num_classes}), found {bad}"
-            )
-    return arr
-
-
 def one_hot(labels, num_classes: int = 10) -> np.ndarray:
     """One-hot targets in column form: ``Y[j, i] = 1`` if example i has class j, else 0.
 
@@ -136,14 +98,14 @@ def one_hot(labels, num_classes: int = 10) -> np.ndarray:
     the desired output y(x) of the cost functions (eqs (8) and (21)).
     """
     num_classes = _validate.integer("num_classes", num_classes, low=1)
-    y = _labels("labels", labels, num_classes)
+    y = _validate.labels("labels", labels, num_classes=num_classes)
     Y = np.zeros((num_classes, y.size))
     Y[y, np.arange(y.size)] = 1.0
     return Y
 
 
 def _assemble(train_images, train_labels, test_images, test_labels, *, n_train, n_test,
-              validation, seed) -> MnistData:
+              validation, seed) -> Split:
     """Pick (seeded) subsets of two uint8 splits and turn them into column arrays.
 
     The validation set is taken from the training split, never from the test split.
@@ -168,7 +130,7 @@ def _assemble(train_images, train_labels, test_images, test_labels, *, n_train, 
         return images[idx].reshape(len(idx), -1).T / 255.0, one_hot(y, NUM_CLASSES), y
 
     val = part(train_images, train_labels, val_idx) if validation else (None, None, None)
-    return MnistData(*part(train_images, train_labels, train_idx),
+    return Split(*part(train_images, train_labels, train_idx),
                      *part(test_images, test_labels, test_idx), *val)
 
 
@@ -213,8 +175,8 @@ def bundled_info() -> dict:
             "path": str(BUNDLED_PATH)}
 
 
-def load_mnist(n_train=None, n_test=None, validation=0, seed=0) -> MnistData:
-    """The bundled MNIST digits in column form, as an :class:`MnistData` named tuple.
+def load_mnist(n_train=None, n_test=None, validation=0, seed=0) -> Split:
+    """The bundled MNIST digits in column form, as a :class:`Split` named tuple.
 
     The bundle holds 10,000 training digits (MNIST training images 0-9,999) and 10,000 test digits
     (the whole MNIST test split); no test digit is also a training digit.
@@ -247,9 +209,7 @@ def train_validation_split(X, Y, labels=None, validation=0.2, seed=0) -> ColumnS
     Y = _validate.as_matrix("Y", Y, cols=m)
     y = None
     if labels is not None:
-        y = _labels("labels", labels)
-        if y.size != m:
-            raise ValueError(f"labels must have length m = {m} (the columns of X), got {y.size}")
+        y = _validate.labels("labels", labels, m)
     if m < 2:
         raise ValueError(f"X needs at least 2 columns to split, got {m}")
     if isinstance(validation, numbers.Integral) and not isinstance(validation, bool):
@@ -278,7 +238,7 @@ def download_mnist(cache_dir=None, **options) -> dict:
     return _mnist_download.download_mnist(cache_dir, **options)
 
 
-def load_full_mnist(n_train=None, n_test=None, validation=0, seed=0, **options) -> MnistData:
+def load_full_mnist(n_train=None, n_test=None, validation=0, seed=0, **options) -> Split:
     """All 70,000 MNIST digits (60,000 training, 10,000 test), arranged like :func:`load_mnist`;
     missing files are downloaded once.  ``options`` (``cache_dir``, ``download=False``, ...): see
     :func:`lecture5._mnist_download.load_full_mnist`."""
@@ -287,113 +247,17 @@ def load_full_mnist(n_train=None, n_test=None, validation=0, seed=0, **options) 
     return _mnist_download.load_full_mnist(n_train, n_test, validation, seed, **options)
 
 
-_DOWNLOAD_NAMES = ("MnistDownloadError", "ChecksumError", "DEFAULT_URL", "URL_ENV_VAR",
-                   "CACHE_ENV_VAR", "MNIST_FILES", "MNIST_IDX_SHA256", "parse_idx", "read_idx_gz",
-                   "default_cache_dir")
-__all__ += _DOWNLOAD_NAMES
+# names that live in other modules, loaded on first use (PEP 562): the download code, and the
+# 2-D toy sets of lecture5/toy.py (which itself builds on one_hot and Split above)
+_ELSEWHERE = dict.fromkeys(("MnistDownloadError", "ChecksumError", "DEFAULT_URL", "URL_ENV_VAR",
+                            "CACHE_ENV_VAR", "MNIST_FILES", "MNIST_IDX_SHA256", "parse_idx",
+                            "read_idx_gz", "default_cache_dir"), "_mnist_download")
+_ELSEWHERE.update(dict.fromkeys(("ToySet", "make_moons", "make_circles", "make_spiral",
+                                 "make_xor", "make_toy", "toy_train_test", "TOY_SETS"), "toy"))
+__all__ += list(_ELSEWHERE)
 
 
-def __getattr__(name):  # PEP 562: e.g. datasets.parse_idx loads the download module on first use
-    if name in _DOWNLOAD_NAMES:
-        from . import _mnist_download
-
-        return getattr(_mnist_download, name)
+def __getattr__(name):  # e.g. datasets.parse_idx loads the download module on first use
+    if name in _ELSEWHERE:
+        return getattr(importlib.import_module(f".{_ELSEWHERE[name]}", __package__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-# ---------------------------------------------------------------------------------- toy sets
-def _toy_args(m, noise, seed):
-    m = _validate.integer("m", m, low=2)
-    noise = _validate.number("noise", noise, low=0.0)
-    seed = _validate.integer("seed", seed, low=0)
-    return m, noise, np.random.default_rng(seed)
-
-
-def _finish(points0: np.ndarray, points1: np.ndarray, noise: float, rng) -> ToySet:
-    """Stack the two classes as columns, add Gaussian noise of std ``noise``, shuffle columns."""
-    X = np.concatenate([points0, points1], axis=1)
-    labels = np.concatenate([np.zeros(points0.shape[1], np.int64),
-                             np.ones(points1.shape[1], np.int64)])
-    X = X + noise * rng.standard_normal(X.shape)
-    order = rng.permutation(X.shape[1])
-    X, labels = X[:, order], labels[order]
-    return ToySet(X, one_hot(labels, 2), labels)
-
-
-def make_moons(m: int = 200, noise: float = 0.1, seed: int = 0) -> ToySet:
-    """Two interleaving half circles: class 0 on the upper arc, class 1 on the shifted lower arc.
-
-    ``m`` points (half per class, the odd one to class 1), Gaussian noise of std ``noise`` on each
-    coordinate, columns shuffled; all from ``numpy.random.default_rng(seed)``.
-    """
-    m, noise, rng = _toy_args(m, noise, seed)
-    m0 = m // 2
-    t0, t1 = rng.uniform(0, np.pi, m0), rng.uniform(0, np.pi, m - m0)
-    upper = np.stack([np.cos(t0), np.sin(t0)])
-    lower = np.stack([1.0 - np.cos(t1), 0.5 - np.sin(t1)])
-    return _finish(upper, lower, noise, rng)
-
-
-def make_circles(m: int = 200, noise: float = 0.05, factor: float = 0.5, seed: int = 0) -> ToySet:
-    """Two concentric circles: class 0 on radius 1, class 1 on radius ``factor`` in (0, 1)."""
-    m, noise, rng = _toy_args(m, noise, seed)
-    factor = _validate.number("factor", factor, low=0.0, high=1.0, low_open=True, high_open=True)
-    m0 = m // 2
-    t0, t1 = rng.uniform(0, 2 * np.pi, m0), rng.uniform(0, 2 * np.pi, m - m0)
-    outer = np.stack([np.cos(t0), np.sin(t0)])
-    inner = factor * np.stack([np.cos(t1), np.sin(t1)])
-    return _finish(outer, inner, noise, rng)
-
-
-def make_spiral(m: int = 200, noise: float = 0.05, turns: float = 1.5, seed: int = 0) -> ToySet:
-    """Two interleaved spiral arms (class 1 is class 0 turned by half a revolution).
-
-    A point at parameter t in [0, 1] sits at radius 0.1 + t and angle 2 pi turns t.
-    """
-    m, noise, rng = _toy_args(m, noise, seed)
-    turns = _validate.number("turns", turns, low=0.0, low_open=True, high=20.0)
-    m0 = m // 2
-
-    def arm(k, offset):
-        t = rng.uniform(0.0, 1.0, k)
-        radius, angle = 0.1 + t, 2 * np.pi * turns * t + offset
-        return np.stack([radius * np.cos(angle), radius * np.sin(angle)])
-
-    return _finish(arm(m0, 0.0), arm(m - m0, np.pi), noise, rng)
-
-
-def make_xor(m: int = 200, noise: float = 0.1, seed: int = 0) -> ToySet:
-    """The XOR pattern: points uniform in [-1, 1]^2, class 1 where x1 * x2 < 0.
-
-    Labels come from the clean positions; the noise is added afterwards, so classes overlap near
-    the axes as ``noise`` grows.  Class sizes are random (about half each).
-    """
-    m, noise, rng = _toy_args(m, noise, seed)
-    P = rng.uniform(-1.0, 1.0, (2, m))
-    cls1 = P[0] * P[1] < 0
-    return _finish(P[:, ~cls1], P[:, cls1], noise, rng)
-
-
-TOY_SETS = {"moons": make_moons, "circles": make_circles, "spiral": make_spiral, "xor": make_xor}
-
-
-def make_toy(name: str, m: int = 200, noise: float = 0.1, seed: int = 0, **kwargs) -> ToySet:
-    """Any toy set by name: ``"moons"``, ``"circles"``, ``"spiral"`` or ``"xor"``."""
-    _validate.choice("name", name, TOY_SETS)
-    return TOY_SETS[name](m=m, noise=noise, seed=seed, **kwargs)
-
-
-def toy_train_test(name: str = "moons", n_train: int = 100, n_test: int = 500,
-                   noise: float = 0.2, seed: int = 0, **kwargs) -> ToySplit:
-    """A toy set drawn once with ``n_train + n_test`` points and split at random.
-
-    Training and test points come from the same distribution but are different draws, which is
-    what an overfitting demo needs: a small ``n_train`` with a large ``noise`` is easy to overfit.
-    """
-    n_train = _validate.integer("n_train", n_train, low=1)
-    n_test = _validate.integer("n_test", n_test, low=1)
-    data = make_toy(name, m=n_train + n_test, noise=noise, seed=seed, **kwargs)
-    # the columns are already in random order (make_* shuffles), so a plain cut is a random split
-    X, Y, y = data
-    return ToySplit(X[:, :n_train].copy(), Y[:, :n_train].copy(), y[:n_train].copy(),
-                    X[:, n_train:].copy(), Y[:, n_train:].copy(), y[n_train:].copy())

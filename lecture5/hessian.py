@@ -51,16 +51,7 @@ __all__ = [
 
 def _array(name, x, what):
     """``x`` as a float array, or a TypeError/ValueError naming ``name`` and saying ``what``."""
-    if isinstance(x, (str, bytes)) or x is None:
-        raise TypeError(f"{name} must be {what}, got {type(x).__name__}")
-    try:
-        arr = np.asarray(x)
-    except ValueError as exc:  # numpy refuses a ragged nested list
-        raise ValueError(f"{name} must be {what}, got a ragged nested sequence (rows of "
-                         "different lengths)") from exc
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be {what} of real numbers, got dtype {arr.dtype}")
-    return arr.astype(float)
+    return _validate.numeric(name, x, what).astype(float)
 
 
 def _square(name, H, symmetric=False, tol=1e-8):

@@ -248,7 +248,7 @@ def test_expand_dataset_zero_copies_returns_copy(digits):
         ({"X": np.zeros((783, 3))}, ValueError, "square number of rows"),
         ({"X": np.zeros(784)}, ValueError, "X must be 2-D"),
         ({"labels": np.zeros(4, int)}, ValueError, "labels must have shape"),
-        ({"labels": np.zeros(3)}, TypeError, "labels"),
+        ({"labels": np.full(3, 0.5)}, TypeError, "labels"),
         ({"copies": -1}, ValueError, "copies"),
         ({"transforms": ()}, ValueError, "transforms"),
         ({"transforms": ("flip",)}, ValueError, "transforms must be one of"),

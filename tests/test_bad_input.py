@@ -1,4 +1,5 @@
-"""Behaviour on bad input (DESIGN.md): a ValueError/TypeError whose message names the argument,
+"""Behaviour on bad input (the convention in lecture5/_validate.py's docstring, and
+Network.update_mini_batch's): a ValueError/TypeError whose message names the argument,
 raised before anything is mutated, so a rejected update leaves the weights and biases exactly as
 they were.  A step whose gradient is not finite raises FloatingPointError, weights untouched."""
 
@@ -402,3 +403,22 @@ def test_expand_dataset_returns_float64_whatever_copies_is(dtype):
     y = np.array([0, 1, 2])
     dtypes = {augment.expand_dataset(X, y, copies=c)[0].dtype for c in (0, 1, 2)}
     assert dtypes == {np.dtype(np.float64)}
+
+
+@pytest.mark.parametrize("bad, kwargs, error, match", [
+    ("784", {}, TypeError, r"sizes must be a list of layer widths like \[784, 30, 10\]"),
+    ([784], {}, ValueError, "at least an input and an output layer"),
+    ([3, 0, 2], {}, ValueError, r"sizes\[1\] must be >= 1"),
+    ([3, 2.5], {}, TypeError, r"sizes\[1\] must be an integer"),
+    ([3, 6, 2], {"max_width": 5}, ValueError, r"sizes\[1\] must be <= 5"),
+    ([3, 4, 4, 4, 2], {"max_layers": 4}, ValueError, "2 to 4 layers"),
+])
+def test_the_one_sizes_check_names_the_entry_and_the_limit(bad, kwargs, error, match):
+    from lecture5 import _validate
+
+    with pytest.raises(error, match=match):
+        _validate.sizes(bad, **kwargs)
+    with pytest.raises(error, match=match.replace("784, 30, 10", "3, 4, 2")):
+        _validate.sizes(bad, "[3, 4, 2]", **kwargs)
+    assert _validate.sizes((3, 4, 2), max_width=5, max_layers=4) == [3, 4, 2]
+

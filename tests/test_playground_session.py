@@ -8,6 +8,7 @@ engine's warnings are collected for the status line instead of being printed.
 from __future__ import annotations
 
 import ast
+import inspect
 import pathlib
 import re
 import subprocess
@@ -17,6 +18,7 @@ import warnings
 import numpy as np
 import pytest
 
+from lecture5 import experiments
 from lecture5.playground import (
     ARCHITECTURE,
     DATA,
@@ -117,11 +119,36 @@ def test_presets_set_every_control_and_are_reproducible():
     assert a.trainer.history["train_cost"] == b.trainer.history["train_cost"]
 
 
-def test_build_trainer_is_the_one_place_that_builds_a_network_and_a_trainer():
-    package = pathlib.Path(session.__file__).parent
-    calls = {f.name: len(re.findall(r"\b(?:Network|Trainer)\(", f.read_text()))
-             for f in package.glob("*.py")}
-    assert calls == {"__init__.py": 0, "app.py": 0, "runner.py": 0, "session.py": 2}
+def _constructor_calls(path):
+    """``[(enclosing function, "Network" or "Trainer"), ...]`` for every call in ``path``."""
+    found = []
+
+    def visit(node, where):
+        for child in ast.iter_child_nodes(node):
+            inner = child.name if isinstance(child, (ast.FunctionDef, ast.ClassDef)) else where
+            if (isinstance(child, ast.Call) and isinstance(child.func, ast.Name)
+                    and child.func.id in ("Network", "Trainer")):
+                found.append((where, child.func.id))
+            visit(child, inner)
+
+    visit(ast.parse(path.read_text()), None)
+    return found
+
+
+def test_build_trainer_goes_through_the_one_recipe_in_experiments():
+    """Above the training layer (experiments, plots, widgets, the playground) a Network or a
+    Trainer is constructed only in experiments.make_network and experiments.make_trainer;
+    the playground's one builder, build_trainer, calls make_trainer."""
+    lecture5 = pathlib.Path(experiments.__file__).parent
+    files = [lecture5 / "experiments.py", lecture5 / "widgets.py",
+             *sorted((lecture5 / "plots").glob("*.py")),
+             *sorted((lecture5 / "playground").glob("*.py"))]
+    calls = {f.relative_to(lecture5).as_posix(): _constructor_calls(f) for f in files}
+    assert {f: c for f, c in calls.items() if c} == {
+        "experiments.py": [("make_network", "Network"), ("make_trainer", "Trainer")]}
+    assert [c.func.id for c in ast.walk(ast.parse(inspect.getsource(build_trainer)))
+            if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
+            and c.func.id == "make_trainer"] == ["make_trainer"]
     data = load_data("xor", seed=0)
     net, trainer = build_trainer(data, {**DEFAULTS, "mini_batch_size": 500, "layers": 2})
     assert net.sizes == [2, 8, 8, 2] and trainer.net is net

@@ -172,16 +172,17 @@ def test_batch_counters_follow_the_position_when_the_mini_batch_size_changes():
     assert tr.batch_in_epoch == tr.batches_per_epoch == 11
 
 
-@pytest.mark.parametrize("bad", [
-    lambda y: y + 50, lambda y: y - 1 - y.max(), lambda y: y.astype(str), lambda y: y + 0.5,
-    lambda y: y[:-1],
+@pytest.mark.parametrize("bad, error", [
+    (lambda y: y + 50, ValueError), (lambda y: y - 1 - y.max(), ValueError),
+    (lambda y: y[:-1], ValueError),  # a class no output neuron matches, or a wrong length
+    (lambda y: y.astype(str), TypeError), (lambda y: y + 0.5, TypeError),  # not whole numbers
 ])
-def test_labels_it_cannot_use_are_refused_naming_labels(bad):
+def test_labels_it_cannot_use_are_refused_naming_labels(bad, error):
     X, Y, labels = _small()
     net = Network([6, 5, 3], seed=0)
-    with pytest.raises(ValueError, match="labels"):
+    with pytest.raises(error, match="labels"):
         Trainer(net, X, Y, eta=0.5, labels=bad(labels))
-    with pytest.raises(ValueError, match="eval_data labels"):
+    with pytest.raises(error, match="eval_data labels"):
         Trainer(net, X, Y, eta=0.5, eval_data=(X, Y, bad(labels)))
     tr = Trainer(net, X, Y, eta=0.5, labels=labels.astype(float))  # whole numbers are fine
     assert tr.labels.dtype.kind == "i"

@@ -221,8 +221,7 @@ def solution(key: str, confirm: bool = False) -> None:
         print(f"Exercise {key}: try it first - a worked solution is shown after one attempt, or "
               f"with solution({key!r}, confirm=True).")
         return
-    text = ex.worked() if ex.worked is not None else ex.hint
-    print(f"Exercise {key}, a worked solution:\n{text}")
+    print(f"Exercise {key}, a worked solution:\n{ex.solution_text()}")
 
 
 def reset(key: str | None = None) -> None:

@@ -95,6 +95,10 @@ class Exercise:
     def judge(self, answer) -> Judgement:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def solution_text(self) -> str:
+        """The worked solution that ``solution`` prints: ``worked()``, else the hint."""
+        return self.worked() if self.worked is not None else self.hint
+
 
 # ---------------------------------------------------------------------------- predict
 def _norm_word(x) -> str:
@@ -109,10 +113,13 @@ class Predict(Exercise):
     (then ``rtol``/``atol`` say how close a prediction must be).  ``show()`` returns the text the
     reveal prints (numbers computed from the package).  ``attempts`` limits how many *different*
     predictions are judged, so a short list of choices cannot be tried through silently.
+    ``why`` (a text, or a function returning one) says why the right prediction is right; the
+    worked solution is ``why`` followed by what the reveal shows.
     """
 
     truth: Callable[[], object] = None
     show: Callable[[], str] = None
+    why: str | Callable[[], str] = ""
     choices: tuple = ()
     rtol: float = 0.1
     atol: float = 0.0
@@ -123,6 +130,11 @@ class Predict(Exercise):
     @property
     def max_attempts(self):
         return self.attempts
+
+    def solution_text(self) -> str:
+        if not self.why:
+            return super().solution_text()
+        return f"{self.why() if callable(self.why) else self.why}\n{self.show()}"
 
     def normalise(self, answer):
         """The answer in the form it is compared in, or a Judgement saying why it cannot be."""

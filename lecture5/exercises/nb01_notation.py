@@ -49,9 +49,8 @@ register(Predict(
            Wrong(lambda: _w4_shapes()[1],
                  "that is w^3 (net.weights[1]): in the backprop slides' numbering the input is "
                  "layer 1, so w^4 enters layer 4, the output layer")),
-    worked=lambda: ("w^4 connects layer 3 (30 neurons) to layer 4 (10 neurons); row j holds the "
-                    f"weights into neuron j, so the shape is {_w4_shape()} = (d(4), d(3)).\n"
-                    + _show_shapes()),
+    why=lambda: ("w^4 connects layer 3 (30 neurons) to layer 4 (10 neurons); row j holds the "
+                 f"weights into neuron j, so the shape is {_w4_shape()} = (d(4), d(3))."),
 ))
 
 

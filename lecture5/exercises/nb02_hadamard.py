@@ -40,8 +40,8 @@ register(Predict(
            Wrong(MATRIX + VECTOR, "numpy adds no axis for an outer product here: it lines the "
                                   "shapes up from the right, (2, 3) against (3,)"),
            Wrong(MATRIX[::-1], "the shape of s is kept as it is; nothing is transposed")),
-    worked=lambda: ("(2, 3) and (3,) line up from the right: t acts as a (1, 3) row, stretched to "
-                    f"{_product_shape()}. Different shapes, no error.\n" + _show_broadcast()),
+    why=lambda: ("(2, 3) and (3,) line up from the right: t acts as a (1, 3) row, stretched to "
+                 f"{_product_shape()}. Different shapes, no error."),
 ))
 
 

@@ -72,9 +72,9 @@ register(Predict(
                                    "error shrinks on its way back (vanishing gradients)"),
            Wrong("larger", "BP2 multiplies by sigma'(z^l) <= 1/4 at every layer, so the error "
                            "shrinks on its way back")),
-    worked=lambda: ("each BP2 step multiplies by (w^{l+1})^T (entries ~ 1/sqrt(n_in)) and by "
-                    "sigma'(z^l) <= 1/4; three steps back the error is far smaller: the first "
-                    "layers learn slowest.\n" + _show_norms()),
+    why=("each BP2 step multiplies by (w^{l+1})^T (entries ~ 1/sqrt(n_in)) and by "
+         "sigma'(z^l) <= 1/4; three steps back the error is far smaller: the first "
+         "layers learn slowest."),
 ))
 
 

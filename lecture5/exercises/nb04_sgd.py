@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..hessian import eigen_decomposition, gradient_descent, hessian_2d, step_thresholds
-from . import Derive, Implement, Predict, Wrong, _nets, register
+from . import Derive, Predict, Wrong, _nets, register
 
 __all__ = ["EIGENVALUES", "ANGLE", "W_STAR", "EIGENVALUES_1", "ETA_1"]
 
@@ -54,11 +54,11 @@ register(Predict(
                              "diverges only above 2/D_max"),
            Wrong("smooth", "along the steep direction 1 - eta D_max is negative: w - w* changes "
                            "sign at every step")),
-    worked=lambda: ("1 - eta D for D = " + ", ".join(f"{d:g}" for d in EIGENVALUES_1) + ": "
-                    + ", ".join(f"{1 - ETA_1 * d:+.2f}" for d in EIGENVALUES_1)
-                    + f": all of size < 1 (converges), one negative (sign flips): "
-                      f"{_behaviour()}. This eta is 2/(D_max + D_min), the best fixed step: "
-                      f"the fastest schedule oscillates.\n" + _show_path()),
+    why=lambda: ("1 - eta D for D = " + ", ".join(f"{d:g}" for d in EIGENVALUES_1) + ": "
+                 + ", ".join(f"{1 - ETA_1 * d:+.2f}" for d in EIGENVALUES_1)
+                 + f": all of size < 1 (converges), one negative (sign flips): "
+                   f"{_behaviour()}. This eta is 2/(D_max + D_min), the best fixed step: "
+                   f"the fastest schedule oscillates."),
 ))
 
 
@@ -92,22 +92,10 @@ register(Derive(
 
 _ETA_3 = 0.7
 
-
-def _package(sizes, m, seed):
-    return _nets.package_step(sizes, m, seed, _ETA_3)
-
-
-def _with_rule(f, sizes, m, seed):
-    def rule(p, g):
-        return f(p, g, _ETA_3, m)
-
-    return _nets.rule_step(rule, sizes, m, seed, bias_rule=rule)
-
-
-register(Implement(
+register(_nets.update_rule(
+    eta=_ETA_3, call=lambda f, p, g, m: f(p, g, _ETA_3, m), biases_too=True,
     key="04.3", task="implement one SGD step (27) for a weight matrix or a bias column",
     signature="sgd_step(p, nabla_p, eta, m_hat) -> new p",
-    reference=_package, cases=lambda rng: list(_nets.CASES), harness=_with_rule,
     hint="nabla_p is net.backprop's gradient, already averaged over the m_hat columns.",
     wrong=(Wrong(lambda p, g, eta, m: p + eta * g,
                  "a plus sign walks uphill (the slip on the slides): p <- p - eta nabla_p"),

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..hessian import shrink_factors
 from ..regularization import l2_gradient
-from . import Derive, Implement, Predict, Wrong, _nets, register
+from . import Derive, Predict, Wrong, _nets, register
 
 __all__ = ["EIGENVALUES", "LMBDA_1", "LMBDA_4"]
 
@@ -41,8 +41,8 @@ register(Predict(
            Wrong("equally", "weight decay multiplies every weight by one factor per step, but "
                             "the minimiser of the regularized cost keeps D/(D + lambda) of each "
                             "eigen-component, eq (38): it depends on D")),
-    worked=lambda: ("eq (38): the component along q_i is multiplied by D_ii/(D_ii + lambda); "
-                    "the smaller D_ii, the smaller the factor.\n" + _show_factors()),
+    why=("eq (38): the component along q_i is multiplied by D_ii/(D_ii + lambda); "
+         "the smaller D_ii, the smaller the factor."),
 ))
 
 
@@ -71,20 +71,11 @@ register(Derive(
 
 _ETA, _LMBDA, _N = 0.5, 5.0, 50
 
-
-def _package(sizes, m, seed):
-    return _nets.package_step(sizes, m, seed, _ETA, _LMBDA, _N, "l2")
-
-
-def _with_rule(f, sizes, m, seed):
-    return _nets.rule_step(lambda w, g: f(w, g, _ETA, _LMBDA, _N, m), sizes, m, seed,
-                           bias_rule=lambda b, g: b - _ETA * g)
-
-
-register(Implement(
+register(_nets.update_rule(
+    eta=_ETA, lmbda=_LMBDA, n=_N, penalty="l2",
+    call=lambda f, w, g, m: f(w, g, _ETA, _LMBDA, _N, m),
     key="05.3", task="implement the weight update (28) with L2 weight decay",
     signature="l2_step(w, nabla_w, eta, lmbda, n, m_hat) -> new w",
-    reference=_package, cases=lambda rng: list(_nets.CASES), harness=_with_rule,
     hint="(28): w <- (1 - eta lambda/n) w - eta nabla_w, nabla_w averaged over the mini-batch.",
     wrong=(Wrong(lambda w, g, eta, lmbda, n, m: (1 - eta * lmbda / m) * w - eta * g,
                  "m for n: the decay uses the size n of the whole training set, not the "

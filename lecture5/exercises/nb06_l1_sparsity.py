@@ -40,8 +40,8 @@ register(Predict(
                  "sgn(w) turns to -1 once w is negative: the steps then push w back up"),
            Wrong(lambda: W_1 * (1 - ETA * LMBDA / N) ** STEPS_1,
                  "a shrink by the factor (1 - eta lambda/n) is L2's step (28), not L1's")),
-    worked=lambda: ("each step moves w by 0.04 towards 0, and past it: 0.05 -> 0.01 -> -0.03 -> "
-                    "0.01 ...: the weight hops around 0 for ever.\n" + _show_steps()),
+    why=("each step moves w by 0.04 towards 0, and past it: 0.05 -> 0.01 -> -0.03 -> "
+         "0.01 ...: the weight hops around 0 for ever."),
 ))
 
 

@@ -53,8 +53,8 @@ register(Predict(
            Wrong("the same", "in training only a fraction 1 - p of the hidden nodes contributed "
                              "on average; with all of them present the sum is 1/(1 - p) times "
                              "larger - that is why step 5 scales the weights")),
-    worked=lambda: ("E[mask] = 1 - p, so training's average input is (1 - p) w^3 a^2; the full "
-                    "network gives w^3 a^2, 1/(1 - p) times more.\n" + _show()),
+    why=("E[mask] = 1 - p, so training's average input is (1 - p) w^3 a^2; the full "
+         "network gives w^3 a^2, 1/(1 - p) times more."),
 ))
 
 

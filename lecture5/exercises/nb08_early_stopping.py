@@ -46,8 +46,8 @@ register(Predict(
                              "epochs are reached"),
            Wrong("later", "a smaller patience can only stop sooner, and it restores an epoch "
                           "before the stop")),
-    worked=lambda: ("both runs follow the same path until the k = 1 run stops at its first "
-                    "epoch without improvement.\n" + _show_runs()),
+    why=("both runs follow the same path until the k = 1 run stops at its first "
+         "epoch without improvement."),
 ))
 
 

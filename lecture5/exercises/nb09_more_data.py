@@ -49,8 +49,8 @@ register(Predict(
                                  "degrees turn to the left"),
            Wrong("bottom-left", "that is a half turn (180 degrees)"),
            Wrong("top-right", "a quarter turn moves every quarter to the next one")),
-    worked=lambda: ("a quarter turn to the left takes the top-right corner to the top-left "
-                    "(like np.rot90).\n" + _show()),
+    why=("a quarter turn to the left takes the top-right corner to the top-left "
+         "(like np.rot90)."),
 ))
 
 

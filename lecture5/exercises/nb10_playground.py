@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from ..regularization import apply_penalty_step, weight_decay_factor
-from . import Derive, Implement, Predict, Wrong, _nets, register
+from . import Derive, Predict, Wrong, _nets, register
 
 __all__ = ["preset"]
 
@@ -57,7 +57,7 @@ register(Predict(
     wrong=(Wrong("less", "that is L2 (28), whose step (eta lambda/n) w is proportional to w; "
                          "L1's step (eta lambda/n) sgn(w) is the same for every nonzero weight"),
            Wrong("more", "sgn(w) is 1 for every positive weight, whatever its size")),
-    worked=lambda: "sgn(0.01) = sgn(1) = 1: both move by eta lambda/n.\n" + _show(),
+    why="sgn(0.01) = sgn(1) = 1: both move by eta lambda/n.",
 ))
 
 
@@ -96,20 +96,10 @@ register(Derive(
 
 _ETA, _LMBDA, _N = 0.5, 5.0, 40
 
-
-def _package(sizes, m, seed):
-    return _nets.package_step(sizes, m, seed, _ETA, _LMBDA, _N, "l1")
-
-
-def _with_rule(f, sizes, m, seed):
-    return _nets.rule_step(lambda w, g: f(w, g, _ETA, _LMBDA, _N), sizes, m, seed,
-                           bias_rule=lambda b, g: b - _ETA * g)
-
-
-register(Implement(
+register(_nets.update_rule(
+    eta=_ETA, lmbda=_LMBDA, n=_N, penalty="l1", call=lambda f, w, g, m: f(w, g, _ETA, _LMBDA, _N),
     key="10.3", task="implement the weight update (41) with the L1 penalty",
     signature="l1_step(w, nabla_w, eta, lmbda, n) -> new w",
-    reference=_package, cases=lambda rng: list(_nets.CASES), harness=_with_rule,
     hint="(41): w <- w - (eta lambda/n) sgn(w) - eta nabla_w (nabla_w averaged).",
     wrong=(Wrong(lambda w, g, eta, lmbda, n: (1 - eta * lmbda / n) * w - eta * g,
                  "that is L2's update (28): L1 subtracts (eta lambda/n) sgn(w)"),

@@ -26,10 +26,11 @@ import warnings
 
 import numpy as np
 
-from .. import _validate, training
-from ..datasets import load_mnist, toy_train_test
-from ..network import Network
-from ..training import Trainer
+from .. import _validate
+from ..datasets import load_mnist
+from ..experiments import make_trainer
+from ..toy import toy_train_test
+from ..training import TrainingWarning
 
 __all__ = ["Session", "DEFAULTS", "LIVE", "DATA", "ARCHITECTURE", "PRESETS", "load_data",
            "thin_history", "classify", "preset_state", "build_trainer"]
@@ -95,15 +96,15 @@ PRESETS = {
 LIVE_NAMES = {"eta": "η", "lmbda": "λ", "p_drop": "p_drop", "penalty": "penalty",
               "mini_batch_size": "mini-batch size", "early_stopping": "early stopping"}
 
-#: the warnings of a run that the status line shows (the engine's TrainingWarning where it exists)
-TRAINING_WARNING = getattr(training, "TrainingWarning", UserWarning)
+#: the warnings of a run that the status line shows
+TRAINING_WARNING = TrainingWarning
 
 
 # ============================================================================ data and history
 def load_data(dataset="moons", noise=0.2, train_fraction=0.5, n_train=1000, seed=0) -> dict:
     """The data for one playground state, in the package's column convention.
 
-    Toy sets (:data:`lecture5.datasets.TOY_SETS`): :data:`TOY_POINTS` two-class points with
+    Toy sets (:data:`lecture5.toy.TOY_SETS`): :data:`TOY_POINTS` two-class points with
     Gaussian ``noise``, split so that a ``train_fraction`` of them is for training.  ``"mnist"``:
     ``n_train`` bundled training digits and :data:`MNIST_TEST` test digits.  The data seed is
     ``seed``.  Returns a dict with ``kind`` ("2d" or "mnist") and X/Y/y for training and test.
@@ -176,11 +177,12 @@ def classify(name: str, old: dict, new: dict) -> str:
 
 
 # ============================================================================ network and trainer
-# THE one place where the playground builds a network and its trainer.  It is the recipe of
-# lecture5.experiments.make_trainer (being written in parallel); switch this body to it.
+# The one place where the playground builds a network and its trainer: the controls' values go to
+# lecture5.experiments.make_trainer, the package's one recipe for a demo network and trainer.
 def build_trainer(data: dict, values: dict):
-    """A new network from ``values["seed"]`` and its :class:`Trainer` on ``data`` (from
-    :func:`load_data`), with every hyper-parameter from the controls' ``values``.
+    """A new network from ``values["seed"]`` and its :class:`~lecture5.training.Trainer` on
+    ``data`` (from :func:`load_data`), every hyper-parameter from the controls' ``values``, made
+    by :func:`lecture5.experiments.make_trainer` (evaluated on the test columns).
 
     Sizes: input, ``layers`` hidden layers of ``neurons``, output.  The mini-batch size is at
     most the training-set size n.  Returns ``(net, trainer)``.
@@ -188,16 +190,12 @@ def build_trainer(data: dict, values: dict):
     hidden = [_validate.integer("neurons", values["neurons"], low=1)] * _validate.integer(
         "layers", values["layers"], low=0)
     sizes = [data["X_train"].shape[0], *hidden, data["Y_train"].shape[0]]
-    net = Network(sizes, cost=values["cost"], seed=values["seed"],
-                  activation=values["activation"])
-    n = data["X_train"].shape[1]
-    trainer = Trainer(
-        net, data["X_train"], data["Y_train"], eta=values["eta"],
-        mini_batch_size=min(values["mini_batch_size"], n), lmbda=values["lmbda"],
-        penalty=values["penalty"], p_drop=values["p_drop"], labels=data["y_train"],
-        eval_data=(data["X_test"], data["Y_test"], data["y_test"]),
-        early_stopping=values["early_stopping"] or None, seed=values["seed"])
-    return net, trainer
+    trainer = make_trainer(
+        data, sizes, eta=values["eta"], lmbda=values["lmbda"], penalty=values["penalty"],
+        p_drop=values["p_drop"], mini_batch_size=values["mini_batch_size"],
+        early_stopping=values["early_stopping"] or None, seed=values["seed"],
+        cost=values["cost"], activation=values["activation"])
+    return trainer.net, trainer
 
 
 # ============================================================================ the session
