@@ -49,6 +49,7 @@ __version__ = "0.1.0"
 #: experiments, figures, controls); help(lecture5) shows those that exist
 MODULES = {
     "datasets": "bundled MNIST digits (load_mnist), the optional full download, 2-D toy sets",
+    "toy": "2-D toy sets (moons, circles, spiral, xor) for the playground",
     "augment": "rotate, shift, skew, elastic distortion; expanding a data set",
     "activations": "sigmoid and its derivative; tanh, ReLU, linear for comparison",
     "costs": "quadratic cost (8), cross-entropy (21), their delta^L",
