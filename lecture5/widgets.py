@@ -556,6 +556,7 @@ def filter_app(tau=20, lmbda=None, eta=None) -> FigureApp:
     match.on_click(set_matched)
     app.match = set_matched
     app.add_class("lecture5-filter-app")
+    return app
 
 
 # ---------------------------------------------------------------- 06 and 07 (content67)
