@@ -107,5 +107,7 @@ def test_dropout_seeds_figure_reports_the_range_over_the_seeds():
     assert "(inverted)" in inv and inv.split(";")[0] == caption.split(";")[0]
     with pytest.raises(ValueError, match="dropout"):
         plots.dropout_seeds_figure(base, by_seed, SMALL_VAL["n_train"], 0.5, "other")
+    with pytest.raises(TypeError, match="base and runs"):
+        plots.dropout_seeds_figure(list(base.values()), runs, SMALL_VAL["n_train"])
     with pytest.raises(ValueError, match="same seeds"):
         plots.dropout_seeds_figure(base, {0: by_seed[0]}, SMALL_VAL["n_train"], 0.5)

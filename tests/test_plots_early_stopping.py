@@ -57,6 +57,8 @@ def test_take_home_figure_one_bar_per_method():
     assert ax1.patches[2].get_height() == es.history["train_accuracy"][es.best_epoch - 1]
     with pytest.raises(ValueError, match="runs"):
         plots.take_home_figure({})
+    with pytest.raises(TypeError, match="runs"):
+        plots.take_home_figure(list(runs.values()))
 
 
 # ---------------------------------------------------------------- early stopping and L2 as filters

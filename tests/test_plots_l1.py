@@ -97,6 +97,8 @@ def test_l1_l2_weight_images_draw_each_neurons_weights():
         plots.l1_l2_weight_images(_runs(1.0, sizes=(784, 30, 10)), lmbda=1.0)
     with pytest.raises(ValueError, match="l2"):
         plots.l1_l2_weight_images({"l1_prox": _runs(1.0)["l1_prox"]}, lmbda=1.0)
+    with pytest.raises(TypeError, match="runs"):
+        plots.l1_l2_histograms(1.0)
 
 
 def test_l1_trajectories_figure_caption_and_layout():

@@ -8,6 +8,8 @@ Numbering: Nielsen's, input = layer 1, so masks[i] belongs to hidden layer i+2.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
@@ -205,6 +207,10 @@ def dropout_seeds_figure(base, runs, n_train, p_drop=0.5, dropout="slides"):
     """
     dropout = _validate.choice("dropout", dropout, ("slides", "inverted"))
     n_train = _validate.integer("n_train", n_train, low=1)
+    if not (isinstance(base, Mapping) and isinstance(runs, Mapping)):
+        raise TypeError(f"base and runs must be dicts {{seed: run}} "
+                        f"(experiments.slides_dropout_run), got {type(base).__name__} and "
+                        f"{type(runs).__name__}")
     seeds = tuple(runs)
     if not seeds or tuple(base) != seeds:
         raise ValueError(f"base and runs must map the same seeds (at least one) to runs, got "

@@ -9,6 +9,8 @@ trains.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
@@ -124,6 +126,9 @@ def take_home_figure(runs):
     :class:`lecture5.experiments.TrainingRun` s of one problem (notebook 08:
     ``experiments.early_run(**kw)`` for every ``kw`` of ``experiments.TAKE_HOME_METHODS``).
     Returns ``(fig, caption)``."""
+    if not isinstance(runs, Mapping):
+        raise TypeError(f"runs must be a dict {{label: run}} (experiments.early_run), got "
+                        f"{type(runs).__name__}")
     runs = dict(runs)
     if not runs:
         raise ValueError("runs must hold at least one method's run, got none")

@@ -9,6 +9,7 @@ input = layer 1, so weights[0] is w^2; n is the size of the whole training set.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 
 import matplotlib as mpl
 import numpy as np
@@ -125,6 +126,9 @@ def l1_l2_eigen_figure(lmbda=1.0, eigenvalues=(0.1, 0.3, 1.0, 3.0, 10.0),
 
 def _l1_runs(runs):
     """``runs`` checked: {"l2": run, form: run} with form "l1_prox" or "l1"; returns the form."""
+    if not isinstance(runs, Mapping):
+        raise TypeError(f"runs must be a dict {{penalty: run}} (experiments.l1_l2_run), got "
+                        f"{type(runs).__name__}")
     forms = sorted(set(runs) - {"l2"})
     if "l2" not in runs or len(runs) != 2 or forms[0] not in ("l1", "l1_prox"):
         raise ValueError(f"runs must map \"l2\" and one of \"l1_prox\", \"l1\" to a run, got "
