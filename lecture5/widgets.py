@@ -249,7 +249,7 @@ def hadamard_gate_app(weight_scale=1.0) -> FigureApp:
     """BP2's Hadamard product as a gate: scale the first-layer weights, watch sigma'(z^2) close."""
     s = log_slider("weights w² ×", weight_scale, -1.3, 1.5)
     s.add_class("lecture5-weight-scale")
-    return figure_app(plots.hadamard_gate,
+    return figure_app(functools.partial(plots.hadamard_gate, experiments.gate_example()),
                       title="BP2 as a gate: scale the first-layer weights w²", weight_scale=s)
 
 
@@ -379,9 +379,10 @@ def l1_l2_app(lmbda=1.0, l1_form="l1_prox", **settings) -> RetrainApp:
     (a smaller training problem, for tests)."""
 
     def build(lmbda, l1_form, view):
+        runs = {p: experiments.l1_l2_run(p, lmbda, **settings) for p in ("l2", l1_form)}
         if view == "weight images":
-            return plots.l1_l2_weight_images(lmbda, l1_form, **settings)
-        return plots.l1_l2_histograms(lmbda, l1_form, **settings)
+            return plots.l1_l2_weight_images(runs, lmbda)
+        return plots.l1_l2_histograms(runs, lmbda)
 
     controls = {
         "lmbda": lmbda_slider(lmbda, min_exp=-1, max_exp=1.5),
@@ -423,9 +424,11 @@ def dropout_expectation_app(p_drop=0.5, **settings) -> FigureApp:
     """The input of an output neuron over random masks against the test-time network, for any
     p_drop (4,000 masks; redraws when the slider is released).  ``settings`` go to the builder
     (a smaller training problem, for tests)."""
+    kw = {**experiments.DROPOUT_PROBLEM, **settings}
+    net = experiments.trained_network(experiments.dropout_run(0.5, **settings), kw["sizes"])
+    test = load_mnist(n_train=1, n_test=kw["n_test"], seed=kw.get("seed", 0))
     drop = float_slider("p_drop", p_drop, 0.05, 0.9, 0.05, continuous_update=False)
-    app = figure_app(functools.partial(plots.dropout_expectation_figure, **settings),
-                     p_drop=drop)
+    app = figure_app(functools.partial(plots.dropout_expectation_figure, net, test), p_drop=drop)
     app.add_class("lecture5-dropout-expectation-app")
     return app
 
@@ -439,7 +442,14 @@ def dropout_app(p_drop=0.5, dropout="slides", **settings) -> RetrainApp:
         "dropout": _toggle("dropout", [("slides: scale at test", "slides"),
                                        ("inverted", "inverted")], dropout, "150px"),
     }
-    app = RetrainApp(functools.partial(plots.dropout_overfitting_figure, **settings), controls,
+    n_train = {**experiments.DROPOUT_PROBLEM, **settings}["n_train"]
+
+    def build(p_drop, dropout):
+        return plots.dropout_overfitting_figure(
+            experiments.dropout_run(0.0, "slides", **settings),
+            experiments.dropout_run(p_drop, dropout, **settings), n_train, p_drop, dropout)
+
+    app = RetrainApp(build, controls,
                      title="dropout on 1,000 MNIST digits (retrains when the slider is released)")
     app.add_class("lecture5-dropout-app")
     return app
@@ -452,8 +462,11 @@ def early_stopping_app(patience=5, **settings) -> RetrainApp:
     to the builder (a smaller training problem, for tests)."""
     k = int_slider("patience k", patience, 1, 12, continuous_update=False)
     k.add_class("lecture5-patience")
-    app = RetrainApp(functools.partial(plots.early_stopping_figure, **settings),
-                     {"patience": k},
+    def build(patience):
+        return plots.early_stopping_figure(experiments.early_run(None, **settings),
+                                           experiments.early_run(patience, **settings), patience)
+
+    app = RetrainApp(build, {"patience": k},
                      title="early stopping: stop after k epochs without a better validation "
                            "accuracy")
     app.add_class("lecture5-early-stopping-app")
@@ -462,9 +475,13 @@ def early_stopping_app(patience=5, **settings) -> RetrainApp:
 
 def early_vs_l2_app(lmbda=1.0, patience=5, **settings) -> RetrainApp:
     """Early stopping next to L2: retrain with the chosen lambda when the slider is released."""
-    app = RetrainApp(functools.partial(plots.early_stopping_vs_l2_figure, patience=patience,
-                                       **settings),
-                     {"lmbda": lmbda_slider(lmbda, min_exp=-1, max_exp=1.3)},
+    def build(lmbda):
+        return plots.early_stopping_vs_l2_figure(
+            experiments.early_run(None, **settings),
+            experiments.early_run(None, lmbda=lmbda, penalty="l2", **settings),
+            experiments.early_run(patience, **settings), lmbda, patience)
+
+    app = RetrainApp(build, {"lmbda": lmbda_slider(lmbda, min_exp=-1, max_exp=1.3)},
                      title="early stopping vs L2 (retrains when the slider is released)")
     app.add_class("lecture5-early-vs-l2-app")
     return app
@@ -581,7 +598,16 @@ def dropout_versions_app(p_drop=0.5, dropout="slides", **settings) -> RetrainApp
                                        ("inverted: scale in training", "inverted")], dropout,
                            "190px"),
     }
-    app = RetrainApp(functools.partial(plots.dropout_seeds_figure, **settings), controls,
+    seeds = settings.pop("seeds", experiments.DROPOUT_SEEDS)
+    n_train = {**experiments.SLIDES_DROPOUT, **settings}["n_train"]
+
+    def build(p_drop, dropout):
+        base = {s: experiments.slides_dropout_run(0.0, seed=s, **settings) for s in seeds}
+        runs = {s: experiments.slides_dropout_run(p_drop, dropout, seed=s, **settings)
+                for s in seeds}
+        return plots.dropout_seeds_figure(base, runs, n_train, p_drop, dropout)
+
+    app = RetrainApp(build, controls,
                      title="dropout on the slides' example, 3 seeds (retrains when released)")
     app.add_class("lecture5-dropout-versions-app")
     return app

@@ -217,10 +217,12 @@ def test_figures_share_the_cached_runs():
     from lecture5 import plots
 
     settings = {"n_train": 100, "epochs": 2, "n_test": 200}
-    plots.l1_l2_histograms(0.7, **settings)
+    runs = {p: experiments.l1_l2_run(p, 0.7, **settings) for p in ("l2", "l1_prox")}
+    plots.l1_l2_histograms(runs, 0.7)
     before = experiments._training_run.cache_info()
     runs = [experiments.l1_l2_run(p, 0.7, **settings) for p in ("l2", "l1_prox")]
-    plots.l1_l2_weight_images(0.7, **settings)
+    plots.l1_l2_weight_images({p: experiments.l1_l2_run(p, 0.7, **settings)
+                               for p in ("l2", "l1_prox")}, 0.7)
     after = experiments._training_run.cache_info()
     assert after.misses == before.misses and after.hits == before.hits + 4
     assert runs[0] is experiments.l1_l2_run("l2", 0.7, **settings)

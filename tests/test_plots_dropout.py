@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from lecture5 import experiments, plots
+from lecture5.datasets import load_mnist
 
 #: a small version of notebook 07's problem, so that the tests train in a fraction of a second
 SMALL = {"sizes": (784, 30, 10), "n_train": 300, "epochs": 4, "n_test": 500}
@@ -48,7 +49,9 @@ def _numbers(caption):
 
 @pytest.mark.parametrize("p_drop", [0.25, 0.5])
 def test_dropout_expectation_average_over_masks_is_the_test_time_input(p_drop):
-    _, caption = plots.dropout_expectation_figure(p_drop, samples=3000, **SMALL)
+    net = experiments.trained_network(experiments.dropout_run(0.5, **SMALL), SMALL["sizes"])
+    test = load_mnist(n_train=1, n_test=SMALL["n_test"])
+    _, caption = plots.dropout_expectation_figure(net, test, p_drop, samples=3000)
     slides_mean, slides_test, inv_mean, inv_test, unscaled = _numbers(caption)
     assert inv_test == unscaled  # inverted dropout: the network is used as trained
     assert abs(slides_mean - slides_test) < 0.15 and abs(inv_mean - inv_test) < 0.3
@@ -56,8 +59,8 @@ def test_dropout_expectation_average_over_masks_is_the_test_time_input(p_drop):
 
 
 def test_dropout_overfitting_figure_reports_both_runs():
-    fig, caption = plots.dropout_overfitting_figure(0.5, **SMALL)
     base, run = experiments.dropout_run(0.0, **SMALL), experiments.dropout_run(0.5, **SMALL)
+    fig, caption = plots.dropout_overfitting_figure(base, run, SMALL["n_train"], 0.5)
     assert len(fig.axes) == 2 and len(fig.axes[0].lines) == 4
     assert f"test {base.history['eval_accuracy'][-1]:.3f}" in caption
     assert f"training {run.history['train_accuracy'][-1]:.3f}" in caption
@@ -77,7 +80,7 @@ def test_step5_literal_halving_keeps_weights_small_and_costs_accuracy():
     assert res.correct_accuracy[-1] == run.history["eval_accuracy"][-1]
     assert res.halved_accuracy[0] == pytest.approx(res.correct_accuracy[-1])
     assert res.halved_accuracy[-1] < 0.25 < res.halved_accuracy[0]
-    fig, caption = plots.step5_figure(0.5, **SMALL)
+    fig, caption = plots.step5_figure(res, 0.5)
     assert f"{res.literal_accuracy[-1]:.3f} with halving" in caption
 
 
@@ -87,8 +90,10 @@ SMALL_VAL = {**SMALL, "validation": 200, "epochs": 3}
 
 def test_dropout_seeds_figure_reports_the_range_over_the_seeds():
     seeds = (0, 1)
-    fig, caption = plots.dropout_seeds_figure(0.5, seeds=seeds, **SMALL_VAL)
-    runs = [experiments.slides_dropout_run(0.5, seed=s, **SMALL_VAL) for s in seeds]
+    base = {s: experiments.slides_dropout_run(0.0, seed=s, **SMALL_VAL) for s in seeds}
+    by_seed = {s: experiments.slides_dropout_run(0.5, seed=s, **SMALL_VAL) for s in seeds}
+    fig, caption = plots.dropout_seeds_figure(base, by_seed, SMALL_VAL["n_train"], 0.5)
+    runs = list(by_seed.values())
     val = [r.history["eval_accuracy"][-1] for r in runs]
     assert "p = 0.5: training accuracy" in caption
     assert f"validation accuracy {experiments.seed_range(val)}" in caption.split("p = 0.5")[1]
@@ -96,7 +101,13 @@ def test_dropout_seeds_figure_reports_the_range_over_the_seeds():
     assert len(ax1.lines) == 4 and len(ax2.lines) == 2 and len(ax1.collections) == 4
     np.testing.assert_allclose(ax1.lines[3].get_ydata(),
                                np.mean([r.history["eval_accuracy"] for r in runs], axis=0))
-    _, inv = plots.dropout_seeds_figure(0.5, "inverted", seeds=seeds, **SMALL_VAL)
+    inverted = {s: experiments.slides_dropout_run(0.5, "inverted", seed=s, **SMALL_VAL)
+                for s in seeds}
+    _, inv = plots.dropout_seeds_figure(base, inverted, SMALL_VAL["n_train"], 0.5, "inverted")
     assert "(inverted)" in inv and inv.split(";")[0] == caption.split(";")[0]
     with pytest.raises(ValueError, match="dropout"):
-        plots.dropout_seeds_figure(0.5, "other", seeds=seeds, **SMALL_VAL)
+        plots.dropout_seeds_figure(base, by_seed, SMALL_VAL["n_train"], 0.5, "other")
+    with pytest.raises(TypeError, match="base and runs"):
+        plots.dropout_seeds_figure(list(base.values()), runs, SMALL_VAL["n_train"])
+    with pytest.raises(ValueError, match="same seeds"):
+        plots.dropout_seeds_figure(base, {0: by_seed[0]}, SMALL_VAL["n_train"], 0.5)

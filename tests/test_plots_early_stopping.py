@@ -14,28 +14,30 @@ SMALL8 = {"sizes": (784, 30, 10), "n_train": 300, "validation": 300, "epochs": 1
 
 
 def test_early_stopping_figure_marks_stop_and_restored_epoch():
-    run = experiments.early_run(2, **SMALL8)
-    fig, caption = plots.early_stopping_figure(2, **SMALL8)
+    full, run = experiments.early_run(None, **SMALL8), experiments.early_run(2, **SMALL8)
+    fig, caption = plots.early_stopping_figure(full, run, 2)
     assert f"stopped after epoch {run.epochs_run} (2 epochs without improvement)" in caption
     assert f"restored the weights of epoch {run.best_epoch}" in caption
     star = [ln for ln in fig.axes[0].lines if ln.get_marker() == "*"][0]
     assert (star.get_xdata()[0], star.get_ydata()[0]) == (run.best_epoch, run.eval_accuracy)
-    _, one = plots.early_stopping_figure(1, **SMALL8)
+    _, one = plots.early_stopping_figure(full, experiments.early_run(1, **SMALL8), 1)
     assert "(1 epoch without improvement)" in one
     with pytest.raises(ValueError, match="patience"):
-        plots.early_stopping_figure(0, **SMALL8)
+        plots.early_stopping_figure(full, run, 0)
 
 
 def test_early_stopping_figure_when_patience_is_never_exhausted():
-    _, caption = plots.early_stopping_figure(50, **SMALL8)
+    _, caption = plots.early_stopping_figure(experiments.early_run(None, **SMALL8),
+                                             experiments.early_run(50, **SMALL8), 50)
     assert "ran all 12 epochs" in caption
 
 
 def test_weights_grow_without_regularization_and_l2_keeps_them_smaller():
     full = experiments.early_run(None, **SMALL8)
     assert np.all(np.diff(full.history["weight_norm"]) > 0)
-    fig, caption = plots.early_stopping_vs_l2_figure(3.0, patience=2, **SMALL8)
     l2 = experiments.early_run(None, lmbda=3.0, penalty="l2", **SMALL8)
+    es = experiments.early_run(2, **SMALL8)
+    fig, caption = plots.early_stopping_vs_l2_figure(full, l2, es, 3.0, patience=2)
     assert l2.history["weight_norm"][-1] < full.history["weight_norm"][-1]
     assert f"{l2.history['weight_norm'][-1]:.1f} with L2 (λ = 3)" in caption
     assert len(fig.axes) == 2
@@ -43,7 +45,8 @@ def test_weights_grow_without_regularization_and_l2_keeps_them_smaller():
 
 def test_take_home_figure_one_bar_per_method():
     methods = {"none": {}, "L2\nλ = 3": {"lmbda": 3.0}, "early\nstopping\nk = 2": {"patience": 2}}
-    fig, caption = plots.take_home_figure(methods, **SMALL8)
+    runs = {name: experiments.early_run(**kw, **SMALL8) for name, kw in methods.items()}
+    fig, caption = plots.take_home_figure(runs)
     ax1, ax2 = fig.axes
     assert len(ax1.patches) == 6 and len(ax2.patches) == 3
     heights = [p.get_height() for p in ax2.patches]
@@ -52,8 +55,10 @@ def test_take_home_figure_one_bar_per_method():
     assert "early stopping k = 2: test" in caption
     # the training bar of early stopping is the accuracy of the restored epoch
     assert ax1.patches[2].get_height() == es.history["train_accuracy"][es.best_epoch - 1]
-    with pytest.raises(ValueError, match="methods"):
-        plots.take_home_figure({}, **SMALL8)
+    with pytest.raises(ValueError, match="runs"):
+        plots.take_home_figure({})
+    with pytest.raises(TypeError, match="runs"):
+        plots.take_home_figure(list(runs.values()))
 
 
 # ---------------------------------------------------------------- early stopping and L2 as filters

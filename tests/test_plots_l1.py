@@ -67,38 +67,47 @@ def test_l1_l2_eigen_figure_rejects_mismatched_inputs():
         plots.l1_l2_eigen_figure(1.0, eigenvalues=(1.0, -2.0), w_star=(1.0, 1.0))
 
 
+def _runs(lmbda, l1_form="l1_prox", **settings):
+    """The two runs the L1/L2 figures draw: {"l2": run, l1_form: run}."""
+    return {p: experiments.l1_l2_run(p, lmbda, **settings) for p in ("l2", l1_form)}
+
+
 def test_l1_l2_histograms_show_exact_zeros_only_for_the_soft_threshold():
-    fig, caption = plots.l1_l2_histograms(lmbda=1.0)
+    fig, caption = plots.l1_l2_histograms(_runs(1.0), lmbda=1.0)
     assert len(fig.axes) == 2
     assert _percent(caption, "soft threshold") > 30.0 and _percent(caption, r"L2 \(28\)") == 0.0
     run = experiments.l1_l2_run("l1_prox", 1.0)
     zero = np.mean(run.weights[0] == 0)
     assert f"{zero:.1%}" in caption
     assert run.history["zero_fraction"][-1] == pytest.approx(zero)
-    _, caption_sgn = plots.l1_l2_histograms(lmbda=1.0, l1_form="l1")
+    _, caption_sgn = plots.l1_l2_histograms(_runs(1.0, "l1"), lmbda=1.0)
     assert _percent(caption_sgn, r"sgn\(w\) step \(41\)") < 1.0
 
 
 def test_l1_l2_weight_images_draw_each_neurons_weights():
-    fig, caption = plots.l1_l2_weight_images(lmbda=1.0, digits=(0, 7))
+    fig, caption = plots.l1_l2_weight_images(_runs(1.0), lmbda=1.0, digits=(0, 7))
     assert len(fig.axes) == 4
     w_l1 = experiments.l1_l2_run("l1_prox", 1.0).weights[0]
     shown = fig.axes[1].images[0].get_array()  # L1 row, digit 7
     np.testing.assert_array_equal(np.asarray(shown), w_l1[7].reshape(28, 28))
     assert "L2: 100.0% of these weights nonzero" in caption
     with pytest.raises(ValueError, match="digit"):
-        plots.l1_l2_weight_images(lmbda=1.0, digits=(10,))
+        plots.l1_l2_weight_images(_runs(1.0), lmbda=1.0, digits=(10,))
     with pytest.raises(ValueError, match="sizes"):
-        plots.l1_l2_weight_images(lmbda=1.0, sizes=(784, 30, 10))
+        plots.l1_l2_weight_images(_runs(1.0, sizes=(784, 30, 10)), lmbda=1.0)
+    with pytest.raises(ValueError, match="l2"):
+        plots.l1_l2_weight_images({"l1_prox": _runs(1.0)["l1_prox"]}, lmbda=1.0)
+    with pytest.raises(TypeError, match="runs"):
+        plots.l1_l2_histograms(1.0)
 
 
 def test_l1_trajectories_figure_caption_and_layout():
-    fig, caption = plots.l1_trajectories_figure(lmbda=3.0)
+    fig, caption = plots.l1_trajectories_figure(experiments.l1_weight_paths(3.0), lmbda=3.0)
     assert len(fig.axes) == 4
     assert "0% of the steps with sgn(w)" in caption
     assert tuple(fig.get_size_inches()) == (9.0, 6.75)
     with pytest.raises(ValueError, match="lmbda"):
-        plots.l1_trajectories_figure(lmbda=0.0)
+        experiments.l1_weight_paths(0.0)
 
 
 def _pairs(caption):

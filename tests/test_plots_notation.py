@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from lecture5 import Network, QuadraticCost, bp2, hadamard, plots, sigmoid
+from lecture5 import Network, QuadraticCost, bp2, experiments, hadamard, plots, sigmoid
 from lecture5.backprop import feedforward_trace
 
 
@@ -93,7 +93,7 @@ def _gate_numbers(scale):
 
 @pytest.mark.parametrize("scale", [0.05, 1.0, 10.0])
 def test_hadamard_gate_bars_are_bp2(scale):
-    fig, caption = plots.hadamard_gate(scale)
+    fig, caption = plots.hadamard_gate(experiments.gate_example(), scale)
     incoming, gate, delta = _gate_numbers(scale)
     heights = [[p.get_height() for p in ax.patches] for ax in fig.axes]
     np.testing.assert_allclose(heights[0], incoming[:, 0], rtol=1e-12)
@@ -106,7 +106,8 @@ def test_hadamard_gate_bars_are_bp2(scale):
 
 def test_hadamard_gate_closes_as_the_weights_grow():
     def ratio(scale):
-        return float(re.search(r"= (\d\.\d+)$", plots.hadamard_gate(scale)[1]).group(1))
+        caption = plots.hadamard_gate(experiments.gate_example(), scale)[1]
+        return float(re.search(r"= (\d\.\d+)$", caption).group(1))
 
     assert ratio(0.05) > ratio(1.0) > ratio(10.0)
     assert ratio(0.05) <= 0.25  # sigma' <= 1/4, so delta^2 is at most a quarter of what arrives
@@ -115,4 +116,4 @@ def test_hadamard_gate_closes_as_the_weights_grow():
 @pytest.mark.parametrize("bad", [0.0, -1.0, float("nan"), 1e6])
 def test_hadamard_gate_rejects_bad_scales(bad):
     with pytest.raises(ValueError, match="weight_scale"):
-        plots.hadamard_gate(bad)
+        plots.hadamard_gate(experiments.gate_example(), bad)

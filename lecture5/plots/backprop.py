@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate
+from .._measures import loglog_slope
 from ..activations import sigmoid
 from ..costs import CrossEntropyCost, QuadraticCost
 from ._style import BLUE, FIGSIZE, GREEN, GREY, ORANGE, RED, RUN_COLOURS, new_figure, styled
@@ -122,8 +123,6 @@ def gradient_cost_figure(rows):
     Right: their ratio, which grows like P.  Returns ``(fig, caption)``; the caption gives the
     fitted slopes and the ratio at the largest network.
     """
-    from ..experiments import loglog_slope
-
     rows = list(rows)
     if len(rows) < 2:
         raise ValueError(f"rows must hold at least two networks to fit a slope, got {len(rows)}")

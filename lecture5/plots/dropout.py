@@ -1,17 +1,20 @@
 """Figures of notebook 07: dropout, the slides' procedure and inverted dropout.
 
-The network pictures are closed form; the other figures draw the runs of
-:func:`lecture5.experiments.dropout_run` and :func:`lecture5.experiments.step5_runs` (cached).
+The network pictures are closed form; the other figures draw the runs they are given (those of
+:func:`lecture5.experiments.dropout_run`, :func:`lecture5.experiments.step5_runs` and
+:func:`lecture5.experiments.slides_dropout_run`); nothing here trains.
 Numbering: Nielsen's, input = layer 1, so masks[i] belongs to hidden layer i+2.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .. import _validate, experiments
-from ..datasets import load_mnist
+from .. import _validate
+from .._measures import layer_sizes, seed_range
 from ..dropout import dropout_masks, sample_preactivations, test_time_preactivation
 from . import draw
 from ._style import METHOD_COLOURS, new_figure, styled
@@ -49,11 +52,15 @@ def dropout_network_figure(mini_batch=1, p_drop=0.5, sizes=(5, 8, 8, 3), seed=0)
 
 
 @styled
-def dropout_expectation_figure(p_drop=0.5, samples=4000, example=0, seed=0, **settings):
+def dropout_expectation_figure(net, data, p_drop=0.5, samples=4000, example=0, seed=0):
     """Why the outgoing weights are scaled at test time: the input z^3 = w^3 a^2 + b^3 of one
     output neuron, for one test digit, over many random masks of the hidden layer.
 
-    The network is the one trained with dropout in :func:`dropout_run`.  Left: the slides'
+    ``net`` is a network trained with dropout (notebook 07: the run
+    :func:`lecture5.experiments.dropout_run` as a network,
+    :func:`lecture5.experiments.trained_network`); ``data`` holds the test digits ``X_test``,
+    ``y_test`` (a :class:`lecture5.datasets.Split`); the digit shown is
+    ``data.X_test[:, example]``.  Left: the slides'
     procedure (kept nodes pass a^2 unchanged); the average over masks
     (:func:`lecture5.dropout.sample_preactivations`) equals z^3 of the full network with
     (1 - p_drop) w^3 (:func:`lecture5.dropout.test_time_preactivation`), not z^3 with w^3 itself.
@@ -61,11 +68,6 @@ def dropout_expectation_figure(p_drop=0.5, samples=4000, example=0, seed=0, **se
     unscaled z^3.  The neuron shown is the one of the digit's true class.  Returns
     ``(fig, caption)``.
     """
-    kw = dict(experiments.DROPOUT_PROBLEM)
-    kw.update(settings)
-    run = experiments.dropout_run(0.5, **settings)
-    net = experiments.trained_network(run, kw["sizes"])
-    data = load_mnist(n_train=1, n_test=kw["n_test"], seed=kw.get("seed", 0))
     example = _validate.integer("example", example, low=0, high=data.X_test.shape[1] - 1)
     x = data.X_test[:, example:example + 1]
     j = int(data.y_test[example])
@@ -108,16 +110,18 @@ def _gap(run):
 
 
 @styled
-def dropout_overfitting_figure(p_drop=0.5, dropout="slides", **settings):
-    """Training vs test accuracy and cost, without dropout and with ``p_drop``, per epoch.
+def dropout_overfitting_figure(base, run, n_train, p_drop=0.5, dropout="slides"):
+    """Training vs test accuracy and cost, without dropout (``base``) and with ``p_drop``
+    (``run``), per epoch.
 
-    Both runs train :data:`lecture5.experiments.DROPOUT_PROBLEM` (1,000 digits, [784, 100, 10])
-    with the same seed; test accuracy and cost are those of the full network at test time
-    (weights leaving the hidden layer scaled by 1 - p_drop after the slides' dropout).  Returns
+    ``base`` and ``run`` are :class:`lecture5.experiments.TrainingRun` s of the same problem and
+    seed (notebook 07: :func:`lecture5.experiments.dropout_run` with 0 and ``p_drop``, trained on
+    ``n_train`` digits); ``p_drop`` and ``dropout`` ("slides" or "inverted") name ``run`` in the
+    legend.  Test accuracy and cost are those of the full network at test time (weights leaving
+    the hidden layer scaled by 1 - p_drop after the slides' dropout).  Returns
     ``(fig, caption)``.
     """
-    base = experiments.dropout_run(0.0, "slides", **settings)
-    run = experiments.dropout_run(p_drop, dropout, **settings)
+    n_train = _validate.integer("n_train", n_train, low=1)
     epochs = np.arange(1, len(run.history["epoch"]) + 1)
     fig, (ax1, ax2) = new_figure(1, 2)
     label = f"p_drop = {p_drop:g}" + (" (inverted)" if dropout == "inverted" else "")
@@ -141,8 +145,7 @@ def dropout_overfitting_figure(p_drop=0.5, dropout="slides", **settings):
     # both panels share one legend, under them, where it hides no curve
     fig.legend(*ax1.get_legend_handles_labels(), loc="outside lower center", ncols=2,
                fontsize="small", frameon=False)
-    kw = {**experiments.DROPOUT_PROBLEM, **settings}
-    fig.suptitle(f"{kw['n_train']:,} training digits, {list(kw['sizes'])}: overfitting without "
+    fig.suptitle(f"{n_train:,} training digits, {layer_sizes(run.weights)}: overfitting without "
                  "and with dropout", fontsize="medium")
     caption = (f"no dropout: training {base.history['train_accuracy'][-1]:.3f}, test "
                f"{base.history['eval_accuracy'][-1]:.3f} (gap {_gap(base):.3f}), test cost "
@@ -154,11 +157,11 @@ def dropout_overfitting_figure(p_drop=0.5, dropout="slides", **settings):
 
 
 @styled
-def step5_figure(p_drop=0.5, **settings):
+def step5_figure(res, p_drop=0.5):
     """The slide's step 5 ("after each epoch decrease each weight by a factor 1/2") read
     literally, against scaling the outgoing weights once at test time: test accuracy and weight
-    norm per epoch (:func:`step5_runs`).  Returns ``(fig, caption)``."""
-    res = experiments.step5_runs(p_drop, **settings)
+    norm per epoch.  ``res`` is a :class:`lecture5.experiments.Step5Runs` (of
+    :func:`lecture5.experiments.step5_runs` with ``p_drop``).  Returns ``(fig, caption)``."""
     epochs = np.arange(1, len(res.correct_accuracy) + 1)
     fig, (ax1, ax2) = new_figure(1, 2)
     ax1.plot(epochs, res.correct_accuracy, color=METHOD_COLOURS["prox"], marker="o", ms=4,
@@ -192,18 +195,27 @@ def _band(ax, epochs, runs, key, color, ls, label):
 
 
 @styled
-def dropout_seeds_figure(p_drop=0.5, dropout="slides", seeds=experiments.DROPOUT_SEEDS,
-                         **settings):
+def dropout_seeds_figure(base, runs, n_train, p_drop=0.5, dropout="slides"):
     """The slides' overfitting example without and with dropout, over several seeds.
 
-    Runs of :func:`lecture5.experiments.slides_dropout_run` (one mask per mini-batch, as in step 2,
-    for both versions, so ``dropout`` switches only where the factor 1/(1 - p) goes).  Left:
-    training (dashed) and validation (solid) accuracy per epoch, the mean over the seeds and
-    the range shaded; right: the validation cost C_0.  Returns ``(fig, caption)``.
+    ``base`` and ``runs`` map each seed to a run without dropout and with ``p_drop`` (notebook
+    07: :func:`lecture5.experiments.slides_dropout_run`, one mask per mini-batch, as in step 2,
+    for both versions, so ``dropout`` switches only where the factor 1/(1 - p) goes), trained on
+    ``n_train`` digits.  Left: training (dashed) and validation (solid) accuracy per epoch, the
+    mean over the seeds and the range shaded; right: the validation cost C_0.  Returns
+    ``(fig, caption)``.
     """
-    seeds = tuple(_validate.integer("seed", s, low=0) for s in seeds)
-    base = [experiments.slides_dropout_run(0.0, seed=s, **settings) for s in seeds]
-    runs = [experiments.slides_dropout_run(p_drop, dropout, seed=s, **settings) for s in seeds]
+    dropout = _validate.choice("dropout", dropout, ("slides", "inverted"))
+    n_train = _validate.integer("n_train", n_train, low=1)
+    if not (isinstance(base, Mapping) and isinstance(runs, Mapping)):
+        raise TypeError(f"base and runs must be dicts {{seed: run}} "
+                        f"(experiments.slides_dropout_run), got {type(base).__name__} and "
+                        f"{type(runs).__name__}")
+    seeds = tuple(runs)
+    if not seeds or tuple(base) != seeds:
+        raise ValueError(f"base and runs must map the same seeds (at least one) to runs, got "
+                         f"{list(base)} and {list(runs)}")
+    base, runs = [base[s] for s in seeds], [runs[s] for s in seeds]
     epochs = np.arange(1, len(runs[0].history["epoch"]) + 1)
     fig, (ax1, ax2) = new_figure(1, 2)
     label = f"p = {p_drop:g}" + (" (inverted)" if dropout == "inverted" else "")
@@ -220,8 +232,7 @@ def dropout_seeds_figure(p_drop=0.5, dropout="slides", seeds=experiments.DROPOUT
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     fig.legend(*ax1.get_legend_handles_labels(), loc="outside lower center", ncols=2,
                fontsize="small", frameon=False)
-    kw = {**experiments.SLIDES_DROPOUT, **settings}
-    fig.suptitle(f"{list(kw['sizes'])}, {kw['n_train']:,} training digits, seeds "
+    fig.suptitle(f"{layer_sizes(runs[0].weights)}, {n_train:,} training digits, seeds "
                  f"{', '.join(map(str, seeds))}: mean, range shaded", fontsize="medium")
 
     def summary(rs):
@@ -229,10 +240,10 @@ def dropout_seeds_figure(p_drop=0.5, dropout="slides", seeds=experiments.DROPOUT
         gap = [r.history["train_accuracy"][-1] - r.history["eval_accuracy"][-1] for r in rs]
         rise = [r.history["eval_cost"][-1] - min(r.history["eval_cost"]) for r in rs]
         train = [r.history["train_accuracy"][-1] for r in rs]
-        return (f"training accuracy {experiments.seed_range(train)}, validation accuracy "
-                f"{experiments.seed_range(val)}, training - validation "
-                f"{experiments.seed_range(gap)}, validation cost rise after its minimum "
-                f"{experiments.seed_range(rise)}")
+        return (f"training accuracy {seed_range(train)}, validation accuracy "
+                f"{seed_range(val)}, training - validation "
+                f"{seed_range(gap)}, validation cost rise after its minimum "
+                f"{seed_range(rise)}")
 
     caption = f"no dropout: {summary(base)}; {label}: {summary(runs)}"
     return fig, caption

@@ -1,18 +1,21 @@
 """Figures of notebook 08: early stopping, next to L2 and the other methods of the lecture.
 
-They draw the runs of :func:`lecture5.experiments.early_run` (cached, shared by the figures), and
+They draw the runs they are given (those of :func:`lecture5.experiments.early_run`), and
 (:func:`filter_figure`) early stopping and L2 as two filters over the Hessian's spectrum on the
 quadratic model (:mod:`lecture5.quadratic`, eq (38)).  "Weight norm" is sqrt(sum w^2) over every
-weight of every layer, biases excluded (:func:`lecture5.experiments.weight_norm`).
+weight of every layer, biases excluded (:func:`lecture5._measures.weight_norm`).  Nothing here
+trains.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .. import _validate, experiments
-from ..experiments import EARLY_PROBLEM, TAKE_HOME_METHODS, early_run, weight_norm
+from .. import _validate
+from .._measures import filter_gap, layer_sizes, stopped_early, weight_norm
 from ..hessian import shrink_factors
 from ..quadratic import early_stopping_factors, matching_lambda
 from ._style import METHOD_COLOURS, new_figure, styled
@@ -25,18 +28,16 @@ NORM_LABEL = "weight norm $\\sqrt{\\sum w^2}$\n(all weights, no biases)"
 
 
 @styled
-def early_stopping_figure(patience=5, **settings):
-    """Training and validation accuracy of the full run, and where early stopping with
-    ``patience`` stops and which epoch's weights it restores.
+def early_stopping_figure(full, run, patience=5):
+    """Training and validation accuracy of the ``full`` run, and where early stopping with
+    ``patience`` stops (``run``) and which epoch's weights it restores.
 
-    The early-stopped run is a separate :func:`lecture5.experiments.early_run`, trained with
-    ``early_stopping=patience``; with the same seed it follows the full run exactly until it
-    stops.  Right: the weight norm per epoch, and that of the restored network.  Returns
-    ``(fig, caption)``.
+    Both are :class:`lecture5.experiments.TrainingRun` s of the same problem and seed (notebook
+    08: ``experiments.early_run(None)`` and ``experiments.early_run(patience)``); the
+    early-stopped run follows the full run exactly until it stops.  Right: the weight norm per
+    epoch, and that of the restored network.  Returns ``(fig, caption)``.
     """
     patience = _validate.integer("patience", patience, low=1)
-    full = early_run(None, **settings)
-    run = early_run(patience, **settings)
     h = full.history
     epochs = np.arange(1, len(h["epoch"]) + 1)
     fig, (ax1, ax2) = new_figure(1, 2)
@@ -44,7 +45,7 @@ def early_stopping_figure(patience=5, **settings):
              label="training data")
     ax1.plot(epochs, h["eval_accuracy"], color=METHOD_COLOURS["val"], label="validation data")
     best, stop = run.best_epoch, run.epochs_run
-    stopped = experiments.stopped_early(run)
+    stopped = stopped_early(run)
     k_epochs = f"{patience} epoch{'s' if patience != 1 else ''}"
     for ax in (ax1, ax2):
         if stopped:
@@ -81,14 +82,15 @@ def early_stopping_figure(patience=5, **settings):
 
 
 @styled
-def early_stopping_vs_l2_figure(lmbda=1.0, patience=5, **settings):
+def early_stopping_vs_l2_figure(full, l2, es, lmbda=1.0, patience=5):
     """Early stopping as an implicit regularizer, next to L2: validation accuracy and weight norm
-    per epoch without regularization, with L2 (eq (28), ``lmbda``), and the network that early
-    stopping (``patience``) restores from the unregularized run.  Returns ``(fig, caption)``."""
+    per epoch without regularization (``full``), with L2 (eq (28), ``lmbda``: ``l2``), and the
+    network that early stopping (``patience``) restores from the unregularized run (``es``).
+
+    The three are :class:`lecture5.experiments.TrainingRun` s of the same problem and seed
+    (notebook 08: ``experiments.early_run(None)``, ``early_run(None, lmbda=lmbda,
+    penalty="l2")``, ``early_run(patience)``).  Returns ``(fig, caption)``."""
     lmbda = _validate.number("lmbda", lmbda, low=0.0)
-    full = early_run(None, **settings)
-    l2 = early_run(None, lmbda=lmbda, penalty="l2", **settings)
-    es = early_run(patience, **settings)
     epochs = np.arange(1, len(full.history["epoch"]) + 1)
     es_norm = weight_norm(es.weights)
     fig, (ax1, ax2) = new_figure(1, 2)
@@ -118,22 +120,23 @@ def early_stopping_vs_l2_figure(lmbda=1.0, patience=5, **settings):
 
 
 @styled
-def take_home_figure(methods=None, **settings):
+def take_home_figure(runs):
     """Every method of the lecture on the same 1,000 digits: training and test accuracy, and the
-    size of the weights, of the network each one ends with.  ``methods`` maps labels to
-    settings (default :data:`TAKE_HOME_METHODS`).  Returns ``(fig, caption)``."""
-    methods = dict(TAKE_HOME_METHODS if methods is None else methods)
-    if not methods:
-        raise ValueError("methods must name at least one method")
-    runs = {}
-    for name, kw in methods.items():
-        kw = dict(kw)
-        runs[name] = early_run(kw.pop("patience", None), **{**settings, **kw})
+    size of the weights, of the network each one ends with.  ``runs`` maps labels to
+    :class:`lecture5.experiments.TrainingRun` s of one problem (notebook 08:
+    ``experiments.early_run(**kw)`` for every ``kw`` of ``experiments.TAKE_HOME_METHODS``).
+    Returns ``(fig, caption)``."""
+    if not isinstance(runs, Mapping):
+        raise TypeError(f"runs must be a dict {{label: run}} (experiments.early_run), got "
+                        f"{type(runs).__name__}")
+    runs = dict(runs)
+    if not runs:
+        raise ValueError("runs must hold at least one method's run, got none")
     names = list(runs)
     x = np.arange(len(names))
     # training accuracy of the final network: of the restored epoch after early stopping
     train = [runs[n].history["train_accuracy"][
-        (runs[n].best_epoch if experiments.stopped_early(runs[n]) else runs[n].epochs_run) - 1]
+        (runs[n].best_epoch if stopped_early(runs[n]) else runs[n].epochs_run) - 1]
         for n in names]
     test = [runs[n].test_accuracy for n in names]
     norms = [weight_norm(runs[n].weights) for n in names]
@@ -150,7 +153,7 @@ def take_home_figure(methods=None, **settings):
     for ax in (ax1, ax2):
         ax.set_xticks(x, names, fontsize="small")
         ax.grid(axis="x", visible=False)
-    sizes = list({**EARLY_PROBLEM, **settings}["sizes"])
+    sizes = layer_sizes(runs[names[0]].weights)
     fig.suptitle(f"1,000 training digits, {sizes}: the same problem, {len(names)} ways to train",
                  fontsize="medium")
     caption = ("weight norm = sqrt of the sum of squares of all weights (biases excluded); "
@@ -174,7 +177,7 @@ def filter_figure(tau=20, lmbda=None, eta=FILTER_ETA, eigenvalues=(0.25, 2.0)):
     (:func:`lecture5.quadratic.matching_lambda`); when lambda differs from it, L2 at the matching
     lambda is drawn thin.  Dots mark ``eigenvalues`` (default: notebook 05's Hessian).  Right: the
     difference, early stopping minus L2, and where it is largest
-    (:func:`lecture5.experiments.filter_gap`).  Returns ``(fig, caption)``.
+    (:func:`lecture5._measures.filter_gap`).  Returns ``(fig, caption)``.
     """
     eta = _validate.number("eta", eta, low=0.0, low_open=True)
     tau = _validate.integer("tau", tau, low=1)
@@ -185,8 +188,8 @@ def filter_figure(tau=20, lmbda=None, eta=FILTER_ETA, eigenvalues=(0.25, 2.0)):
     D = np.logspace(-4, 0, 400) / eta
     es = early_stopping_factors(D, eta, tau)
     l2 = shrink_factors(D, lmbda)
-    gap, d_gap, _ = experiments.filter_gap(eta, tau, lmbda)
-    gap_m, d_gap_m, _ = experiments.filter_gap(eta, tau)
+    gap, d_gap, _ = filter_gap(eta, tau, lmbda)
+    gap_m, d_gap_m, _ = filter_gap(eta, tau)
     is_matched = bool(np.isclose(lmbda, matched, rtol=1e-9))
     es_c, l2_c = METHOD_COLOURS["prox"], METHOD_COLOURS["l2"]
     fig, (ax1, ax2) = new_figure(1, 2)

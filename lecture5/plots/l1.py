@@ -1,20 +1,22 @@
 """Figures of notebook 06: L1 regularization, eqs (39)-(41), against L2.
 
 The penalty step and the eigenbasis picture are closed form; the histograms, weight images and
-weight paths draw the runs of :func:`lecture5.experiments.l1_l2_run` and
-:func:`lecture5.experiments.l1_weight_paths` (cached, shared by the figures).  Numbering: Nielsen's,
+weight paths draw the runs they are given (those of :func:`lecture5.experiments.l1_l2_run` and
+:func:`lecture5.experiments.l1_weight_paths`); nothing here trains.  Numbering: Nielsen's,
 input = layer 1, so weights[0] is w^2; n is the size of the whole training set.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 
 import matplotlib as mpl
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .. import _validate, experiments, hessian
+from .. import _validate, hessian
+from .._measures import layer_sizes
 from ..regularization import apply_penalty_step, soft_threshold
 from . import draw
 from ._style import FIGSIZE, GREY_400, GREY_700, METHOD_COLOURS, TEAL, new_figure, styled
@@ -122,27 +124,30 @@ def l1_l2_eigen_figure(lmbda=1.0, eigenvalues=(0.1, 0.3, 1.0, 3.0, 10.0),
     return fig, caption
 
 
-#: the small problem of notebook 06: a [784, 10] network (ten sigmoid "logistic regressions"),
-#: 500 training digits, 10 epochs
-L1_PROBLEM = {"sizes": (784, 10), "n_train": 500, "epochs": 10, "eta": 0.5, "n_test": 1000}
-
-
-def _l1_form(l1_form):
-    return _validate.choice("l1_form", l1_form, ("l1", "l1_prox"))
+def _l1_runs(runs):
+    """``runs`` checked: {"l2": run, form: run} with form "l1_prox" or "l1"; returns the form."""
+    if not isinstance(runs, Mapping):
+        raise TypeError(f"runs must be a dict {{penalty: run}} (experiments.l1_l2_run), got "
+                        f"{type(runs).__name__}")
+    forms = sorted(set(runs) - {"l2"})
+    if "l2" not in runs or len(runs) != 2 or forms[0] not in ("l1", "l1_prox"):
+        raise ValueError(f"runs must map \"l2\" and one of \"l1_prox\", \"l1\" to a run, got "
+                         f"keys {sorted(runs)}")
+    return forms[0]
 
 
 @styled
-def l1_l2_histograms(lmbda=1.0, l1_form="l1_prox", **settings):
+def l1_l2_histograms(runs, lmbda=1.0):
     """Histograms of the trained weights for L1 and L2 with the same lambda, side by side.
 
-    Both runs train the small problem :data:`L1_PROBLEM` (or ``settings``) with the same seed;
-    ``l1_form`` is "l1_prox" (soft threshold) or "l1" (the sgn(w) step (41)).  Weights that are
+    ``runs`` maps "l2" and the L1 form, "l1_prox" (soft threshold) or "l1" (the sgn(w) step
+    (41)), to a :class:`lecture5.experiments.TrainingRun` of the same problem and seed with
+    penalty ``lmbda`` (notebook 06: :func:`lecture5.experiments.l1_l2_run`).  Weights that are
     exactly zero are drawn as a separate bar at 0; the y-axis is logarithmic so that both the
     spike and the tails show.  Returns ``(fig, caption)``.
     """
-    l1_form = _l1_form(l1_form)
+    l1_form = _l1_runs(runs)
     lmbda = _validate.number("lmbda", lmbda, low=0.0)
-    runs = {p: experiments.l1_l2_run(p, lmbda, **settings) for p in ("l2", l1_form)}
     flat = {p: np.concatenate([w.ravel() for w in r.weights]) for p, r in runs.items()}
     lim = max(float(np.abs(f).max()) for f in flat.values()) * 1.02
     bins = np.linspace(-lim, lim, 61)
@@ -188,24 +193,26 @@ def l1_l2_histograms(lmbda=1.0, l1_form="l1_prox", **settings):
 
 
 @styled
-def l1_l2_weight_images(lmbda=1.0, l1_form="l1_prox", digits=tuple(range(10)), **settings):
+def l1_l2_weight_images(runs, lmbda=1.0, digits=tuple(range(10))):
     """The weights into each output neuron of the [784, 10] problem as 28x28 images, L1 vs L2.
+
+    ``runs`` as for :func:`l1_l2_histograms`, of a [784, 10] network.
 
     Row j of w^2 holds the 784 weights from the pixels to output neuron j ("is it digit j?").
     Red = positive, blue = negative, white = 0, one colour scale per row of the figure.  L1 keeps
     a few strong pixels (its "high-importance connections") and sets the rest to 0; L2 keeps all
     weights small but nonzero.  Returns ``(fig, caption)``.
     """
-    l1_form = _l1_form(l1_form)
+    l1_form = _l1_runs(runs)
     lmbda = _validate.number("lmbda", lmbda, low=0.0)
     digits = [_validate.integer("digit", d, low=0, high=9) for d in digits]
     if not digits:
         raise ValueError("digits must name at least one digit 0-9")
-    kw = dict(L1_PROBLEM)
-    kw.update(settings)
-    if tuple(kw["sizes"]) != (784, 10):
-        raise ValueError(f"weight images need sizes (784, 10), got {kw['sizes']}")
-    rows = [(p, experiments.l1_l2_run(p, lmbda, **settings)) for p in (l1_form, "l2")]
+    for p, run in runs.items():
+        if layer_sizes(run.weights) != [784, 10]:
+            raise ValueError(f"weight images need sizes (784, 10), got {layer_sizes(run.weights)} "
+                             f"for runs[{p!r}]")
+    rows = [(p, runs[p]) for p in (l1_form, "l2")]
     fig, axes = new_figure(2, len(digits), figsize=(FIGSIZE[0], 2.6))
     axes = np.asarray(axes).reshape(2, len(digits))
     names = {"l2": "L2", "l1": "L1 (sgn)", "l1_prox": "L1"}
@@ -234,14 +241,16 @@ def l1_l2_weight_images(lmbda=1.0, l1_form="l1_prox", digits=tuple(range(10)), *
 
 
 @styled
-def l1_trajectories_figure(lmbda=3.0, k=4, zoom_steps=40, **settings):
+def l1_trajectories_figure(res, lmbda=3.0, zoom_steps=40):
     """A few weights of w^2 step by step: the sgn(w) step (41) against the soft threshold.
+
+    ``res`` is a :class:`lecture5.experiments.WeightPaths` (of
+    :func:`lecture5.experiments.l1_weight_paths` with penalty ``lmbda``).
 
     Top row: the whole run.  Bottom row: the last ``zoom_steps`` steps close to zero, where the
     sgn(w) step makes the weights hop across zero by about eta lambda / n while the soft threshold
     holds them at exactly 0.  Returns ``(fig, caption)``.
     """
-    res = experiments.l1_weight_paths(lmbda, k, **settings)
     zoom_steps = _validate.integer("zoom_steps", zoom_steps, low=2)
     fig, axes = new_figure(2, 2, sharex="row")
     titles = {"l1": "L1 with the sgn(w) step (41)", "l1_prox": "L1 with the soft threshold"}

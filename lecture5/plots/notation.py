@@ -11,7 +11,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.patches import Circle
 
-from .. import _validate, experiments
+from .. import _validate
 from ..activations import sigmoid
 from ..backprop import bp2, feedforward_trace, hadamard
 from . import draw
@@ -187,17 +187,19 @@ def hadamard_pictures(s=(1.0, 2.0, 3.0), t=(4.0, 5.0, 6.0)):
 
 
 @styled
-def hadamard_gate(weight_scale=1.0):
+def hadamard_gate(example, weight_scale=1.0):
     """BP2's Hadamard product as a gate: delta^2 = ((w^3)^T delta^3) (.) sigma'(z^2).
 
-    A fixed network [4, 6, 3] (quadratic cost, sigmoid) and one example; the first-layer weights
+    ``example`` is ``(net, x, y)``: a network with its cost, one input column x and its target y
+    (:func:`lecture5.experiments.gate_example`: a fixed [4, 6, 3] network, quadratic cost,
+    sigmoid).  The first-layer weights
     w^2 are multiplied by ``weight_scale``.  Large weights push |z^2_j| up, sigma'(z^2_j) towards 0
     and so shut the gate: the error that reaches the hidden layer, (w^3)^T delta^3, is multiplied
     neuron by neuron by sigma'(z^2) and delta^2 shrinks.  Returns ``(fig, caption)``.
     """
     weight_scale = _validate.number("weight_scale", weight_scale, low=0.0, low_open=True,
                                     high=1e3)
-    net, x, y = experiments.gate_example()
+    net, x, y = example
     weights = [net.weights[0] * weight_scale, *net.weights[1:]]
     zs, activations = feedforward_trace(weights, net.biases, x)
     delta_L = net.cost.delta(zs[-1], activations[-1], y)  # BP1, eq (13)
