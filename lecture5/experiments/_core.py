@@ -21,7 +21,7 @@ from ..activations import sigmoid
 from ..costs import CrossEntropyCost
 from ..datasets import load_mnist
 from ..network import Network
-from ..training import Trainer
+from ..training import Trainer, TrainingWarning
 
 __all__ = ["make_network", "make_trainer", "train_all", "untrained_cost", "trained_network",
            "TrainingRun", "training_run", "weight_norm", "seed_range"]
@@ -72,22 +72,31 @@ def train_all(trainers: dict, epochs, progress=None):
     """Train every ``{label: Trainer}`` for ``epochs`` epochs (or until it stops).
 
     ``progress(done, total)`` is called after every epoch (a progress bar).  Returns
-    ``(histories, note)``: ``{label: trainer.history}`` and the trainers' messages joined.
+    ``(histories, note)``: ``{label: trainer.history}`` and the trainers' messages joined (each
+    :class:`lecture5.training.TrainingWarning` a run gave here, then its final message if new).
+    The warnings are not emitted as well: a widget shows the note, and a warning would print the
+    same text a second time below it.
     """
     epochs = _validate.integer("epochs", epochs, low=1)
     total, done = epochs * len(trainers), 0
-    for trainer in trainers.values():
-        for _ in range(epochs):
-            trainer.run_epoch()
-            done += 1
-            if progress is not None:
-                progress(done, total)
-            if trainer.stopped:
-                break
+    texts = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TrainingWarning)
+        for trainer in trainers.values():
+            start = len(trainer.warnings)
+            for _ in range(epochs):
+                trainer.run_epoch()
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+                if trainer.stopped:
+                    break
+            texts += trainer.warnings[start:]
+            if trainer.message and trainer.message not in trainer.warnings[start:]:
+                texts.append(trainer.message)
     if progress is not None:
         progress(total, total)
-    note = " ".join(t.message for t in trainers.values() if t.message)
-    return {label: t.history for label, t in trainers.items()}, note
+    return {label: t.history for label, t in trainers.items()}, " ".join(texts)
 
 
 def untrained_cost(data, sizes, seed=0) -> float:
