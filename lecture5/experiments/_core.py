@@ -133,6 +133,23 @@ class TrainingRun(NamedTuple):
     message: str
 
 
+def _nonempty(name, value, of):
+    """``value`` if it is a non-empty list (a sequence, not a string), else TypeError naming it."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) == 0:
+        raise TypeError(f"{name} must be a non-empty list of {of}, got {value!r}")
+    return value
+
+
+def _training_digits(n_train, seed=0):
+    """``n_train`` bundled MNIST training digits (``load_mnist`` with a single test digit)."""
+    return load_mnist(n_train=n_train, n_test=1, seed=seed)
+
+
+def _frozen_history(trainer):
+    """``trainer.history`` with tuples instead of lists."""
+    return {k: tuple(v) for k, v in trainer.history.items()}
+
+
 def _frozen(arrays):
     out = []
     for a in arrays:
@@ -173,7 +190,7 @@ def _training_run(sizes, n_train, epochs, eta, lmbda, penalty, p_drop, dropout, 
     trainer.train(epochs, progress=False)
     _, _, eval_acc = trainer.evaluate(*evaluation)
     test_cost, _, test_acc = trainer.evaluate(*test)
-    history = {k: tuple(v) for k, v in trainer.history.items()}
+    history = _frozen_history(trainer)
     return TrainingRun(history, _frozen(net.weights), _frozen(net.biases), eval_acc,
                        test_acc, test_cost, trainer.epoch, trainer.best_epoch, trainer.message)
 

@@ -13,9 +13,9 @@ from .. import _validate
 from ..activations import sigmoid
 from ..backprop import feedforward_trace, forward_backward
 from ..costs import CrossEntropyCost, QuadraticCost
-from ..datasets import load_mnist
 from ..gradcheck import numerical_gradient
 from ._core import (
+    _training_digits,
     make_network,
 )
 
@@ -82,7 +82,7 @@ def delta_norms(sizes=(784, 30, 30, 30, 30, 10), seeds=(0, 1, 2), n_examples=100
 
 @functools.lru_cache(maxsize=8)
 def _delta_norms(sizes, seeds, n_examples, cost):
-    data = load_mnist(n_train=n_examples, n_test=1, seed=0)
+    data = _training_digits(n_examples)
     norms = np.empty((len(seeds), len(sizes) - 1))
     rms = np.empty((len(seeds), len(sizes) - 2))
     for s, seed in enumerate(seeds):

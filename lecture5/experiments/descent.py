@@ -14,6 +14,7 @@ from ..activations import sigmoid
 from ..datasets import load_mnist
 from ._core import (
     _frozen,
+    _frozen_history,
     _quiet_train,
     make_network,
     make_trainer,
@@ -62,7 +63,7 @@ def _sgd_run(eta, seed, mini_batch_size, epochs, monitor=True):
     trainer = make_trainer(sgd_data(), SGD_PROBLEM["sizes"], eta=eta, seed=seed,
                            mini_batch_size=mini_batch_size, monitor=monitor)
     message = _quiet_train(trainer, epochs)
-    history = {k: tuple(v) for k, v in trainer.history.items()}
+    history = _frozen_history(trainer)
     return SgdRun(history, _frozen(trainer.net.weights), _frozen(trainer.net.biases), message)
 
 

@@ -15,6 +15,7 @@ from ..dropout import dropout_masks, literal_step5, test_time_weights
 from ._core import (
     TrainingRun,
     _frozen,
+    _frozen_history,
     make_trainer,
     trained_network,
     training_run,
@@ -163,7 +164,7 @@ def _slides_dropout_run(p_drop, dropout, masks_per, seed, sizes, n_train, valida
     trainer.train(epochs, progress=False)
     _, _, val_acc = trainer.evaluate(data.X_val, data.Y_val, data.y_val)
     test_cost, _, test_acc = trainer.evaluate(data.X_test, data.Y_test, data.y_test)
-    history = {k: tuple(v) for k, v in trainer.history.items()}
+    history = _frozen_history(trainer)
     return DropoutRun(history, val_acc, test_acc, test_cost, _frozen(trainer.net.weights),
                       _frozen(trainer.net.biases))
 

@@ -14,6 +14,7 @@ from ..hessian import (
 from ..quadratic import early_stopping_factors, matching_lambda
 from ._core import (
     TrainingRun,
+    _nonempty,
     training_run,
     weight_norm,
 )
@@ -97,8 +98,7 @@ def method_seeds(methods=None, seeds=(0, 1, 2), **settings) -> MethodSeeds:
     methods = dict(TAKE_HOME_METHODS if methods is None else methods)
     if not methods:
         raise ValueError("methods must name at least one method")
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__len__") or len(seeds) == 0:
-        raise TypeError(f"seeds must be a non-empty list of integers, got {seeds!r}")
+    _nonempty("seeds", seeds, "integers")
     seeds = tuple(_validate.integer(f"seeds[{i}]", s, low=0) for i, s in enumerate(seeds))
     shape = (len(methods), len(seeds))
     out = {k: np.empty(shape) for k in ("train", "validation", "test", "norm", "best_epoch")}

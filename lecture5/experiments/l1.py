@@ -10,9 +10,9 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import _validate
-from ..datasets import load_mnist
 from ._core import (
     TrainingRun,
+    _training_digits,
     make_trainer,
     seed_range,
     training_run,
@@ -68,7 +68,7 @@ def l1_weight_paths(lmbda=3.0, k=4, **settings) -> WeightPaths:
 
 @functools.lru_cache(maxsize=8)
 def _l1_weight_paths(lmbda, k, sizes, n_train, epochs, eta, seed):
-    data = load_mnist(n_train=n_train, n_test=1, seed=seed)
+    data = _training_digits(n_train, seed)
     # candidate weights: into output neurons 0..9 from pixels that some training digit uses
     used = np.flatnonzero(data.X_train.max(axis=1) > 0.5)
     rng = np.random.default_rng(seed)
@@ -138,7 +138,7 @@ def l1_sparsity(penalty, lmbda, seed=0, **settings) -> L1Sparsity:
     kw = dict(L1_PROBLEM)
     kw.update(settings)
     run = l1_l2_run(penalty, lmbda, seed=seed, **settings)
-    X = load_mnist(n_train=kw["n_train"], n_test=1, seed=seed).X_train
+    X = _training_digits(kw["n_train"], seed).X_train
     blank = blank_pixels(X)
     w = run.weights[0]
     is_blank = np.zeros(w.shape[1], dtype=bool)

@@ -12,7 +12,10 @@ from .. import _validate
 from ..datasets import load_mnist, toy_train_test
 from ..training import Trainer
 from ._core import (
+    _frozen_history,
+    _nonempty,
     _quiet_train,
+    _training_digits,
     make_network,
     make_trainer,
 )
@@ -27,7 +30,7 @@ def init_saturation(seeds=(0, 1, 2), n=1000) -> dict:
     both starts, w ~ N(0, 1/n_in) (``"default"``) and w ~ N(0, 1) (``"large"``), per seed:
     ``{(init, seed): Saturation}``.  With N(0, 1) weights z = w x + b of a hidden unit has a
     standard deviation of about ||x|| (around 9 for a digit), so most units start saturated."""
-    X = load_mnist(n_train=_validate.integer("n", n, low=1), n_test=1, seed=0).X_train
+    X = _training_digits(_validate.integer("n", n, low=1)).X_train
     out = {}
     for init in ("default", "large"):
         for seed in seeds:
@@ -133,8 +136,7 @@ def network_l2_check(lambdas=(1.0, 10.0), tol=1e-7, max_steps=20_000) -> Network
 
     Cached: asking twice for the same settings trains once.
     """
-    if isinstance(lambdas, (str, bytes)) or not hasattr(lambdas, "__len__") or not lambdas:
-        raise TypeError(f"lambdas must be a non-empty list of numbers > 0, got {lambdas!r}")
+    _nonempty("lambdas", lambdas, "numbers > 0")
     lambdas = tuple(_validate.number(f"lambdas[{i}]", v, low=0.0, low_open=True)
                     for i, v in enumerate(lambdas))
     return _network_l2_check(lambdas, _validate.number("tol", tol, low=0.0, low_open=True),
@@ -220,7 +222,7 @@ def _l2_run(lmbda, init, seed, n_train, epochs, monitor):
     message = _quiet_train(trainer, epochs)
     val_cost, _, val_acc = trainer.evaluate(data.X_val, data.Y_val, data.y_val)
     test_cost, _, test_acc = trainer.evaluate(data.X_test, data.Y_test, data.y_test)
-    history = {k: tuple(v) for k, v in trainer.history.items()}
+    history = _frozen_history(trainer)
     return L2Run(history, val_acc, val_cost, test_acc, test_cost, message)
 
 

@@ -12,6 +12,7 @@ import numpy as np
 from .. import _validate
 from ..datasets import load_mnist
 from ._core import (
+    _nonempty,
     trained_network,
     training_run,
 )
@@ -90,8 +91,7 @@ def large_eta_reports(seeds=(0, 1, 2), **settings):
     messages of warnings the training emitted (a run that cannot learn may say so), recorded
     here instead of printed.
     """
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__len__") or len(seeds) == 0:
-        raise TypeError(f"seeds must be a non-empty list of integers, got {seeds!r}")
+    _nonempty("seeds", seeds, "integers")
     kw = {**LARGE_ETA_PROBLEM, **settings}
     key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kw.items()))
     out = [_large_eta_report(key, _validate.integer(f"seeds[{i}]", s, low=0))

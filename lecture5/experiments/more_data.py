@@ -8,6 +8,7 @@ import numpy as np
 from .. import _validate, augment
 from ..datasets import load_mnist, one_hot
 from ._core import (
+    _nonempty,
     make_trainer,
 )
 
@@ -20,8 +21,7 @@ def sample_digits(labels=(5, 0, 4, 1)):
     Returns ``(X, y)``: ``X`` (784, k) with one digit per column, ``y`` (k,) its labels.  The very
     first MNIST training digit is a 5, the one to rotate as on the slide.
     """
-    if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__") or len(labels) == 0:
-        raise TypeError(f"labels must be a non-empty list of digit classes 0-9, got {labels!r}")
+    _nonempty("labels", labels, "digit classes 0-9")
     labels = [_validate.integer(f"labels[{i}]", c, low=0, high=9) for i, c in enumerate(labels)]
     data = load_mnist(n_test=1, seed=None)
     cols = [int(np.flatnonzero(data.y_train == c)[0]) for c in labels]
@@ -45,10 +45,8 @@ def training_size_accuracy(sizes=(250, 500, 1000, 2000), copies=0, examples_seen
     Returns a dict with ``sizes``, ``copies``, ``epochs`` (per size), ``accuracy`` (array of
     shape (len(sizes), len(seeds)), fractions) and ``mean`` (over the seeds).
     """
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) == 0:
-        raise TypeError(f"sizes must be a non-empty list of training-set sizes, got {sizes!r}")
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__len__") or len(seeds) == 0:
-        raise TypeError(f"seeds must be a non-empty list of integers, got {seeds!r}")
+    _nonempty("sizes", sizes, "training-set sizes")
+    _nonempty("seeds", seeds, "integers")
     data = load_mnist(n_test=_validate.integer("n_test", n_test, low=1, high=10_000),
                       seed=0)
     available = data.X_train.shape[1]
