@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import _validate
 from ..datasets import load_mnist, toy_train_test
+from ..hessian import analytic_hessian_linear, eigen_decomposition, hessian, l2_minimizer
 from ..training import Trainer
 from ._core import (
     _frozen_history,
@@ -58,8 +59,6 @@ def ridge_check(lmbda=0.5, k=10, m=200, seed=0) -> RidgeCheck:
     (X X^T / m + lambda I) w = X y / m of C_0 + lambda/2 ||w||^2 (the slides' m = 1 penalty)
     without H's eigen-decomposition or w*; ``gradient_at_formula`` is the gradient of that cost,
     computed from the data, at the formula's answer."""
-    from .hessian import analytic_hessian_linear, l2_minimizer
-
     lmbda = _validate.number("lmbda", lmbda, low=0.0)
     k = _validate.integer("k", k, low=1)
     m = _validate.integer("m", m, low=k)
@@ -145,8 +144,6 @@ def network_l2_check(lambdas=(1.0, 10.0), tol=1e-7, max_steps=20_000) -> Network
 
 @functools.lru_cache(maxsize=4)
 def _network_l2_check(lambdas, tol, max_steps):
-    from .hessian import eigen_decomposition, hessian, l2_minimizer
-
     toy = _moons()
     X, Y = toy.X_train, toy.Y_train
     sizes = MOONS_PROBLEM["sizes"]

@@ -10,6 +10,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import _validate
+from ..backprop import bp2
 from ..datasets import load_mnist
 from ._core import (
     _nonempty,
@@ -47,8 +48,6 @@ def saturation_report(net, X, Y, threshold=0.01) -> SaturationReport:
     between examples (``hidden_spread``), the output layer sees the same input for every example
     and can only produce one constant output: ``constant_cost`` is the best such an output can do.
     """
-    from .backprop import bp2
-
     if len(net.weights) < 2:
         raise ValueError(f"net must have a hidden layer, got sizes {list(net.sizes)}")
     threshold = _validate.number("threshold", threshold, low=0.0, low_open=True)
