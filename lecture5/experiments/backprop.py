@@ -14,10 +14,7 @@ from ..activations import sigmoid
 from ..backprop import feedforward_trace, forward_backward
 from ..costs import CrossEntropyCost, QuadraticCost
 from ..gradcheck import numerical_gradient
-from ._core import (
-    _training_digits,
-    make_network,
-)
+from ._core import _training_digits, make_network
 
 __all__ = ["gate_example", "DeltaNorms", "delta_norms", "GradientCost", "gradient_costs",
            "finite_difference_passes", "loglog_slope"]

@@ -12,13 +12,7 @@ import numpy as np
 from .. import _validate
 from ..activations import sigmoid
 from ..datasets import load_mnist
-from ._core import (
-    _frozen,
-    _frozen_history,
-    _quiet_train,
-    make_network,
-    make_trainer,
-)
+from ._core import _frozen, _frozen_history, _quiet_train, make_network, make_trainer
 
 __all__ = ["SGD_PROBLEM", "SgdRun", "sgd_run", "sgd_data", "SATURATION_MARGIN", "Saturation",
            "saturation", "saturation_over_seeds", "Overshoot", "overshoot"]

@@ -8,16 +8,9 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import _validate
-from ..hessian import (
-    shrink_factors,
-)
+from ..hessian import shrink_factors
 from ..quadratic import early_stopping_factors, matching_lambda
-from ._core import (
-    TrainingRun,
-    _nonempty,
-    training_run,
-    weight_norm,
-)
+from ._core import TrainingRun, _nonempty, training_run, weight_norm
 
 __all__ = ["EARLY_PROBLEM", "early_run", "stopped_early", "TAKE_HOME_METHODS", "filter_gap",
            "MethodSeeds", "method_seeds"]

@@ -12,11 +12,7 @@ import numpy as np
 from .. import _validate
 from ..backprop import bp2
 from ..datasets import load_mnist
-from ._core import (
-    _nonempty,
-    trained_network,
-    training_run,
-)
+from ._core import _nonempty, trained_network, training_run
 
 __all__ = ["SaturationReport", "saturation_report", "LARGE_ETA_PROBLEM", "large_eta_reports"]
 

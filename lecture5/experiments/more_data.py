@@ -7,10 +7,7 @@ import numpy as np
 
 from .. import _validate, augment
 from ..datasets import load_mnist, one_hot
-from ._core import (
-    _nonempty,
-    make_trainer,
-)
+from ._core import _nonempty, make_trainer
 
 __all__ = ["sample_digits", "training_size_accuracy", "accuracy_table"]
 
