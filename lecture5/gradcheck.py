@@ -31,6 +31,7 @@ from .network import Network
 
 __all__ = [
     "numerical_gradient",
+    "network_family",
     "relative_error",
     "gradient_check",
     "GradientCheck",
@@ -201,6 +202,19 @@ class TimingRow(NamedTuple):
     extrapolated: bool
 
 
+def network_family(hidden_widths, n_in, n_out, m):
+    """Checked ``(widths, n_in, n_out, m)`` of the networks [n_in, h, n_out], one per hidden width
+    h, on m examples, that the "why backpropagation is fast" comparisons run through."""
+    if isinstance(hidden_widths, (str, bytes)) or not hasattr(hidden_widths, "__iter__"):
+        raise TypeError(f"hidden_widths must be a sequence of integers, got {hidden_widths!r}")
+    widths = [_validate.integer(f"hidden_widths[{i}]", h, low=1)
+              for i, h in enumerate(hidden_widths)]
+    if not widths:
+        raise ValueError("hidden_widths must contain at least one width, got an empty sequence")
+    return (widths, _validate.integer("n_in", n_in, low=1),
+            _validate.integer("n_out", n_out, low=1), _validate.integer("m", m, low=1))
+
+
 def time_backprop_vs_finite_differences(hidden_widths=(4, 8, 16, 32, 64, 128), n_in=16, n_out=4,
                                         m=20, repeats=3, fd_sample=None, eps=1e-5, seed=0):
     """Time one backprop gradient against one finite-difference gradient as the network grows.
@@ -222,15 +236,7 @@ def time_backprop_vs_finite_differences(hidden_widths=(4, 8, 16, 32, 64, 128), n
     Timings use :func:`time.perf_counter` and vary from run to run and machine to machine; the
     defaults finish in a few seconds.  Returns a list of :class:`TimingRow`.
     """
-    if isinstance(hidden_widths, (str, bytes)) or not hasattr(hidden_widths, "__iter__"):
-        raise TypeError(f"hidden_widths must be a sequence of integers, got {hidden_widths!r}")
-    widths = [_validate.integer(f"hidden_widths[{i}]", h, low=1)
-              for i, h in enumerate(hidden_widths)]
-    if not widths:
-        raise ValueError("hidden_widths must contain at least one width, got an empty sequence")
-    n_in = _validate.integer("n_in", n_in, low=1)
-    n_out = _validate.integer("n_out", n_out, low=1)
-    m = _validate.integer("m", m, low=1)
+    widths, n_in, n_out, m = network_family(hidden_widths, n_in, n_out, m)
     repeats = _validate.integer("repeats", repeats, low=1)
     if fd_sample is not None:
         fd_sample = _validate.integer("fd_sample", fd_sample, low=1)

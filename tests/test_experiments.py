@@ -208,9 +208,23 @@ def test_train_all_reports_progress_and_messages(tiny):
     assert list(histories) == ["a", "b"] and histories["a"]["epoch"] == [1, 2, 3]
     assert seen[:3] == [(1, 6), (2, 6), (3, 6)] and seen[-1] == (6, 6)
     assert trainers["b"].stopped == "early stopping" and histories["b"]["epoch"] == [1, 2]
-    assert note == trainers["b"].message != ""
+    # b's "not learning" warning is not emitted, so the note keeps it before the final message
+    assert trainers["b"].message.startswith("Early stopping")
+    assert note == " ".join(trainers["b"].warnings + [trainers["b"].message])
     with pytest.raises(ValueError, match="epochs"):
         experiments.train_all(trainers, 0)
+
+
+def test_train_all_returns_a_run_that_cannot_learn_in_the_note_without_a_warning(tiny):
+    import warnings
+
+    trainers = {"a": experiments.make_trainer(tiny, (784, 30, 10), eta=1e6)}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _, note = experiments.train_all(trainers, 3)
+    assert caught == []
+    assert trainers["a"].warnings != [] and note == " ".join(trainers["a"].warnings)
+    assert "saturated" in note and "eta = 1e+06" in note
 
 
 def test_figures_share_the_cached_runs():

@@ -103,13 +103,18 @@ def backprop_speed(rows):
     # a line of slope 1 through the geometric mean of the measured points, for comparison
     c = float(np.exp(np.mean(np.log(ratio) - np.log(P))))
     right.loglog(P, c * P, ":", color=GREY, label=r"$\propto P$ (slope 1)")
+    _speedup_axes(left, right)
+    return fig
+
+
+def _speedup_axes(left, right):
+    """Labels of the right panel (the speed-up against P) and a log grid on both panels."""
     right.set_xlabel("number of parameters $P$")
     right.set_ylabel("finite differences / backprop")
     right.set_title("Speed-up of backprop")
     right.legend(loc="upper left")
     for ax in (left, right):
         ax.grid(True, which="both", alpha=0.25)
-    return fig
 
 
 @styled
@@ -140,12 +145,7 @@ def gradient_cost_figure(rows):
     left.set_title("Work for one gradient")
     left.legend(loc="lower right", fontsize="small")
     right.loglog(P, fd / bp, "o-", color="black", label=f"ratio: slope {slope_ratio:.2f}")
-    right.set_xlabel("number of parameters $P$")
-    right.set_ylabel("finite differences / backprop")
-    right.set_title("Speed-up of backprop")
-    right.legend(loc="upper left")
-    for ax in (left, right):
-        ax.grid(True, which="both", alpha=0.25)
+    _speedup_axes(left, right)
     last = rows[-1]
     caption = (f"fitted log-log slopes over the {len(rows)} networks: finite differences "
                f"{slope_fd:.2f}, backprop {slope_bp:.2f}, their ratio {slope_ratio:.2f}; "
