@@ -5,31 +5,45 @@ one never displays it by accident and nothing accumulates in pyplot's figure reg
 moves: a notebook shows a figure by making it the last expression of a cell, a widget by
 ``display``-ing it inside an ``Output``.
 
-Sizes are fixed (``FIGSIZE``, ``DPI``) so that saved notebooks compare equal under nbval.  Call
-:func:`projection_mode` once to make fonts and lines larger for a projector.
+Sizes are fixed (``FIGSIZE``, ``DPI``) so that saved notebooks compare equal under nbval.
+
+Projection mode (for a lecture hall) makes fonts and lines larger and every figure larger with
+them (:data:`PROJECTION_SCALE`), so text that fits in the normal figure still fits; the apps of
+:mod:`lecture5.widgets` then also enlarge their controls.  It is switched on by the environment
+variable ``LECTURE5_PROJECTION=1`` (read when :mod:`lecture5.plots` is imported, so an instructor
+sets it once for the Jupyter server and every notebook follows) or by
+:func:`projection_mode` in a notebook.  It is off by default: saved notebooks never depend on it.
+
+The palette is Okabe and Ito's colour-blind-safe one: no two colours that contrast in a figure
+differ only in red against green.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import os
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
-__all__ = ["FIGSIZE", "DPI", "projection_mode", "style", "new_figure", "styled", "to_png",
-           "REGIME_COLOURS", "RUN_COLOURS", "METHOD_COLOURS"]
+__all__ = ["FIGSIZE", "DPI", "projection_mode", "projection_on", "style", "new_figure", "styled",
+           "to_png", "REGIME_COLOURS", "RUN_COLOURS", "RUN_STYLES", "METHOD_COLOURS",
+           "PROJECTION_ENV", "PROJECTION_SCALE"]
 #: default size in inches of a one-panel figure, and its resolution
 FIGSIZE = (9.0, 5.0)
 DPI = 100
 
 # ---------------------------------------------------------------- the palette (defined once)
-RED = "#c62828"
-BLUE = "#1565c0"
-ORANGE = "#ef6c00"
-GREEN = "#2e7d32"
-PURPLE = "#6a1b9a"
-TEAL = "#00838f"
+# Okabe & Ito (2008), "Color Universal Design", with Paul Tol's green and a lighter purple: under a
+# simulated deuteranopia (Machado 2009) every two series colours stay at least 20 apart in CIELAB
+# (tests/test_projection.py); the old red and green were 16 apart, the same olive.
+RED = "#d55e00"  # vermillion
+BLUE = "#0072b2"
+ORANGE = "#e69f00"
+GREEN = "#117733"  # Tol's green: darker than the vermillion, so they differ in lightness
+PURPLE = "#a6509c"
+TEAL = "#56b4e9"  # sky blue
 SLATE = "#78909c"
 GREY = "#9e9e9e"  # faint lines
 GREY_600 = "#757575"  # a secondary curve
@@ -41,11 +55,25 @@ GREY_800 = "#424242"  # dark outlines
 REGIME_COLOURS = {"slow": SLATE, "good": GREEN, "oscillating": ORANGE, "diverging": RED}
 #: colours of the runs of one figure, in order
 RUN_COLOURS = (BLUE, RED, GREEN, ORANGE, PURPLE, TEAL)
+#: line styles to pair with RUN_COLOURS, so runs differ without colour as well
+RUN_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1)))
 #: one colour per method of notebooks 06-08 (none, L2, L1, soft threshold, dropout, validation)
 METHOD_COLOURS = {"none": GREY_700, "l2": BLUE, "l1": RED, "prox": GREEN, "drop": ORANGE,
                   "val": PURPLE, "grey": GREY_400}
 
-_PROJECTION = {"on": False}
+#: the environment variable that switches projection mode on at import ("1", "true", "yes", "on")
+PROJECTION_ENV = "LECTURE5_PROJECTION"
+#: how much larger figures are in projection mode (the fonts grow about 1.4 times; the figure
+#: grows less, so the text still ends up larger where the notebook shrinks the picture to fit)
+PROJECTION_SCALE = 1.25
+
+
+def _env_projection() -> bool:
+    value = os.environ.get(PROJECTION_ENV, "").strip().lower()
+    return value in ("1", "true", "yes", "on")
+
+
+_PROJECTION = {"on": _env_projection()}
 
 _BASE_STYLE = {
     "font.size": 12,
@@ -72,8 +100,17 @@ _PROJECTION_STYLE = {
 
 
 def projection_mode(on: bool = True) -> None:
-    """Make every figure built from now on use large fonts and thick lines (for a projector)."""
+    """Make every figure and app built from now on large enough for a projector: larger fonts,
+    thicker lines, figures :data:`PROJECTION_SCALE` times larger, controls with 18 px text.
+
+    The environment variable ``LECTURE5_PROJECTION=1`` does the same for every notebook at once.
+    """
     _PROJECTION["on"] = bool(on)
+
+
+def projection_on() -> bool:
+    """Whether projection mode is on (:func:`projection_mode` or ``LECTURE5_PROJECTION``)."""
+    return _PROJECTION["on"]
 
 
 def style() -> dict:
@@ -98,12 +135,16 @@ def styled(builder):
 def new_figure(nrows: int = 1, ncols: int = 1, figsize=None, **subplot_kw):
     """A ``(fig, axes)`` pair like ``plt.subplots`` but outside pyplot, with layout handled.
 
-    The default size grows with the number of panels; call inside a :func:`styled` builder.
+    The default size grows with the number of panels; call inside a :func:`styled` builder.  In
+    projection mode every size (given or default) is :data:`PROJECTION_SCALE` times larger, so
+    the larger text keeps its room.
     """
     if figsize is None:
         figsize = (FIGSIZE[0], FIGSIZE[1] * (0.8 + 0.55 * (nrows - 1)))
         if ncols > 2:
             figsize = (FIGSIZE[0] * 1.2, figsize[1])
+    if _PROJECTION["on"]:
+        figsize = (figsize[0] * PROJECTION_SCALE, figsize[1] * PROJECTION_SCALE)
     fig = Figure(figsize=figsize, dpi=DPI, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=True, **subplot_kw)
     return fig, axes
