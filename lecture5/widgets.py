@@ -29,12 +29,13 @@ import html
 import math
 
 import ipywidgets as w
+import traitlets
 from IPython import get_ipython
 from IPython.display import display
 
 from . import _validate, experiments, plots
 from .datasets import load_mnist
-from .plots._style import projection_on
+from .plots._style import building_app, projection_on
 
 __all__ = ["show_figure", "set_caption", "title_html", "log_slider", "float_slider", "int_slider",
            "eta_slider", "lmbda_slider", "FigureApp", "figure_app", "RetrainApp",
@@ -47,10 +48,10 @@ _SLIDER_STYLE = {"description_width": "140px"}
 _PROJECTION_DESCRIPTION_WIDTH = "190px"  # "regularization λ" at 18 px
 #: CSS class of every app in projection mode
 PROJECTION_CLASS = "lecture5-projection"
-#: how tall the figure of an app may be on screen in projection mode, by the app's rows of
-#: controls: the page's height less JupyterLab's bars (about 120 px at 1280x720 and 125 %), the
-#: title and the controls, so that the controls and the whole figure are on screen together
-_FIGURE_BUDGET = {1: 200, 2: 245, 3: 290, 4: 335}
+#: how much of the page's height an app's figure may not use in projection mode, by the app's
+#: rows of controls: JupyterLab's bars (about 125 px at 1280x720 and 125 %), the title and the
+#: controls, so that the controls and the whole figure are on screen together
+_FIGURE_BUDGET = {1: 215, 2: 260, 3: 305, 4: 350}
 #: one stylesheet for every app (an HTML widget holding <style>, shipped inside each app, so it
 #: reaches JupyterLab, Voila and a static page alike); its rules apply only inside an app
 STYLESHEET = (
@@ -71,7 +72,7 @@ STYLESHEET = (
     ".lecture5-app .lecture5-figure img{max-width:100%;height:auto}"
     ".lecture5-app .widget-inline-hbox{min-width:0}"
     + "".join(f".{PROJECTION_CLASS}.lecture5-rows-{n} .lecture5-figure img"
-              f"{{max-height:calc(100vh - {b + 120}px);width:auto;object-fit:contain}}"
+              f"{{max-height:calc(100vh - {b}px);width:auto;object-fit:contain}}"
               for n, b in _FIGURE_BUDGET.items())
     + "</style>")
 
@@ -85,11 +86,13 @@ def stylesheet_widget() -> w.HTML:
 
 def dress(app, rows=1):
     """Give ``app`` the classes the stylesheet knows: ``lecture5-app``, and in projection mode
-    ``lecture5-projection`` and ``lecture5-rows-<rows>`` (rows of controls above the figure)."""
+    ``lecture5-projection`` and ``lecture5-rows-<rows>`` (rows of controls above the figure; the
+    figure's height is then capped to fit; ``rows=None``: no cap)."""
     app.add_class("lecture5-app")
     if projection_on():
         app.add_class(PROJECTION_CLASS)
-        app.add_class(f"lecture5-rows-{min(max(int(rows), 1), max(_FIGURE_BUDGET))}")
+        if rows is not None:
+            app.add_class(f"lecture5-rows-{min(max(int(rows), 1), max(_FIGURE_BUDGET))}")
     return app
 
 
@@ -149,6 +152,24 @@ def set_caption(caption: w.HTML, text: str, error: bool = False) -> None:
                      else html.escape(text))
 
 
+def _trimmed_readout():
+    """A readout format that may use d3-format's "~" (trim trailing zeros: "0.5", not "0.500"),
+    which the browser understands and ipywidgets' Python-side check does not allow."""
+    return traitlets.Unicode(".3~g", help="d3-format of the readout").tag(sync=True)
+
+
+class LogSlider(w.FloatLogSlider):
+    """:class:`ipywidgets.FloatLogSlider` whose readout drops trailing zeros."""
+
+    readout_format = _trimmed_readout()
+
+
+class FloatSlider(w.FloatSlider):
+    """:class:`ipywidgets.FloatSlider` whose readout drops trailing zeros."""
+
+    readout_format = _trimmed_readout()
+
+
 def _slider(cls, description, value, continuous_update, **range_):
     style = dict(_SLIDER_STYLE)
     if projection_on():
@@ -169,13 +190,13 @@ def log_slider(description, value, min_exp, max_exp, step=0.05, continuous_updat
     if value > 0 and step > 0 and min_exp < math.log10(value) <= max_exp:
         span = math.log10(value) - min_exp
         step = span / max(1, round(span / step))
-    return _slider(w.FloatLogSlider, description, value, continuous_update, base=10, min=min_exp,
+    return _slider(LogSlider, description, value, continuous_update, base=10, min=min_exp,
                    max=max_exp, step=step, readout_format=readout_format)
 
 
 def float_slider(description, value, lo, hi, step, continuous_update=True, readout_format=".3~g"):
     """A linear slider with the package's layout."""
-    return _slider(w.FloatSlider, description, value, continuous_update, min=lo, max=hi,
+    return _slider(FloatSlider, description, value, continuous_update, min=lo, max=hi,
                    step=step, readout_format=readout_format)
 
 
@@ -257,7 +278,8 @@ class FigureApp(w.VBox):
         self.refresh()
 
     def _build(self):
-        return self.builder(**self.values())
+        with building_app():
+            return self.builder(**self.values())
 
     def refresh(self):
         """Rebuild the figure for the current control values and show it."""
@@ -308,9 +330,10 @@ class RetrainApp(FigureApp):
         self.add_class("lecture5-retrain")
 
     def _build(self):
-        if self.progress is None:
-            return self.builder(**self.values())
-        return self.builder(**self.values(), progress=self._advance)
+        with building_app():
+            if self.progress is None:
+                return self.builder(**self.values())
+            return self.builder(**self.values(), progress=self._advance)
 
     def _advance(self, done, total):
         self.progress.max = max(1, total)

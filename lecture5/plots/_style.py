@@ -20,6 +20,7 @@ differ only in red against green.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import os
@@ -29,7 +30,8 @@ from matplotlib.figure import Figure
 
 __all__ = ["FIGSIZE", "DPI", "projection_mode", "projection_on", "style", "new_figure", "styled",
            "to_png", "REGIME_COLOURS", "RUN_COLOURS", "RUN_STYLES", "METHOD_COLOURS",
-           "PROJECTION_ENV", "PROJECTION_SCALE"]
+           "PROJECTION_ENV", "PROJECTION_SCALE", "PROJECTION_ASPECT", "building_app",
+           "projection_figsize"]
 #: default size in inches of a one-panel figure, and its resolution
 FIGSIZE = (9.0, 5.0)
 DPI = 100
@@ -66,6 +68,10 @@ PROJECTION_ENV = "LECTURE5_PROJECTION"
 #: how much larger figures are in projection mode (the fonts grow about 1.4 times; the figure
 #: grows less, so the text still ends up larger where the notebook shrinks the picture to fit)
 PROJECTION_SCALE = 1.25
+#: in projection mode a figure is at least this many times as wide as it is tall: shown across a
+#: 1280x720 projector at 125 % (about 880 px wide, 455 px of notebook height) a figure fits the
+#: screen, and a figure of an app fits under its title and a row of sliders
+PROJECTION_ASPECT = {"figure": 1.9, "app": 2.4}
 
 
 def _env_projection() -> bool:
@@ -73,7 +79,7 @@ def _env_projection() -> bool:
     return value in ("1", "true", "yes", "on")
 
 
-_PROJECTION = {"on": _env_projection()}
+_PROJECTION = {"on": _env_projection(), "app": 0}
 
 _BASE_STYLE = {
     "font.size": 12,
@@ -113,6 +119,27 @@ def projection_on() -> bool:
     return _PROJECTION["on"]
 
 
+@contextlib.contextmanager
+def building_app():
+    """Inside this block figures are built for an app (in projection mode: wide and short
+    enough to share the screen with the app's sliders, :data:`PROJECTION_ASPECT`)."""
+    _PROJECTION["app"] += 1
+    try:
+        yield
+    finally:
+        _PROJECTION["app"] -= 1
+
+
+def projection_figsize(figsize):
+    """The size a figure of ``figsize`` (inches) gets: unchanged normally; in projection mode
+    :data:`PROJECTION_SCALE` times larger and no taller than :data:`PROJECTION_ASPECT` allows."""
+    if not _PROJECTION["on"]:
+        return tuple(figsize)
+    width, height = (float(x) * PROJECTION_SCALE for x in figsize)
+    aspect = PROJECTION_ASPECT["app" if _PROJECTION["app"] else "figure"]
+    return width, min(height, width / aspect)
+
+
 def style() -> dict:
     """The rcParams used by the builders (larger when :func:`projection_mode` is on)."""
     s = dict(_BASE_STYLE)
@@ -143,9 +170,7 @@ def new_figure(nrows: int = 1, ncols: int = 1, figsize=None, **subplot_kw):
         figsize = (FIGSIZE[0], FIGSIZE[1] * (0.8 + 0.55 * (nrows - 1)))
         if ncols > 2:
             figsize = (FIGSIZE[0] * 1.2, figsize[1])
-    if _PROJECTION["on"]:
-        figsize = (figsize[0] * PROJECTION_SCALE, figsize[1] * PROJECTION_SCALE)
-    fig = Figure(figsize=figsize, dpi=DPI, layout="constrained")
+    fig = Figure(figsize=projection_figsize(figsize), dpi=DPI, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=True, **subplot_kw)
     return fig, axes
 
