@@ -27,23 +27,25 @@ import os
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.ticker import AutoLocator, MaxNLocator
 
 __all__ = ["FIGSIZE", "DPI", "projection_mode", "projection_on", "style", "new_figure", "styled",
            "to_png", "REGIME_COLOURS", "RUN_COLOURS", "RUN_STYLES", "METHOD_COLOURS",
            "PROJECTION_ENV", "PROJECTION_SCALE", "PROJECTION_ASPECT", "building_app",
-           "projection_figsize"]
+           "projection_figsize", "fit_projection"]
 #: default size in inches of a one-panel figure, and its resolution
 FIGSIZE = (9.0, 5.0)
 DPI = 100
 
 # ---------------------------------------------------------------- the palette (defined once)
-# Okabe & Ito (2008), "Color Universal Design", with Paul Tol's green and a lighter purple: under a
-# simulated deuteranopia (Machado 2009) every two series colours stay at least 20 apart in CIELAB
-# (tests/test_projection.py); the old red and green were 16 apart, the same olive.
-RED = "#d55e00"  # vermillion
+# Okabe & Ito (2008), "Color Universal Design", with Paul Tol's red and green and a lighter
+# purple: under a simulated deuteranopia (Machado 2009) every two series colours stay at least 20
+# apart in CIELAB (tests/test_projection.py); the old red and green were 16 apart, one olive.
+RED = "#cc3311"  # Tol's red: darker than Okabe-Ito's vermillion, so the orange stays apart
 BLUE = "#0072b2"
 ORANGE = "#e69f00"
-GREEN = "#117733"  # Tol's green: darker than the vermillion, so they differ in lightness
+GREEN = "#117733"  # Tol's green
 PURPLE = "#a6509c"
 TEAL = "#56b4e9"  # sky blue
 SLATE = "#78909c"
@@ -130,12 +132,15 @@ def building_app():
         _PROJECTION["app"] -= 1
 
 
-def projection_figsize(figsize):
+def projection_figsize(figsize, capped=True):
     """The size a figure of ``figsize`` (inches) gets: unchanged normally; in projection mode
-    :data:`PROJECTION_SCALE` times larger and no taller than :data:`PROJECTION_ASPECT` allows."""
+    :data:`PROJECTION_SCALE` times larger and (``capped``) no taller than
+    :data:`PROJECTION_ASPECT` allows."""
     if not _PROJECTION["on"]:
         return tuple(figsize)
     width, height = (float(x) * PROJECTION_SCALE for x in figsize)
+    if not capped:
+        return width, height
     aspect = PROJECTION_ASPECT["app" if _PROJECTION["app"] else "figure"]
     return width, min(height, width / aspect)
 
@@ -149,14 +154,51 @@ def style() -> dict:
 
 
 def styled(builder):
-    """Decorator: run a figure builder inside the package's style."""
+    """Decorator: run a figure builder inside the package's style (and, in projection mode,
+    :func:`fit_projection` on the figure it returns)."""
 
     @functools.wraps(builder)
     def wrapper(*args, **kwargs):
         with mpl.rc_context(style()):
-            return builder(*args, **kwargs)
+            out = builder(*args, **kwargs)
+        if _PROJECTION["on"]:
+            fit_projection(out[0] if isinstance(out, tuple) else out)
+        return out
 
     return wrapper
+
+
+#: in projection mode an x-axis gets at most one labelled tick per this many inches
+_INCHES_PER_TICK = 1.1
+
+
+def fit_projection(fig):
+    """Adjust a finished figure to projection mode's large text (any builder, no topic code):
+
+    * a figure whose panels all have a fixed aspect (digits, a network drawing) gets back its
+      full height: capping it (:func:`projection_figsize`) would only shrink the picture and
+      crowd its text;
+    * a figure laid out with fixed margins gets the constrained layout: fixed margins were
+      chosen for the normal fonts and would cut the larger titles and labels off;
+    * x-axes left to matplotlib's default locator get fewer ticks (one per 1.1 inches), since
+      that locator spaces ticks by font size, not label width, and large labels ("−0.75")
+      would run together.
+    """
+    if not isinstance(fig, Figure):
+        return fig
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    full = getattr(fig, "_lecture5_full_size", None)
+    if full is not None and axes and all(ax.get_aspect() != "auto" for ax in axes):
+        fig.set_size_inches(full)
+    if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
+        fig.set_layout_engine("constrained")
+    width = fig.get_figwidth()
+    for ax in axes:
+        if type(ax.xaxis.get_major_locator()) is AutoLocator and ax.get_xscale() == "linear":
+            inches = ax.get_position().width * width
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=max(2, int(inches / _INCHES_PER_TICK)),
+                                                   steps=[1, 2, 2.5, 5, 10]))
+    return fig
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, figsize=None, **subplot_kw):
@@ -171,6 +213,7 @@ def new_figure(nrows: int = 1, ncols: int = 1, figsize=None, **subplot_kw):
         if ncols > 2:
             figsize = (FIGSIZE[0] * 1.2, figsize[1])
     fig = Figure(figsize=projection_figsize(figsize), dpi=DPI, layout="constrained")
+    fig._lecture5_full_size = projection_figsize(figsize, capped=False)
     axes = fig.subplots(nrows, ncols, squeeze=True, **subplot_kw)
     return fig, axes
 
