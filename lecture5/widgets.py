@@ -208,8 +208,8 @@ def int_slider(description, value, lo, hi, continuous_update=True):
 def _toggle(description, options, value, button_width=None):
     style = {"description_width": _PROJECTION_DESCRIPTION_WIDTH if projection_on()
              else "140px"}
-    if button_width:
-        style["button_width"] = button_width
+    if button_width:  # in projection mode each button is as wide as its 18 px text
+        style["button_width"] = "auto" if projection_on() else button_width
     return w.ToggleButtons(options=options, value=value, description=description, style=style)
 
 
@@ -257,7 +257,9 @@ class FigureApp(w.VBox):
                      stylesheet_widget()]
         super().__init__(children, layout=w.Layout(flex_flow="row wrap",
                                                    align_items="center"))
-        dress(self, rows=math.ceil((len(self.controls) + len(extra)) / 2))
+        # rows of controls: sliders two a row, a row of toggle buttons (wide) on its own
+        wide = sum(isinstance(c, w.ToggleButtons) for c in self.controls.values())
+        dress(self, rows=math.ceil((len(self.controls) - wide + len(extra)) / 2) + wide)
         for c in self.controls.values():
             c.observe(self._on_change, names="value")
         self.refresh()
