@@ -67,6 +67,7 @@ STYLESHEET = (
     "{font-size:18px !important;line-height:1.3}"
     f".{PROJECTION_CLASS} .widget-readout{{min-width:5.5em;width:auto;overflow:visible}}"
     f".{PROJECTION_CLASS} .widget-dropdown select{{min-width:0;height:auto}}"
+    f".{PROJECTION_CLASS} .widget-button{{width:auto !important;min-width:6em;padding:0 12px}}"
     f".{PROJECTION_CLASS} .lecture5-caption{{font-size:18px}}"
     # never wider than the notebook: pictures shrink to the width they have
     ".lecture5-app .lecture5-figure img{max-width:100%;height:auto}"
@@ -257,12 +258,24 @@ class FigureApp(w.VBox):
                      stylesheet_widget()]
         super().__init__(children, layout=w.Layout(flex_flow="row wrap",
                                                    align_items="center"))
-        # rows of controls: sliders two a row, a row of toggle buttons (wide) on its own
-        wide = sum(isinstance(c, w.ToggleButtons) for c in self.controls.values())
-        dress(self, rows=math.ceil((len(self.controls) - wide + len(extra)) / 2) + wide)
+        self._fixed_children = (self.output, self.caption, children[-1],
+                                *(children[:1] if title else ()))
+        dress(self, rows=self._control_rows())
+        self.observe(self._on_children, names="children")  # an app adding a button later
         for c in self.controls.values():
             c.observe(self._on_change, names="value")
         self.refresh()
+
+    def _control_rows(self) -> int:
+        """Rows the controls take above the figure: two a row, a row of toggle buttons alone."""
+        controls = [c for c in self.children if c not in self._fixed_children]
+        wide = sum(isinstance(c, w.ToggleButtons) for c in controls)
+        return math.ceil((len(controls) - wide) / 2) + wide
+
+    def _on_children(self, _change):
+        for cls in [c for c in self._dom_classes if c.startswith("lecture5-rows-")]:
+            self.remove_class(cls)
+        dress(self, rows=self._control_rows())
 
     def __repr__(self):
         """What a saved notebook shows before the cell runs (widgets need a live kernel)."""

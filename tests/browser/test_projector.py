@@ -1,10 +1,12 @@
-"""Projector check (issue 13): JupyterLab at 1280x720 with browser zoom 125 % (a 1024x576 CSS
-viewport at device scale 1.25), the kernel started with ``LECTURE5_PROJECTION=1``; for every app
-of the notebooks below, after scrolling the app's top to the top of the notebook:
+"""Projector check (issue 13): every notebook with an app, in JupyterLab at 1280x720 with browser
+zoom 125 % (a 1024x576 CSS viewport at device scale 1.25, file browser collapsed), the kernel
+started with ``LECTURE5_PROJECTION=1``; for every app, after scrolling its top to the top of the
+notebook:
 
 * every control's text (labels, readouts, buttons, toggles, dropdowns) is at least 18 px;
 * its first slider (or control) and its whole figure are inside the visible notebook area;
-* no control is clipped: none sticks out of the app, and no label or readout is cut short.
+* no control is clipped: none sticks out of the app, and no label, readout or button is cut
+  short.
 
 Each notebook starts its own server-side kernel under the environment variable, so this module
 runs its own JupyterLab (the session's shared one has no projection mode).  Run it alone:
@@ -26,7 +28,10 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "projector"
 PROJECTOR = {"width": 1024, "height": 576}
 ZOOM = 1.25
 MIN_FONT_PX = 18.0
-NOTEBOOKS = ["04_sgd.ipynb", "06_l1_sparsity.ipynb", "10_playground.ipynb"]
+#: every notebook with an app
+NOTEBOOKS = ["01_notation.ipynb", "02_hadamard.ipynb", "03_backpropagation.ipynb", "04_sgd.ipynb",
+             "05_l2_and_the_hessian.ipynb", "06_l1_sparsity.ipynb", "07_dropout.ipynb",
+             "08_early_stopping.ipynb", "09_more_data.ipynb", "10_playground.ipynb"]
 #: apps that cannot hold a slider and their whole figure on one projector screen, with why
 TOO_TALL = {
     "lecture5-playground": "the playground's 2x2 figure and its 15 controls: in projection mode "
