@@ -184,3 +184,33 @@ def test_every_app_fits_a_projector(projector_page, projector_server, notebook):
                             f"{m['figureInside']} ({fig}, visible {m['seen']})")
     labkit.close_notebooks(page)
     assert not problems, "\n".join(problems)
+
+
+#: a small laptop with JupyterLab's file browser open: controls must shrink, not be cut
+LAPTOP = {"width": 1024, "height": 768}
+
+
+@pytest.mark.parametrize("notebook", ["04_sgd.ipynb", "06_l1_sparsity.ipynb"])
+def test_nothing_clipped_at_1024x768_with_the_sidebar_open(browser, projector_server, notebook):
+    context = browser.new_context(viewport=LAPTOP, device_scale_factor=1)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        labkit.load_lab(page, projector_server)
+        page.evaluate("() => window.jupyterapp.shell.expandLeft()")
+        labkit.open_notebook(page, projector_server, notebook)
+        assert not page.evaluate("() => window.jupyterapp.shell.leftCollapsed"), "no sidebar"
+        labkit.run_all(page, timeout=600)
+        count = page.locator(f"{labkit.PANEL} .lecture5-app").count()
+        assert count > 0, f"{notebook}: no app after Run All"
+        _wait_for_figures(page, count)
+        problems = []
+        for i in range(count):
+            _scroll_app_to_top(page, i)
+            m = page.evaluate(_MEASURE_JS, [labkit.PANEL, i, MIN_FONT_PX])
+            if m["clipped"]:
+                problems.append(f"{notebook} app {i}: clipped controls: {m['clipped'][:5]}")
+        labkit.close_notebooks(page)
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
