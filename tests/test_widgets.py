@@ -212,7 +212,9 @@ def test_penalty_step_app_moves_live_and_survives_its_extremes():
     slider.value = 5.0
     assert app.error is None and app.caption.value != caption and png(app) != before
     low, high = extremes(app, "lmbda")
-    assert "0.0005" in low and "0.889" in high
+    # the top of the slider reads 17.8 (10**1.25 to the readout's 3 digits): the caption
+    # computes with the value shown, 0.5 x 17.8 / 10 = 0.89
+    assert "0.0005" in low and "× 17.8 / 10 = 0.89:" in high
 
 
 def test_l1_eigen_app_counts_zeroed_components():

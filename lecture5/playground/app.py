@@ -33,7 +33,8 @@ import time
 import ipywidgets as w
 
 from .. import _validate, plots
-from ..widgets import eta_slider, float_slider, lmbda_slider
+from ..plots._style import projection_on
+from ..widgets import dress, eta_slider, float_slider, lmbda_slider, stylesheet_widget
 from .runner import MIN_REDRAW_INTERVAL, PACES, SLICE_SECONDS, Runner, check_pace
 from .session import DATASETS, MAX_HISTORY, MNIST_SIZES, PENALTY_OPTIONS, PRESETS, Session
 
@@ -49,6 +50,17 @@ STYLESHEET = ("<style>.lecture5-playground .widget-readout{min-width:4.5em;width
               "</style>")
 _CONTROL = {"width": "360px", "max_width": "100%"}
 _STYLE = {"description_width": "120px"}
+#: in projection mode (18 px text) the descriptions and controls need more room
+_PROJECTION_CONTROL = {"width": "440px", "max_width": "100%"}
+_PROJECTION_STYLE = {"description_width": "175px"}
+
+
+def _control_layout():
+    return dict(_PROJECTION_CONTROL if projection_on() else _CONTROL)
+
+
+def _control_style():
+    return dict(_PROJECTION_STYLE if projection_on() else _STYLE)
 _NO_PRESET = "(choose a preset)"
 
 
@@ -75,12 +87,12 @@ def make_controls(s) -> dict:
 
     def dropdown(desc, options, value):
         return w.Dropdown(options=options, value=value, description=desc,
-                          layout=w.Layout(**_CONTROL), style=dict(_STYLE))
+                          layout=w.Layout(**_control_layout()), style=_control_style())
 
     def int_slider(desc, value, lo, hi, continuous_update=False):
         return w.IntSlider(value=value, min=lo, max=hi, description=desc,
-                           continuous_update=continuous_update, layout=w.Layout(**_CONTROL),
-                           style=dict(_STYLE))
+                           continuous_update=continuous_update,
+                           layout=w.Layout(**_control_layout()), style=_control_style())
 
     c = {
         "dataset": dropdown("data", list(DATASETS), s["dataset"]),
@@ -99,11 +111,14 @@ def make_controls(s) -> dict:
         "mini_batch_size": int_slider("mini-batch m̂", s["mini_batch_size"], 1, 100, True),
         "early_stopping": int_slider("early stop (0=off)", s["early_stopping"], 0, 20, True),
         "seed": w.BoundedIntText(value=s["seed"], min=0, max=2**31 - 1, description="seed",
-                                 layout=w.Layout(width="200px"), style=dict(_STYLE)),
+                                 layout=w.Layout(width="260px", max_width="100%"),
+                                 style=_control_style()),
     }
     for name, control in c.items():
         control.add_class(f"lecture5-{name.replace('_', '-')}")
         control.layout.max_width = "100%"  # a narrow notebook (a projector) shrinks them
+        control.layout.width = _control_layout()["width"]
+        control.style.description_width = _control_style()["description_width"]
     return c
 
 
@@ -114,7 +129,8 @@ def make_buttons(press) -> dict:
             "step": ("▶| Step", ""), "reset": ("↺ Reset", "danger")}
     buttons = {}
     for name, (label, style) in spec.items():
-        b = w.Button(description=label, button_style=style, layout=w.Layout(width="100px"))
+        b = w.Button(description=label, button_style=style,
+                     layout=w.Layout(width="130px" if projection_on() else "100px"))
         b.add_class(f"lecture5-{name}")
         b.on_click(lambda _b, name=name: press(name))
         buttons[name] = b
@@ -146,8 +162,12 @@ def rows(app) -> list:
                    c["early_stopping"]])
     b = app.buttons
     bar = w.HBox([b["play"], b["pause"], b["step"], b["reset"], app.epoch_label], layout=wrap)
-    return [w.HTML(STYLESHEET), w.HBox([app.preset, app.speed], layout=wrap),
-            w.HBox([data, net], layout=wrap), live, bar, app.status, app.output, app.caption]
+    head = [w.HTML(STYLESHEET), stylesheet_widget(), w.HBox([app.preset, app.speed], layout=wrap)]
+    if projection_on():  # on a projector: the buttons, the figure and eta/lambda first
+        return [*head, bar, app.status, app.output, app.caption, live,
+                w.HBox([data, net], layout=wrap)]
+    return [*head, w.HBox([data, net], layout=wrap), live, bar, app.status, app.output,
+            app.caption]
 
 
 def close_tree(widget, root):
@@ -222,12 +242,17 @@ class Playground(w.VBox):
         self.caption.add_class("lecture5-caption")
         super().__init__(rows(self))
         self.add_class("lecture5-playground")
+        dress(self, rows=None)  # its controls sit below the figure in projection mode
 
         for name, control in self.controls.items():
             control.observe(functools.partial(self._on_control, name), names="value")
         self.preset.observe(self._on_preset, names="value")
         self.speed.observe(self._on_speed, names="value")
         self._rebuilt(True, self.session.reset_text(f"preset “{preset}”" if preset else "start"))
+
+    def __repr__(self):
+        """What a saved notebook shows before the cell runs (widgets need a live kernel)."""
+        return "Run this cell to get the playground: Play, Pause, Step, Reset and its sliders."
 
     # ------------------------------------------------------------------ state
     net = property(lambda self: self.session.net, doc="The network being trained.")

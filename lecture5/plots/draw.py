@@ -78,10 +78,10 @@ def gd_path(ax, run, w_star, w0, legend=True):
     ax.set_xlabel("w₁")
     ax.set_ylabel("w₂")
     if legend:
-        ax.legend(loc="lower right", fontsize=9, framealpha=0.9)
+        ax.legend(loc="lower right", fontsize="x-small", framealpha=0.9)
     if run["left_at"] is not None:
         ax.text(0.03, 0.97, f"left the picture at step {run['left_at']}", transform=ax.transAxes,
-                va="top", fontsize=10, color=REGIME_COLOURS["diverging"],
+                va="top", fontsize="small", color=REGIME_COLOURS["diverging"],
                 bbox=dict(boxstyle="round", fc="white", ec=REGIME_COLOURS["diverging"]))
 
 
@@ -95,12 +95,12 @@ def eta_strip(ax, eta, D, eta_range):
         if b <= a:
             continue
         ax.axvspan(a, b, color=REGIME_COLOURS[name], alpha=0.35, lw=0)
-        ax.text(math.sqrt(a * b), 0.5, name, ha="center", va="center", fontsize=10, zorder=3,
-                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.7))
+        ax.text(math.sqrt(a * b), 0.5, name, ha="center", va="center", fontsize="small",
+                zorder=3, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
     if lo < th.diverging_above < hi:
         ax.axvline(th.diverging_above, color="black", ls="--", lw=1.2)
         ax.text(th.diverging_above, 1.04, f"$2/D_{{max}}$ = {th.diverging_above:.3g}",
-                ha="center", va="bottom", fontsize=10, transform=ax.get_xaxis_transform())
+                ha="center", va="bottom", fontsize="small", transform=ax.get_xaxis_transform())
     ax.axvline(min(max(eta, lo), hi), color="black", lw=3.5, zorder=1)
     ax.set_xscale("log")
     ax.set_xlim(lo, hi)

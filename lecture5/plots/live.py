@@ -1,9 +1,16 @@
 """The live playground figure: one figure the playground keeps and updates in place while it trains.
 
 Cost and accuracy per epoch, the data with the decision boundary (2-D sets) or the first-layer
-weights as images (MNIST), and the histogram of all weights.  Building the figure once and moving
-its artists keeps a redraw cheap and the memory flat over a whole lecture.  Numbering: Nielsen's
-(input = layer 1), so net.weights[0] is w^2, the first layer of weights.
+weights as images (MNIST), and the histogram of all weights.
+
+The epoch axes are square-root scaled: a run of a thousand epochs still gives its first ten a
+tenth of the axis (a linear axis gives them 1 %, where the cost falls fastest and a class watches),
+while the late epochs, where test cost turns up (overfitting), keep most of it; unlike a log axis
+it needs no special case for epoch 0 and reads like an ordinary axis with uneven ticks.
+
+Building the figure once and moving its artists keeps a redraw cheap and the memory flat over a
+whole lecture.  Numbering: Nielsen's (input = layer 1), so net.weights[0] is w^2, the first layer
+of weights.
 """
 
 from __future__ import annotations
@@ -14,10 +21,10 @@ import math
 import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedLocator, NullLocator
 
 from .. import _validate
-from ._style import BLUE, GREY_600, ORANGE, new_figure, styled
+from ._style import BLUE, GREY_600, ORANGE, new_figure, projection_on, styled
 
 __all__ = [
     "PLAYGROUND_FIGSIZE", "playground_figure", "update_playground_figure", "render_png",
@@ -29,6 +36,37 @@ PLAYGROUND_FIGSIZE = (11.0, 7.0)
 _PLAYGROUND_GRID = 90  # decision boundary evaluated on a 90 x 90 grid
 _PLAYGROUND_TILES = 30  # at most this many first-layer neurons drawn as images
 _CLASS_COLORS = (ORANGE, BLUE)  # class 0 orange, class 1 blue
+
+
+#: epoch ticks to choose from (1-2-5): the epoch axes label a few of these
+_EPOCH_TICKS = tuple(m * 10 ** k for k in range(6) for m in (1, 2, 5))
+
+
+def _sqrt(x):
+    return np.sqrt(np.clip(x, 0.0, None))
+
+
+def epoch_ticks(last, min_gap=None):
+    """The 1-2-5 epochs to label on a square-root axis from 0 to ``last``: 0, then each candidate
+    at least ``min_gap`` (a share of the axis; wider in projection mode, where the labels are
+    larger) beyond the previous one, so labels never run together ("9001050")."""
+    if min_gap is None:
+        min_gap = 0.16 if projection_on() else 0.11
+    top = math.sqrt(max(last, 1.0))
+    ticks = [0]
+    for t in _EPOCH_TICKS:
+        if t > last:
+            break
+        if (math.sqrt(t) - math.sqrt(ticks[-1])) / top >= min_gap:
+            ticks.append(t)
+    return ticks
+
+
+def _epoch_axis(ax):
+    """A square-root scaled epoch axis (see the module docstring)."""
+    ax.set_xscale("function", functions=(_sqrt, np.square))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xlabel("epoch (square-root scale)")
 
 
 def _finite(values):
@@ -71,7 +109,6 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
     view = {"kind": kind, "fig": fig, "canvas": FigureCanvasAgg(fig), "hist_range": 0.0}
 
     ax_cost.set_title("cost per epoch (data part $C_0$ and penalty)")
-    ax_cost.set_xlabel("epoch")
     ax_cost.set_ylabel("cost")
     view["train_cost"], = ax_cost.plot([], [], color=BLUE, label="training $C_0$")
     view["test_cost"], = ax_cost.plot([], [], color=ORANGE, label="test $C_0$")
@@ -79,13 +116,12 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
     ax_cost.legend(loc="upper right")
 
     ax_acc.set_title("accuracy per epoch")
-    ax_acc.set_xlabel("epoch")
     ax_acc.set_ylabel("accuracy")
     view["train_acc"], = ax_acc.plot([], [], color=BLUE, label="training")
     view["test_acc"], = ax_acc.plot([], [], color=ORANGE, label="test")
     ax_acc.legend(loc="lower right")
     for ax in (ax_cost, ax_acc):
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _epoch_axis(ax)
 
     if kind == "2d":
         X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
@@ -132,13 +168,16 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
 def _set_curves(ax, pairs, epochs, clamp_top=None):
     for line, values in pairs:
         line.set_data(epochs, _finite(values))
+    last = float(epochs[-1]) if len(epochs) else 10.0  # an empty panel until the first epoch
+    ax.xaxis.set_major_locator(FixedLocator(epoch_ticks(last)))
     if not len(epochs):
-        ax.set_xlim(0, 10)  # an empty panel until the first epoch is done
+        ax.set_xlim(0, last)
         ax.set_ylim(0, 1)
         return
     ax.set_autoscale_on(True)
     ax.relim()
-    ax.autoscale_view()
+    ax.autoscale_view(scalex=False)
+    ax.set_xlim(0, max(last, 1.0))
     if clamp_top is not None and ax.get_ylim()[1] > clamp_top:
         ax.set_ylim(top=clamp_top)
 
@@ -206,15 +245,29 @@ def update_playground_figure(view, net, history, bins=None):
     return caption
 
 
+def _label_lengths(fig):
+    """The longest tick label of each axis of ``fig`` (characters), after a draw."""
+    return tuple(max((len(t.get_text()) for t in ticks), default=0)
+                 for ax in fig.axes for ticks in (ax.get_xticklabels(), ax.get_yticklabels()))
+
+
 def render_png(view, compress_level=1) -> bytes:
     """The playground figure as PNG bytes, fast: the Agg canvas is reused and the PNG is only
-    lightly compressed (a redraw must not slow training down)."""
+    lightly compressed (a redraw must not slow training down).
+
+    The constrained layout (about half of a redraw) is computed once, then kept; when a tick
+    label grows longer than it was then (the cost axis going from "0.5" to "0.025"), the next
+    render computes the layout again, so the axis label ("cost") is never pushed off the edge."""
     buf = io.BytesIO()
     view["canvas"].print_png(buf, pil_kwargs={"compress_level": compress_level})
+    fig = view["fig"]
+    lengths = _label_lengths(fig)
     if not view.get("frozen"):
-        # the constrained layout (about half of a redraw) is computed once, then kept
-        view["fig"].set_layout_engine("none")
-        view["frozen"] = True
+        fig.set_layout_engine("none")
+        view["frozen"], view["label_lengths"] = True, lengths
+    elif any(a > b for a, b in zip(lengths, view["label_lengths"])):
+        fig.set_layout_engine("constrained")
+        view["frozen"] = False
     return buf.getvalue()
 
 
