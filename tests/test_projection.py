@@ -22,6 +22,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.text import Text
 
 from lecture5 import experiments, plots
+from lecture5.datasets import load_mnist
 from lecture5.gradcheck import TimingRow
 from lecture5.plots import _style
 
@@ -116,6 +117,18 @@ def _playground():
     return fig
 
 
+def _l1_runs():
+    return {p: experiments.l1_l2_run(p, 1.0) for p in ("l2", "l1_prox")}
+
+
+def _drop(p_drop):
+    return experiments.dropout_run(p_drop, **SMALL7)
+
+
+def _early(patience, **kw):
+    return experiments.early_run(patience, **kw, **SMALL8)
+
+
 FAKE_PLAIN = {"sizes": [250, 500], "copies": 0, "epochs": [120, 60], "examples_seen": 30_000,
               "accuracy": np.array([[0.81, 0.83], [0.85, 0.87]])}
 FAKE_X5 = {"sizes": [250], "copies": 4, "epochs": [24], "examples_seen": 30_000,
@@ -125,7 +138,7 @@ FAKE_X5 = {"sizes": [250], "copies": 4, "epochs": [24], "examples_seen": 30_000,
 CASES = [
     ("network_diagram", True, lambda: plots.network_diagram()),
     ("hadamard_pictures", False, lambda: plots.hadamard_pictures()),
-    ("hadamard_gate", True, lambda: plots.hadamard_gate()),
+    ("hadamard_gate", True, lambda: plots.hadamard_gate(experiments.gate_example())),
     ("output_saturation", True, lambda: plots.output_saturation()),
     ("backprop_speed", False, lambda: plots.backprop_speed(_timing_rows())),
     ("gd_quadratic good", True, lambda: plots.gd_quadratic(0.15)),
@@ -141,17 +154,24 @@ CASES = [
     ("l2_hessian_picture", True, lambda: plots.l2_hessian_picture(0.5)),
     ("penalty_step_figure", True, lambda: plots.penalty_step_figure()),
     ("l1_l2_eigen_figure", True, lambda: plots.l1_l2_eigen_figure()),
-    ("l1_l2_histograms", True, lambda: plots.l1_l2_histograms()),
-    ("l1_l2_weight_images", True, lambda: plots.l1_l2_weight_images()),
-    ("l1_trajectories_figure", False, lambda: plots.l1_trajectories_figure()),
+    ("l1_l2_histograms", True, lambda: plots.l1_l2_histograms(_l1_runs(), lmbda=1.0)),
+    ("l1_l2_weight_images", True, lambda: plots.l1_l2_weight_images(_l1_runs(), lmbda=1.0)),
+    ("l1_trajectories_figure", False,
+     lambda: plots.l1_trajectories_figure(experiments.l1_weight_paths(3.0), lmbda=3.0)),
     ("dropout_network_figure", True, lambda: plots.dropout_network_figure()),
-    ("dropout_expectation_figure", True, lambda: plots.dropout_expectation_figure(**SMALL7)),
-    ("dropout_overfitting_figure", True, lambda: plots.dropout_overfitting_figure(**SMALL7)),
-    ("step5_figure", False, lambda: plots.step5_figure(**SMALL7)),
-    ("early_stopping_figure", True, lambda: plots.early_stopping_figure(2, **SMALL8)),
-    ("early_stopping_vs_l2_figure", True,
-     lambda: plots.early_stopping_vs_l2_figure(**SMALL8)),
-    ("take_home_figure", False, lambda: plots.take_home_figure(**SMALL8)),
+    ("dropout_expectation_figure", True, lambda: plots.dropout_expectation_figure(
+        experiments.trained_network(_drop(0.5), SMALL7["sizes"]),
+        load_mnist(n_train=1, n_test=SMALL7["n_test"]), 0.5, samples=500)),
+    ("dropout_overfitting_figure", True, lambda: plots.dropout_overfitting_figure(
+        _drop(0.0), _drop(0.5), SMALL7["n_train"], 0.5)),
+    ("step5_figure", False, lambda: plots.step5_figure(experiments.step5_runs(0.5, **SMALL7), 0.5)),
+    ("early_stopping_figure", True,
+     lambda: plots.early_stopping_figure(_early(None), _early(2), 2)),
+    ("early_stopping_vs_l2_figure", True, lambda: plots.early_stopping_vs_l2_figure(
+        _early(None), _early(None, lmbda=1.0, penalty="l2"), _early(5), 1.0, patience=5)),
+    ("take_home_figure", False, lambda: plots.take_home_figure(
+        {"none": _early(None), "L2\nλ = 1": _early(None, lmbda=1.0),
+         "early\nstopping\nk = 5": _early(5)})),
     ("rotation_figure", False,
      lambda: plots.rotation_figure(experiments.sample_digits()[0][:, 0])),
     ("distortion_grid", True, lambda: plots.distortion_grid(experiments.sample_digits()[0])),
