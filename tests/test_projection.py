@@ -181,15 +181,7 @@ CASES = [
 
 #: figures whose text collides in projection mode in a module this change does not own (the
 #: topic modules): each entry names the colliding texts; strict, so a fix shows up at once
-KNOWN_COLLISIONS: dict[str, str] = {
-    "l1_trajectories_figure": "plots/l1.py l1_trajectories_figure: the right panel's two-line "
-                              "title 'L1 with the soft threshold\\nexactly 0 at the end: 58.5% "
-                              "of all weights' is wider than its panel and is cut off by the "
-                              "figure's right edge in projection mode (shorten or wrap it)",
-    "take_home_figure": "plots/early_stopping.py take_home_figure: the bar value '0.778' is "
-                        "written over the bar's tick label 'early\\nstopping\\nk = 5' (also "
-                        "without projection mode)",
-}
+KNOWN_COLLISIONS: dict[str, str] = {}
 
 
 def _case(name, in_app, build):

@@ -143,9 +143,10 @@ def take_home_figure(runs):
     fig, (ax1, ax2) = new_figure(1, 2)
     ax1.bar(x - 0.2, train, 0.4, color=METHOD_COLOURS["grey"], label="training digits")
     ax1.bar(x + 0.2, test, 0.4, color=METHOD_COLOURS["val"], label="test digits")
+    bottom = min(0.8, min(train + test) - 0.03)  # every bar's top, and its label, inside the axes
     for xi, t in zip(x, test):
         ax1.text(xi + 0.2, t + 0.004, f"{t:.3f}", ha="center", va="bottom", fontsize="x-small")
-    ax1.set(ylabel="accuracy", ylim=(0.8, 1.03), title="accuracy of the final network")
+    ax1.set(ylabel="accuracy", ylim=(bottom, 1.03), title="accuracy of the final network")
     ax1.legend(loc="upper right", fontsize="small", ncol=2)
     colors = [METHOD_COLOURS[k] for k in ("none", "l2", "l1", "drop", "prox")]
     ax2.bar(x, norms, 0.6, color=[colors[i % len(colors)] for i in range(len(names))])

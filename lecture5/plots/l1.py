@@ -269,8 +269,8 @@ def l1_trajectories_figure(res, lmbda=3.0, zoom_steps=40):
             axes[1, col].plot(res.steps[s0:], path[s0:, i], color=colors[i % len(colors)],
                               lw=1.2, marker="o", ms=3.5)
         axes[0, col].legend(loc="upper right", fontsize="small")
-        axes[0, col].set_title(f"{titles[p]}\nexactly 0 at the end: {res.zero_fraction[p]:.1%} "
-                               "of all weights", fontsize="medium")
+        axes[0, col].set_title(f"{titles[p]}\n{res.zero_fraction[p]:.1%} of all weights end at 0",
+                               fontsize="medium")
         axes[1, col].set_ylim(-4 * c, 4 * c)
         for sgn in (-1, 1):
             axes[1, col].axhline(sgn * c, color="black", lw=0.8, ls=":")
