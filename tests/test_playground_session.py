@@ -139,13 +139,14 @@ def test_build_trainer_goes_through_the_one_recipe_in_experiments():
     """Above the training layer (experiments, plots, widgets, the playground) a Network or a
     Trainer is constructed only in experiments.make_network and experiments.make_trainer;
     the playground's one builder, build_trainer, calls make_trainer."""
-    lecture5 = pathlib.Path(experiments.__file__).parent
-    files = [lecture5 / "experiments.py", lecture5 / "widgets.py",
+    lecture5 = pathlib.Path(experiments.__file__).parent.parent
+    files = [*sorted((lecture5 / "experiments").glob("*.py")),
+             *sorted((lecture5 / "widgets").glob("*.py")),
              *sorted((lecture5 / "plots").glob("*.py")),
              *sorted((lecture5 / "playground").glob("*.py"))]
     calls = {f.relative_to(lecture5).as_posix(): _constructor_calls(f) for f in files}
     assert {f: c for f, c in calls.items() if c} == {
-        "experiments.py": [("make_network", "Network"), ("make_trainer", "Trainer")]}
+        "experiments/_core.py": [("make_network", "Network"), ("make_trainer", "Trainer")]}
     assert [c.func.id for c in ast.walk(ast.parse(inspect.getsource(build_trainer)))
             if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
             and c.func.id == "make_trainer"] == ["make_trainer"]

@@ -40,7 +40,7 @@ def _figure(slope):
 
 
 def test_show_figure_replaces_the_output_in_one_state_update(monkeypatch):
-    monkeypatch.setattr(widgets, "get_ipython", lambda: _Shell())
+    monkeypatch.setattr(widgets._core, "get_ipython", lambda: _Shell())
     out = w.Output()
     seen = []
     out.observe(lambda change: seen.append(change["new"]), names="outputs")

@@ -46,8 +46,10 @@ def _part(data, name):
 
 def make_trainer(data, sizes, *, eta, lmbda=0.0, penalty="l2", p_drop=0.0, dropout="slides",
                  mini_batch_size=10, evaluate="test", early_stopping=None, monitor=True,
-                 seed=0, cost=CrossEntropyCost, activation=sigmoid, init="default") -> Trainer:
-    """A :class:`lecture5.training.Trainer` of a fresh :func:`make_network` on ``data``.
+                 seed=0, cost=CrossEntropyCost, activation=sigmoid, init="default",
+                 net=None) -> Trainer:
+    """A :class:`lecture5.training.Trainer` of a fresh :func:`make_network` on ``data`` (or of
+    ``net``, to train a network further with other settings).
 
     ``data`` holds ``X_train``, ``Y_train`` and ``y_train`` (and ``X_test``, ``Y_test``,
     ``y_test``, or ``X_val``, ``Y_val``, ``y_val``), as attributes or keys.  ``evaluate`` picks
@@ -61,7 +63,8 @@ def make_trainer(data, sizes, *, eta, lmbda=0.0, penalty="l2", p_drop=0.0, dropo
     if evaluate is not None:
         suffix = "test" if evaluate == "test" else "val"
         eval_data = tuple(_part(data, f"{k}_{suffix}") for k in ("X", "Y", "y"))
-    net = make_network(sizes, seed=seed, cost=cost, activation=activation, init=init)
+    if net is None:
+        net = make_network(sizes, seed=seed, cost=cost, activation=activation, init=init)
     return Trainer(net, X, Y, eta=eta, mini_batch_size=min(mini_batch_size, X.shape[1]),
                    lmbda=lmbda, penalty=penalty, p_drop=p_drop, dropout=dropout,
                    labels=_part(data, "y_train"), eval_data=eval_data, monitor=monitor,

@@ -11,7 +11,6 @@ import numpy as np
 from .. import _validate
 from ..datasets import load_mnist, toy_train_test
 from ..hessian import analytic_hessian_linear, eigen_decomposition, hessian, l2_minimizer
-from ..training import Trainer
 from ._core import (
     _frozen_history,
     _nonempty,
@@ -147,10 +146,11 @@ def _network_l2_check(lambdas, tol, max_steps):
     toy = _moons()
     X, Y = toy.X_train, toy.Y_train
     sizes = MOONS_PROBLEM["sizes"]
-    net = make_network(sizes, seed=0)
-    Trainer(net, X, Y, eta=1.0, mini_batch_size=10).train(200, progress=False)
-    Trainer(net, X, Y, eta=2.0, mini_batch_size=X.shape[1], monitor=False).train(
-        1000, progress=False)
+    first = make_trainer(toy, sizes, eta=1.0, evaluate=None)
+    first.train(200, progress=False)
+    net = first.net
+    make_trainer(toy, sizes, eta=2.0, mini_batch_size=X.shape[1], evaluate=None, monitor=False,
+                 net=net).train(1000, progress=False)
     w_star = np.concatenate([w.ravel() for w in net.weights])
     g_star = float(np.linalg.norm(_weights_gradient(net, X, Y, 0.0)))
     H = hessian(net, X, Y, weights_only=True)

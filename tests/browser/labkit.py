@@ -29,7 +29,7 @@ import nbformat
 
 # ----------------------------------------------------------------------------- notebooks
 
-#: stable CSS classes the package's widgets carry (lecture5/widgets.py, lecture5/playground.py)
+#: stable CSS classes the package's widgets carry (lecture5/widgets/, lecture5/playground/)
 ETA = "lecture5-eta"
 LMBDA = "lecture5-lmbda"
 FIGURE = "lecture5-figure"
