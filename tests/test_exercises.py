@@ -54,7 +54,7 @@ RIGHT = {
     "02.1": (2, 3),  # (2, 3) against (3,): t multiplies every row
     "02.2": lambda z: np.diag(sigmoid(z) * (1 - sigmoid(z))),
     "02.3": _hadamard,
-    "03.1": "much smaller",
+    "03.1": "about 0.6",  # tanh' = 4 sigma'(2z) <= 1: between sigmoid's ~0.2 and 1
     "03.2": lambda a, y: a - y,
     "03.3": lambda w, d, z: (w.T @ d) * sigmoid(z) * (1 - sigmoid(z)),
     "04.1": "oscillates",  # 1 - 0.2 * 8 = -0.6, 1 - 0.2 * 2 = 0.6
@@ -71,7 +71,9 @@ RIGHT = {
     "07.2": lambda p: 1 / (1 - p),
     "07.3": lambda a, keep, p: a * keep / (1 - p),
     "08.1": "earlier",
-    "08.2": lambda eta, D, tau: 1 - (1 - eta * D) ** tau,
+    # gradient descent on D (w - w*)^2 / 2 + lmbda w^2 / 2 from 0 goes to D/(D + lmbda) w*,
+    # the distance shrinking by 1 - eta (D + lmbda) per step
+    "08.2": lambda eta, D, lmbda, tau: (1 - (1 - eta * (D + lmbda)) ** tau) * D / (D + lmbda),
     "08.3": _early_stopping,
     "09.1": "top-left",
     "09.2": lambda factor, row: factor * (13.5 - row),
@@ -380,4 +382,4 @@ def test_the_exercises_use_the_notebooks_quadratics():
 def test_a_word_answer_ignores_case_spaces_and_hyphens(capsys):
     assert check("09.1", "  Top Left ")
     reset("03.1")
-    assert check("03.1", "Much  Smaller")
+    assert check("03.1", "  About  0.6 ")

@@ -1,7 +1,8 @@
 """Exercises of notebook 08 (early stopping).
 
 08.1 and 08.3 use the notebook's runs, ``experiments.early_run(patience)`` (cached: the first call
-trains, later ones do not); 08.2 uses :func:`lecture5.hessian.gradient_descent`.
+trains, later ones do not); 08.2 uses :func:`lecture5.hessian.gradient_descent` with its L2
+term ``lmbda``.
 """
 
 from __future__ import annotations
@@ -51,32 +52,42 @@ register(Predict(
 ))
 
 
-def _kept(eta, D, tau):
-    """The fraction of w* that tau steps of gradient descent from 0 reach, curvature D."""
-    return float(gradient_descent([[D]], [1.0], [0.0], eta, int(tau))[-1, 0])
+def _kept(eta, D, lmbda, tau):
+    """The fraction of w* that tau steps of gradient descent from 0 reach on the quadratic with
+    curvature D plus the L2 penalty lmbda/2 w^2."""
+    return float(gradient_descent([[D]], [1.0], [0.0], eta, int(tau), lmbda=lmbda)[-1, 0])
 
 
-def _random_edt(rng):
-    return [{"eta": float(e), "D": float(d), "tau": int(t)}
-            for e, d, t in zip(rng.uniform(0.01, 0.5, 3), rng.uniform(0.05, 3, 3),
-                               rng.integers(1, 60, 3))]
+def _random_edlt(rng):
+    return [{"eta": float(e), "D": float(d), "lmbda": float(lam), "tau": int(t)}
+            for e, d, lam, t in zip(rng.uniform(0.01, 0.3, 3), rng.uniform(0.05, 2, 3),
+                                    rng.uniform(0.01, 1, 3), rng.integers(1, 60, 3))]
 
 
 register(Derive(
     key="08.2",
-    task="derive the fraction of w*_i that tau gradient-descent steps from w = 0 reach",
-    formula=_kept, given=lambda: {"eta": 0.1, "D": 0.5, "tau": 20}, samples=_random_edt,
-    hint="along eigenvector i, w - w* is multiplied by (1 - eta D_ii) at every step.",
-    wrong=(Wrong(lambda eta, D, tau: (1 - eta * D) ** tau,
-                 "that is what is left of the distance to w*; the fraction reached is 1 minus it"),
-           Wrong(lambda eta, D, tau: eta * D * tau,
-                 "the first-order approximation, good only while eta D tau << 1"),
-           Wrong(lambda eta, D, tau: D / (D + 1 / (eta * tau)),
-                 "that is L2's filter (38) with lambda = 1/(eta tau): close to early stopping's, "
-                 "but not equal")),
-    worked=lambda: ("w_t - w* = (1 - eta D)^t (w_0 - w*) with w_0 = 0, so w_tau = (1 - (1 - eta "
-                    "D)^tau) w*:  lambda eta, D, tau: 1 - (1 - eta * D) ** tau; for eta = 0.1, "
-                    f"D = 0.5, tau = 20: {_kept(0.1, 0.5, 20):.4f}"),
+    task="derive the fraction of w*_i that tau gradient-descent steps from w = 0 reach with L2 "
+         "weight decay",
+    formula=_kept, given=lambda: {"eta": 0.1, "D": 0.5, "lmbda": 0.2, "tau": 20},
+    samples=_random_edlt,
+    hint="first find where the iteration goes (the gradient D (w - w*) + lambda w is zero "
+         "there), then by which factor the distance to that point shrinks at every step.",
+    wrong=(Wrong(lambda eta, D, lmbda, tau: 1 - (1 - eta * (D + lmbda)) ** tau,
+                 "with the penalty the iteration goes to the L2 minimiser D/(D + lambda) w*, not "
+                 "to w*: multiply by D/(D + lambda) (you forgot where it converges to)"),
+           Wrong(lambda eta, D, lmbda, tau: (1 - (1 - eta * D) ** tau) * D / (D + lmbda),
+                 "that multiplies early stopping's filter by L2's, as if the two acted one after "
+                 "the other; but the penalty also steepens the cost: the distance shrinks by "
+                 "1 - eta (D + lambda) per step, not 1 - eta D"),
+           Wrong(lambda eta, D, lmbda, tau: (1 - eta * (D + lmbda)) ** tau * D / (D + lmbda),
+                 "that is what is still missing of D/(D + lambda) w*; the fraction reached is "
+                 "D/(D + lambda) minus it")),
+    worked=lambda: ("the gradient D (w - w*) + lambda w is zero at w~ = D/(D + lambda) w* (38), "
+                    "and w_t - w~ = (1 - eta (D + lambda))^t (w_0 - w~) with w_0 = 0, so "
+                    "w_tau = (1 - (1 - eta (D + lambda))^tau) D/(D + lambda) w*:\n"
+                    "lambda eta, D, lmbda, tau: (1 - (1 - eta * (D + lmbda)) ** tau) * D / "
+                    f"(D + lmbda)\nfor eta = 0.1, D = 0.5, lambda = 0.2, tau = 20: "
+                    f"{_kept(0.1, 0.5, 0.2, 20):.4f}"),
 ))
 
 
