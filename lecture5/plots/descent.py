@@ -123,7 +123,7 @@ def gd_quadratic(eta, eigenvalues=GD_EIGENVALUES, angle_degrees=GD_ANGLE, w_star
     ax_cost.set_xlim(0, len(costs) - 1)
     ax_cost.set_xlabel("step t")
     ax_cost.set_ylabel("C(wₜ) − C(w*)")
-    ax_cost.set_title("cost after each step (log scale)")
+    ax_cost.set_title("cost after each step")
     draw.eta_strip(ax_eta, eta, run["D"], (lo, hi))
     return fig, _gd_caption(eta, run, len(costs) - 1)
 

@@ -41,10 +41,10 @@ def dropout_network_figure(mini_batch=1, p_drop=0.5, sizes=(5, 8, 8, 3), seed=0)
     masks = dropout_masks(sizes, p_drop, np.random.default_rng([seed, mini_batch]))
     fig, (ax1, ax2) = new_figure(1, 2)
     draw.dropout_network(ax1, sizes)
-    ax1.set_title("full network (used at test time)")
+    ax1.set_title("full network\n(used at test time)")
     deleted = draw.dropout_network(ax2, sizes, masks)
     n_del = sum(len(d) for d in deleted)
-    ax2.set_title(f"mini-batch {mini_batch}: {n_del} of {sum(sizes[1:-1])} hidden nodes deleted")
+    ax2.set_title(f"mini-batch {mini_batch}:\n{n_del} of {sum(sizes[1:-1])} hidden nodes deleted")
     parts = [f"layer {i + 2}: nodes {', '.join(str(j + 1) for j in d) or 'none'}"
              for i, d in enumerate(deleted)]
     caption = f"mini-batch {mini_batch}, p_drop = {p_drop:g}: deleted " + "; ".join(parts)
