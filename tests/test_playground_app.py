@@ -200,18 +200,18 @@ def test_figures_for_2d_and_mnist_show_what_they_should():
     app = Playground(preset="L1 sparsity", n_train=100)
     app.run_epochs(3)
     view = app.view
-    mosaic = view["image"].get_array()
+    mosaic = view.image.get_array()
     assert mosaic.shape == (5 * 29 - 1, 7 * 29 - 1)  # 30 tiles of 28 x 28 with 1-pixel gaps
     w0 = app.net.weights[0]
     np.testing.assert_array_equal(np.asarray(mosaic)[:28, :28], w0[0].reshape(28, 28))
     zero = float(np.mean(np.concatenate([w.ravel() for w in app.net.weights]) == 0))
-    assert zero > 0.1 and f"{100 * zero:.1f}% exactly 0" in view["ax"]["hist"].get_title()
-    assert len(view["train_cost"].get_xdata()) == 3
+    assert zero > 0.1 and f"{100 * zero:.1f}% exactly 0" in view.ax["hist"].get_title()
+    assert len(view.train_cost.get_xdata()) == 3
     app.apply_preset("moons, a small network")
     app.run_epochs(2)
-    a = app.net.feedforward(app.view["grid"])
+    a = app.net.feedforward(app.view.grid)
     p1 = (a[1] / (a[0] + a[1])).reshape(90, 90)
-    np.testing.assert_allclose(app.view["image"].get_array(), p1)
+    np.testing.assert_allclose(app.view.image.get_array(), p1)
 
 
 def test_the_picture_is_drawn_once_the_app_is_displayed():

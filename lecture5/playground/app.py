@@ -288,11 +288,11 @@ class Playground(w.VBox):
                     y_test=d["y_test"])
             else:
                 self.view = plots.playground_figure("mnist")
-            self.figure = self.view["fig"]
+            self.figure = self.view.fig
             if old is not None:
-                old["fig"].clear()  # drop the old artists at once (no pyplot registry to close)
+                old.fig.clear()  # drop the old artists at once (no pyplot registry to close)
         else:  # same data: keep the figure (and its layout), start its histogram afresh
-            self.view["hist_range"] = 0.0
+            self.view.hist_range = 0.0
         self._runner.rate_samples.clear()
         self.update_enabled()
         self.say(text)
@@ -350,13 +350,13 @@ class Playground(w.VBox):
         if self.view is None or not self._runner.redraw_due(force):  # closed, or too soon
             return False
         t0 = time.perf_counter()
-        first = not self.view.get("frozen")
+        first = not self.view.frozen
         caption = plots.update_playground_figure(self.view, self.net, self.trainer.history)
         png = plots.render_png(self.view) if self.rendering else None
         if png is not None:
             # the output is replaced as widget state, not printed into the Output: a display()
             # from a background task can be routed to the wrong cell, a state update cannot
-            self.output.outputs = png_output(self.view["fig"], png)
+            self.output.outputs = png_output(self.view.fig, png)
             self.stats["renders"] += 1
         self.caption_text = caption
         self._show_caption()

@@ -57,6 +57,7 @@ from .l1 import (
 from .l2_hessian import L2_ANGLE, L2_EIGENVALUES, L2_W_STAR, hessian_spectrum, l2_hessian_picture
 from .live import (
     PLAYGROUND_FIGSIZE,
+    LiveView,
     playground_figure,
     playground_snapshot,
     render_png,
@@ -79,7 +80,7 @@ __all__ = [
     "step5_figure", "dropout_seeds_figure",
     "early_stopping_figure", "early_stopping_vs_l2_figure", "take_home_figure",
     "rotation_figure", "distortion_grid", "training_size_figure",
-    "PLAYGROUND_FIGSIZE", "playground_figure", "update_playground_figure", "render_png",
+    "PLAYGROUND_FIGSIZE", "LiveView", "playground_figure", "update_playground_figure", "render_png",
     "playground_snapshot",
 ]
 

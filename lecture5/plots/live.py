@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import dataclass, field
 
 import matplotlib as mpl
 import numpy as np
@@ -27,7 +28,7 @@ from .. import _validate
 from ._style import BLUE, GREY_600, ORANGE, new_figure, projection_on, styled
 
 __all__ = [
-    "PLAYGROUND_FIGSIZE", "playground_figure", "update_playground_figure", "render_png",
+    "PLAYGROUND_FIGSIZE", "LiveView", "playground_figure", "update_playground_figure", "render_png",
     "playground_snapshot",
 ]
 
@@ -36,6 +37,27 @@ PLAYGROUND_FIGSIZE = (11.0, 7.0)
 _PLAYGROUND_GRID = 90  # decision boundary evaluated on a 90 x 90 grid
 _PLAYGROUND_TILES = 30  # at most this many first-layer neurons drawn as images
 _CLASS_COLORS = (ORANGE, BLUE)  # class 0 orange, class 1 blue
+
+
+@dataclass
+class LiveView:
+    """The playground figure and the artists an update moves (see :func:`playground_figure`)."""
+
+    kind: str  # "2d" (a toy set under the decision boundary) or "mnist" (w^2 as images)
+    fig: object  # the matplotlib Figure
+    canvas: FigureCanvasAgg
+    ax: dict = field(default_factory=dict)  # "cost", "acc", "data", "hist"
+    train_cost: object = None  # Line2D of each curve
+    test_cost: object = None
+    penalty: object = None
+    train_acc: object = None
+    test_acc: object = None
+    image: object = None  # AxesImage: the network's output on the grid, or the weight mosaic
+    grid: np.ndarray | None = None  # (2, G) grid points of a 2-D set, one column each
+    hist: object = None  # StepPatch: the histogram of all weights
+    hist_range: float = 0.0  # its x range, which only grows
+    frozen: bool = False  # the layout is kept from the last render
+    label_lengths: tuple = ()  # tick-label lengths when the layout was computed
 
 
 #: epoch ticks to choose from (1-2-5): the epoch axes label a few of these
@@ -101,24 +123,24 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
     (hollow) of a 2-D toy set, ``X_*`` of shape (2, m) with labels ``y_*`` in {0, 1}, over the
     network's output.  ``kind="mnist"``: it shows the first-layer weights w^2 as 28 x 28 images.
 
-    Returns a dict ``view`` holding the Figure (``view["fig"]``) and the artists to update.
+    Returns a :class:`LiveView` holding the Figure (``view.fig``) and the artists to update.
     """
     _validate.choice("kind", kind, ("2d", "mnist"))
     fig, axes = new_figure(2, 2, figsize=figsize)
     ax_cost, ax_acc, ax_data, ax_hist = axes.ravel()
-    view = {"kind": kind, "fig": fig, "canvas": FigureCanvasAgg(fig), "hist_range": 0.0}
+    view = LiveView(kind, fig, FigureCanvasAgg(fig))
 
     ax_cost.set_title("cost per epoch (data part $C_0$ and penalty)")
     ax_cost.set_ylabel("cost")
-    view["train_cost"], = ax_cost.plot([], [], color=BLUE, label="training $C_0$")
-    view["test_cost"], = ax_cost.plot([], [], color=ORANGE, label="test $C_0$")
-    view["penalty"], = ax_cost.plot([], [], color=GREY_600, ls="--", label="penalty")
+    view.train_cost, = ax_cost.plot([], [], color=BLUE, label="training $C_0$")
+    view.test_cost, = ax_cost.plot([], [], color=ORANGE, label="test $C_0$")
+    view.penalty, = ax_cost.plot([], [], color=GREY_600, ls="--", label="penalty")
     ax_cost.legend(loc="upper right")
 
     ax_acc.set_title("accuracy per epoch")
     ax_acc.set_ylabel("accuracy")
-    view["train_acc"], = ax_acc.plot([], [], color=BLUE, label="training")
-    view["test_acc"], = ax_acc.plot([], [], color=ORANGE, label="test")
+    view.train_acc, = ax_acc.plot([], [], color=BLUE, label="training")
+    view.test_acc, = ax_acc.plot([], [], color=ORANGE, label="test")
     ax_acc.legend(loc="lower right")
     for ax in (ax_cost, ax_acc):
         _epoch_axis(ax)
@@ -132,11 +154,11 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
         gx = np.linspace(lo[0], hi[0], _PLAYGROUND_GRID)
         gy = np.linspace(lo[1], hi[1], _PLAYGROUND_GRID)
         GX, GY = np.meshgrid(gx, gy)
-        view["grid"] = np.stack([GX.ravel(), GY.ravel()])  # (2, G): one column per grid point
+        view.grid = np.stack([GX.ravel(), GY.ravel()])  # (2, G): one column per grid point
         extent = (lo[0], hi[0], lo[1], hi[1])
         cmap = mpl.colors.LinearSegmentedColormap.from_list(
             "lecture5_two_classes", ["#fdba74", "#ffffff", "#93c5fd"])
-        view["image"] = ax_data.imshow(np.full(GX.shape, 0.5), origin="lower", extent=extent,
+        view.image = ax_data.imshow(np.full(GX.shape, 0.5), origin="lower", extent=extent,
                                        cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto",
                                        interpolation="bilinear")
         colors = np.array(_CLASS_COLORS)
@@ -152,16 +174,16 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
         ax_data.grid(False)
         ax_data.set_title("data and the network's output (blue: class 1)")
     else:
-        view["image"] = ax_data.imshow(np.zeros((28, 28)), cmap="RdBu_r", vmin=-1, vmax=1,
+        view.image = ax_data.imshow(np.zeros((28, 28)), cmap="RdBu_r", vmin=-1, vmax=1,
                                        interpolation="nearest")
         ax_data.set_axis_off()
         ax_data.set_title("first-layer weights $w^2$, one image per neuron")
 
     ax_hist.set_xlabel("weight $w$ (all layers)")
     ax_hist.set_ylabel("count")
-    view["hist"] = ax_hist.stairs(np.zeros(1), np.array([-1.0, 1.0]), fill=True, color=BLUE,
+    view.hist = ax_hist.stairs(np.zeros(1), np.array([-1.0, 1.0]), fill=True, color=BLUE,
                                   alpha=0.8)
-    view["ax"] = {"cost": ax_cost, "acc": ax_acc, "data": ax_data, "hist": ax_hist}
+    view.ax = {"cost": ax_cost, "acc": ax_acc, "data": ax_data, "hist": ax_hist}
     return view
 
 
@@ -195,24 +217,24 @@ def update_playground_figure(view, net, history, bins=None):
     ``bins`` defaults to about 2 sqrt(number of weights).  Returns a caption.
     """
     epochs = np.asarray(history["epoch"], dtype=float)
-    ax = view["ax"]
-    _set_curves(ax["cost"], [(view["train_cost"], history["train_cost"]),
-                             (view["test_cost"], history["eval_cost"]),
-                             (view["penalty"], history["train_penalty"])], epochs)
-    _set_curves(ax["acc"], [(view["train_acc"], history["train_accuracy"]),
-                            (view["test_acc"], history["eval_accuracy"])], epochs,
+    ax = view.ax
+    _set_curves(ax["cost"], [(view.train_cost, history["train_cost"]),
+                             (view.test_cost, history["eval_cost"]),
+                             (view.penalty, history["train_penalty"])], epochs)
+    _set_curves(ax["acc"], [(view.train_acc, history["train_accuracy"]),
+                            (view.test_acc, history["eval_accuracy"])], epochs,
                 clamp_top=1.01)
 
     with np.errstate(all="ignore"):
-        if view["kind"] == "2d":
-            a = net.feedforward(view["grid"])
+        if view.kind == "2d":
+            a = net.feedforward(view.grid)
             p1 = a[1] / np.maximum(a[0] + a[1], 1e-12)  # how much the output favours class 1
-            view["image"].set_data(_finite(p1).reshape(_PLAYGROUND_GRID, _PLAYGROUND_GRID))
+            view.image.set_data(_finite(p1).reshape(_PLAYGROUND_GRID, _PLAYGROUND_GRID))
         else:
             mosaic = _weight_mosaic(net.weights[0])
             s = float(np.nanmax(np.abs(mosaic))) if np.isfinite(mosaic).any() else 1.0
             s = s if s > 0 and math.isfinite(s) else 1.0
-            image = view["image"]
+            image = view.image
             image.set_data(mosaic)
             image.set_extent((-0.5, mosaic.shape[1] - 0.5, mosaic.shape[0] - 0.5, -0.5))
             image.set_clim(-s, s)
@@ -223,13 +245,13 @@ def update_playground_figure(view, net, history, bins=None):
         # the range covers 99.5% of the weights (a few large ones go into the end bins)
         top = float(np.quantile(np.abs(finite), 0.995)) if finite.size else 1.0
         # capped so that a run on its way to divergence cannot overflow the axis arithmetic
-        view["hist_range"] = min(max(view["hist_range"], top, 1e-3), 1e12)
-        r = view["hist_range"]
+        view.hist_range = min(max(view.hist_range, top, 1e-3), 1e12)
+        r = view.hist_range
         if bins is None:  # about 2 sqrt(number of weights), between 11 and 81
             bins = int(np.clip(2 * math.sqrt(w_all.size), 11, 81))
         counts, edges = np.histogram(np.clip(finite, -r, r), bins=bins, range=(-r, r))
         norm = math.sqrt(float(np.sum(finite * finite)))
-    view["hist"].set_data(counts, edges)
+    view.hist.set_data(counts, edges)
     hax = ax["hist"]
     hax.set_xlim(-r, r)
     hax.set_ylim(0, max(1, counts.max()) * 1.08)
@@ -259,15 +281,15 @@ def render_png(view, compress_level=1) -> bytes:
     label grows longer than it was then (the cost axis going from "0.5" to "0.025"), the next
     render computes the layout again, so the axis label ("cost") is never pushed off the edge."""
     buf = io.BytesIO()
-    view["canvas"].print_png(buf, pil_kwargs={"compress_level": compress_level})
-    fig = view["fig"]
+    view.canvas.print_png(buf, pil_kwargs={"compress_level": compress_level})
+    fig = view.fig
     lengths = _label_lengths(fig)
-    if not view.get("frozen"):
+    if not view.frozen:
         fig.set_layout_engine("none")
-        view["frozen"], view["label_lengths"] = True, lengths
-    elif any(a > b for a, b in zip(lengths, view["label_lengths"])):
+        view.frozen, view.label_lengths = True, lengths
+    elif any(a > b for a, b in zip(lengths, view.label_lengths)):
         fig.set_layout_engine("constrained")
-        view["frozen"] = False
+        view.frozen = False
     return buf.getvalue()
 
 
@@ -278,6 +300,6 @@ def playground_snapshot(net, history, kind="2d", **data):
     """
     view = playground_figure(kind, **data)
     caption = update_playground_figure(view, net, history)
-    return view["fig"], caption
+    return view.fig, caption
 
 # --- end 10 ---
