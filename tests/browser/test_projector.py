@@ -22,6 +22,10 @@ from pathlib import Path
 import labkit
 import pytest
 
+# slow (about 6 minutes, every app of every notebook) and run with `-m slow` while issue 13 is
+# open: in the first CI rehearsal one notebook's check failed once and passed alone
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "projector"
 
 #: 1280x720 at 125 % zoom: what the page lays out in CSS pixels
