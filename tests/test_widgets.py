@@ -2,13 +2,15 @@
 titles) and the apps whose figures redraw while a slider moves (no training).  Move a slider, the
 figure and the numbers move; the slider extremes give a message, never a traceback."""
 
+import base64
+import io
 import re
 import time
 
 import ipywidgets as w
 import numpy as np
 import pytest
-from IPython.core.formatters import DisplayFormatter
+from PIL import Image
 from widget_helpers import extremes, png
 
 from lecture5 import Network, experiments, plots, widgets
@@ -20,18 +22,6 @@ SMALL = {"sizes": (784, 30, 10), "n_train": 300, "epochs": 4, "n_test": 500}
 SLIDERS = ("degrees", "dx", "dy", "factor", "alpha", "sigma")
 
 
-class _Formatter(DisplayFormatter):
-    """IPython's formatter plus the PNG that the inline backend adds in a notebook."""
-
-    def format(self, obj, include=None, exclude=None):
-        data, metadata = super().format(obj, include, exclude)
-        return {**data, "image/png": plots.to_png(obj)}, metadata
-
-
-class _Shell:
-    display_formatter = _Formatter()
-
-
 @plots.styled
 def _figure(slope):
     fig, ax = plots.new_figure()
@@ -39,18 +29,37 @@ def _figure(slope):
     return fig
 
 
-def test_show_figure_replaces_the_output_in_one_state_update(monkeypatch):
-    monkeypatch.setattr(widgets._core, "get_ipython", lambda: _Shell())
+def test_show_figure_replaces_the_output_in_one_state_update():
     out = w.Output()
     seen = []
     out.observe(lambda change: seen.append(change["new"]), names="outputs")
     widgets.show_figure(out, _figure(1.0))
-    widgets.show_figure(out, _figure(2.0))
+    widgets.show_figure(out, _figure(2.0), plots.Frames())
     assert len(out.outputs) == 1  # never two pictures stacked
     assert out.outputs[0]["output_type"] == "display_data"
     assert out.outputs[0]["data"]["text/plain"] == "<Figure size 900x400 with 1 Axes>"
-    assert out.outputs[0]["data"]["image/png"] == plots.to_png(_figure(2.0))
+    shown = base64.b64decode(out.outputs[0]["data"]["image/png"])
+    expected = plots.to_png(_figure(2.0))
+    # the same pixels as the figure saved as PNG, compressed less
+    np.testing.assert_array_equal(*(np.asarray(Image.open(io.BytesIO(b)).convert("RGBA"))
+                                    for b in (shown, expected)))
     assert len(seen) == 2 and all(len(v) == 1 for v in seen)  # no empty frame in between
+
+
+def test_an_app_changes_an_updatable_figure_in_place_and_rebuilds_the_others():
+    app = widgets.gd_quadratic_app(eta=0.15)
+    fig = app.figure
+    app.controls["eta"].value = 0.3
+    assert app.figure is fig and app.error is None  # one figure, changed in place
+    assert app.caption.value.startswith("η = 0.3 |")
+    assert app.frames.stats["blits"] == 1
+    app._show_error(ValueError("eta must be ..."))  # as a builder's message would
+    app.controls["eta"].value = 0.2  # after an error the figure is built afresh
+    assert app.error is None and app.figure is not fig
+    other = widgets.penalty_step_app()
+    first = other.figure
+    other.controls["lmbda"].value = 3.0
+    assert other.figure is not first
 
 
 def test_captions_grow_in_projection_mode_and_errors_are_red():

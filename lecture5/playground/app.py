@@ -25,7 +25,6 @@ loop without a browser.  This module holds widgets and layout only.
 
 from __future__ import annotations
 
-import base64
 import functools
 import html
 import time
@@ -34,7 +33,14 @@ import ipywidgets as w
 
 from .. import _validate, plots
 from ..plots._style import projection_on
-from ..widgets import dress, eta_slider, float_slider, lmbda_slider, stylesheet_widget
+from ..widgets import (
+    dress,
+    eta_slider,
+    float_slider,
+    lmbda_slider,
+    png_output,
+    stylesheet_widget,
+)
 from .runner import MIN_REDRAW_INTERVAL, PACES, SLICE_SECONDS, Runner, check_pace
 from .session import DATASETS, MAX_HISTORY, MNIST_SIZES, PENALTY_OPTIONS, PRESETS, Session
 
@@ -179,14 +185,6 @@ def close_tree(widget, root):
             part.close()
     if widget is not root:
         widget.close()
-
-
-def png_output(fig, png) -> tuple:
-    """An Output widget's ``outputs`` showing ``png`` (the picture of ``fig``)."""
-    w_px, h_px = (int(round(x)) for x in fig.get_size_inches() * fig.dpi)
-    return ({"output_type": "display_data", "metadata": {},
-             "data": {"image/png": base64.b64encode(png).decode("ascii"),
-                      "text/plain": f"<Figure size {w_px}x{h_px} with {len(fig.axes)} Axes>"}},)
 
 
 class Playground(w.VBox):

@@ -5,6 +5,7 @@ Every builder computes its numbers with the package's maths modules (or takes th
 maths.  A builder returns a Figure, or ``(fig, caption)`` when a line of numbers goes with it.
 
 - :mod:`._style`: sizes, fonts, the palette, :func:`new_figure`, :func:`styled`, :func:`to_png`
+- :mod:`._render`: :class:`Frames`, how an app renders one figure after another fast
 - :mod:`.draw`: helpers that take an ``ax`` (matrices, digits, a gradient-descent path, ...)
 - one module per topic, in lecture order: :mod:`.notation` (01-02), :mod:`.backprop` (03),
   :mod:`.descent` (04), :mod:`.l2_hessian` (05), :mod:`.l1` (06), :mod:`.dropout` (07),
@@ -14,6 +15,7 @@ maths.  A builder returns a Figure, or ``(fig, caption)`` when a line of numbers
 """
 
 from . import draw
+from ._render import Frames, render_once, updatable, update_in_place
 from ._style import (
     DPI,
     FIGSIZE,
@@ -67,6 +69,10 @@ from .more_data import distortion_grid, rotation_figure, training_size_figure
 from .notation import hadamard_gate, hadamard_pictures, network_diagram
 
 __all__ = [
+    "Frames",
+    "render_once",
+    "updatable",
+    "update_in_place",
     "FIGSIZE", "DPI", "projection_mode", "style", "new_figure", "styled", "to_png",
     "REGIME_COLOURS", "RUN_COLOURS", "METHOD_COLOURS", "draw",
     "network_diagram", "hadamard_pictures", "hadamard_gate",

@@ -16,6 +16,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import _validate, hessian
 from . import draw
+from ._render import updatable
 from ._style import FIGSIZE, GREY_800, REGIME_COLOURS, RUN_COLOURS, new_figure, styled
 
 __all__ = [
@@ -100,7 +101,6 @@ def gd_quadratic(eta, eigenvalues=GD_EIGENVALUES, angle_degrees=GD_ANGLE, w_star
     lo, hi = (_validate.number("eta_range", v, low=0.0, low_open=True) for v in eta_range)
     if not lo < hi:
         raise ValueError(f"eta_range must be (low, high) with low < high, got {eta_range}")
-    run = _gd_run(eta, eigenvalues, angle_degrees, w_star, w0, steps)
     fig, axes = new_figure(2, 2, figsize=(FIGSIZE[0], 5.8),
                            gridspec_kw=dict(height_ratios=[5.0, 0.7], left=0.07, right=0.98,
                                             bottom=0.1, top=0.94, wspace=0.25, hspace=0.38))
@@ -110,22 +110,36 @@ def gd_quadratic(eta, eigenvalues=GD_EIGENVALUES, angle_degrees=GD_ANGLE, w_star
     axes[1, 1].remove()
     ax_path, ax_cost = axes[0]
     ax_eta = fig.add_subplot(gs[1, :])
-    draw.gd_path(ax_path, run, w_star, w0)
-    ax_path.set_title(f"η = {eta:.3g}: {run['regime']}", color=REGIME_COLOURS[run["regime"]])
-    costs = run["costs"]
-    t = np.arange(len(costs))
-    with np.errstate(invalid="ignore"):
-        ok = np.isfinite(costs) & (costs > 0) & (costs < 1e200)
-    ax_cost.semilogy(t[ok], costs[ok], "-o", ms=3.5, color=REGIME_COLOURS[run["regime"]])
+    run = _gd_run(eta, eigenvalues, angle_degrees, w_star, w0, steps)
+    path, note = draw.gd_path(ax_path, run, w_star, w0)
+    (cost,) = ax_cost.semilogy([], [], "-o", ms=3.5)
     ax_cost.set_ylim(_COST_FLOOR, _COST_CEILING)
     ax_cost.set_yticks([1e-12, 1e-8, 1e-4, 1.0, 1e4], ["1e-12", "1e-8", "1e-4", "1", "1e4"])
     ax_cost.minorticks_off()
-    ax_cost.set_xlim(0, len(costs) - 1)
+    ax_cost.set_xlim(0, steps)
     ax_cost.set_xlabel("step t")
     ax_cost.set_ylabel("C(wₜ) − C(w*)")
     ax_cost.set_title("cost after each step")
-    draw.eta_strip(ax_eta, eta, run["D"], (lo, hi))
-    return fig, _gd_caption(eta, run, len(costs) - 1)
+    bar = draw.eta_strip(ax_eta, eta, run["D"], (lo, hi))
+
+    def show(eta):
+        """Redraw what depends on eta (the path, its cost, the title, the bar): the caption."""
+        eta = _validate.number("eta", eta, low=0.0, low_open=True)
+        run = _gd_run(eta, eigenvalues, angle_degrees, w_star, w0, steps)
+        draw.set_gd_path(path, note, run)
+        colour = REGIME_COLOURS[run["regime"]]
+        ax_path.set_title(f"η = {eta:.3g}: {run['regime']}", color=colour)
+        costs = run["costs"]
+        t = np.arange(len(costs))
+        with np.errstate(invalid="ignore"):
+            ok = np.isfinite(costs) & (costs > 0) & (costs < 1e200)
+        cost.set_data(t[ok], costs[ok])
+        cost.set_color(colour)
+        bar.set_xdata([min(max(eta, lo), hi)] * 2)
+        return _gd_caption(eta, run, len(costs) - 1)
+
+    caption = show(eta)
+    return updatable(fig, show, (path, note, ax_path.title, cost, bar)), caption
 
 
 @styled

@@ -17,8 +17,8 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 from .. import hessian
 from ._style import GREY_400, GREY_700, METHOD_COLOURS, REGIME_COLOURS
 
-__all__ = ["matrix", "cost_grid", "gd_path", "eta_strip", "plain_log_labels", "dropout_network",
-           "digit", "DIGIT_CMAP"]
+__all__ = ["matrix", "cost_grid", "gd_path", "set_gd_path", "eta_strip", "plain_log_labels",
+           "dropout_network", "digit", "DIGIT_CMAP"]
 
 DIGIT_CMAP = "gray_r"  # ink dark on white, like a digit written on paper
 
@@ -47,7 +47,8 @@ def cost_grid(H, w_star, xlim, ylim, num=121):
 
 
 def gd_path(ax, run, w_star, w0, legend=True):
-    """Contours of C_0, the path w_0, w_1, ... (cut where it leaves the picture), w* and w_0."""
+    """Contours of C_0, the path w_0, w_1, ... (cut where it leaves the picture), w* and w_0.
+    Returns the path's line and the "left the picture" note, for :func:`set_gd_path`."""
     centre, half = run["centre"], run["half"]
     xlim = (centre[0] - half, centre[0] + half)
     ylim = (centre[1] - half, centre[1] + half)
@@ -56,18 +57,7 @@ def gd_path(ax, run, w_star, w0, legend=True):
     levels = top * np.geomspace(2e-4, 1.0, 12)
     ax.contourf(W1, W2, C, levels=np.concatenate([[0.0], levels]), cmap="Blues_r", alpha=0.3)
     ax.contour(W1, W2, C, levels=levels, colors="#546e7a", linewidths=0.7)
-    path = run["path"]
-    # draw up to the first point far outside the picture (the axes clip the rest of the line)
-    with np.errstate(invalid="ignore"):
-        near = run["finite"] & (np.abs(path - centre).max(axis=1) <= 50 * half)
-    n = len(path)
-    if not near.all():
-        n = int(np.argmin(near))
-        if run["finite"][n]:
-            n += 1  # one point far beyond the frame shows the direction it flies off in
-    shown = np.clip(path[:n], centre - 50 * half, centre + 50 * half)
-    colour = REGIME_COLOURS[run["regime"]]
-    ax.plot(shown[:, 0], shown[:, 1], "-o", color=colour, ms=4, lw=1.6, label="path w₀, w₁, …")
+    (line,) = ax.plot([], [], "-o", ms=4, lw=1.6, label="path w₀, w₁, …")
     ax.plot(*w0, "s", color="black", ms=8, label="start w₀")
     ax.plot(*w_star, "*", color="gold", mec="black", ms=17, label="minimum w*")
     ax.set_xlim(xlim)
@@ -79,14 +69,34 @@ def gd_path(ax, run, w_star, w0, legend=True):
     ax.set_ylabel("w₂")
     if legend:
         ax.legend(loc="lower right", fontsize="x-small", framealpha=0.9)
-    if run["left_at"] is not None:
-        ax.text(0.03, 0.97, f"left the picture at step {run['left_at']}", transform=ax.transAxes,
-                va="top", fontsize="small", color=REGIME_COLOURS["diverging"],
-                bbox=dict(boxstyle="round", fc="white", ec=REGIME_COLOURS["diverging"]))
+    note = ax.text(0.03, 0.97, "", transform=ax.transAxes, va="top", fontsize="small",
+                   color=REGIME_COLOURS["diverging"],
+                   bbox=dict(boxstyle="round", fc="white", ec=REGIME_COLOURS["diverging"]))
+    set_gd_path(line, note, run)
+    return line, note
+
+
+def set_gd_path(line, note, run):
+    """Show ``run``'s path in ``line`` (drawn up to the first point far outside the picture: the
+    axes clip the rest) and its "left the picture at step t" in ``note`` (hidden if it stayed)."""
+    centre, half, path = run["centre"], run["half"], run["path"]
+    with np.errstate(invalid="ignore"):
+        near = run["finite"] & (np.abs(path - centre).max(axis=1) <= 50 * half)
+    n = len(path)
+    if not near.all():
+        n = int(np.argmin(near))
+        if run["finite"][n]:
+            n += 1  # one point far beyond the frame shows the direction it flies off in
+    shown = np.clip(path[:n], centre - 50 * half, centre + 50 * half)
+    line.set_data(shown[:, 0], shown[:, 1])
+    line.set_color(REGIME_COLOURS[run["regime"]])
+    note.set_visible(run["left_at"] is not None)
+    note.set_text(f"left the picture at step {run['left_at']}")
 
 
 def eta_strip(ax, eta, D, eta_range):
-    """A log eta axis coloured by regime, 2/D_max marked, the current eta as a black bar."""
+    """A log eta axis coloured by regime, 2/D_max marked, the current eta as a black bar (the
+    bar's line is returned: ``bar.set_xdata([eta, eta])`` moves it)."""
     th = hessian.step_thresholds(D)
     lo, hi = eta_range
     edges = [lo, th.good_from, th.oscillating_above, th.diverging_above, hi]
@@ -101,7 +111,7 @@ def eta_strip(ax, eta, D, eta_range):
         ax.axvline(th.diverging_above, color="black", ls="--", lw=1.2)
         ax.text(th.diverging_above, 1.04, f"$2/D_{{max}}$ = {th.diverging_above:.3g}",
                 ha="center", va="bottom", fontsize="small", transform=ax.get_xaxis_transform())
-    ax.axvline(min(max(eta, lo), hi), color="black", lw=3.5, zorder=1)
+    bar = ax.axvline(min(max(eta, lo), hi), color="black", lw=3.5, zorder=1)
     ax.set_xscale("log")
     ax.set_xlim(lo, hi)
     decades = [10.0 ** k for k in range(math.ceil(math.log10(lo)),
@@ -112,6 +122,7 @@ def eta_strip(ax, eta, D, eta_range):
     ax.set_yticks([])
     ax.grid(False)
     ax.set_xlabel("learning rate η (log scale); black bar = current η")
+    return bar
 
 
 def plain_log_labels(ax):

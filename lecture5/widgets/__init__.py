@@ -39,6 +39,7 @@ from ._core import (  # noqa: F401  (re-exported)
     lmbda_slider,
     log_slider,
     placeholder,
+    png_output,
     set_caption,
     show_figure,
     stylesheet_widget,

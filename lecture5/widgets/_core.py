@@ -3,21 +3,20 @@ projection mode (see :mod:`lecture5.widgets`)."""
 
 from __future__ import annotations
 
+import base64
 import html
 import math
 
 import ipywidgets as w
 import traitlets
-from IPython import get_ipython
-from IPython.display import display
 
 from .. import experiments, plots
 from ..plots._style import building_app, projection_on
 
-__all__ = ["show_figure", "set_caption", "title_html", "log_slider", "float_slider", "int_slider",
-           "eta_slider", "lmbda_slider", "FigureApp", "figure_app", "RetrainApp",
-           "PROJECTION_CLASS", "STYLESHEET", "stylesheet_widget", "dress", "displayed_value",
-           "placeholder"]
+__all__ = ["show_figure", "png_output", "set_caption", "title_html", "log_slider",
+           "float_slider", "int_slider", "eta_slider", "lmbda_slider", "FigureApp", "figure_app",
+           "RetrainApp", "PROJECTION_CLASS", "STYLESHEET", "stylesheet_widget", "dress",
+           "displayed_value", "placeholder"]
 
 #: a slider fills the width it is given, up to 560 px, and shrinks with a narrow notebook
 _SLIDER_LAYOUT = {"width": "100%", "max_width": "560px", "min_width": "0"}
@@ -97,23 +96,28 @@ def displayed_value(control):
     return value
 
 
-def show_figure(out: w.Output, fig) -> None:
+def png_output(fig, png: bytes) -> tuple:
+    """An Output widget's ``outputs`` showing ``png`` (the picture of ``fig``): one display_data
+    with the PNG and the figure's usual text form."""
+    w_px, h_px = (int(round(x)) for x in fig.get_size_inches() * fig.dpi)
+    return ({"output_type": "display_data", "metadata": {},
+             "data": {"image/png": base64.b64encode(png).decode("ascii"),
+                      "text/plain": f"<Figure size {w_px}x{h_px} with {len(fig.axes)} Axes>"}},)
+
+
+def show_figure(out: w.Output, fig, frames: plots.Frames | None = None) -> None:
     """Replace whatever ``out`` shows by ``fig``, without a blank frame in between.
 
-    The picture is rendered here and set as the Output widget's whole list of outputs, one state
-    update, instead of being printed into the widget with ``with out: display(fig)``.  Printing
-    depends on the kernel routing the display message to the widget, which fails when callbacks
-    run on a kernel subshell (the picture lands in JupyterLab's Log Console) and left Voila
-    waiting for ever on some cells; setting the state does not depend on it.
+    The picture is rendered here (by ``frames``, an app's :class:`lecture5.plots.Frames`: one
+    draw, the app's remembered layout, fast compression; else once with the figure's own
+    layout) and set as the Output widget's whole list of outputs, one state update, instead of
+    being printed into the widget with ``with out: display(fig)``.  Printing depends on the
+    kernel routing the display message to the widget, which fails when callbacks run on a
+    kernel subshell (the picture lands in JupyterLab's Log Console) and left Voila waiting for
+    ever on some cells; setting the state does not depend on it.
     """
-    shell = get_ipython()
-    if shell is None:  # plain Python: no display machinery, let the Output widget capture it
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
-        return
-    data, metadata = shell.display_formatter.format(fig)
-    out.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
+    png = frames.png(fig) if frames is not None else plots.render_once(fig)
+    out.outputs = png_output(fig, png)
 
 
 def title_html(title: str) -> str:
@@ -226,6 +230,7 @@ class FigureApp(w.VBox):
         self.caption.add_class("lecture5-caption")
         self.figure = None
         self.error = None
+        self.frames = plots.Frames()
         full = {"flex": "1 1 100%", "width": "100%"}
         children = [w.HTML(title_html(title), layout=w.Layout(**full))] if title else []
         for c in self.controls.values():  # two controls a row when they fit, else one
@@ -273,10 +278,22 @@ class FigureApp(w.VBox):
         with building_app():
             return self.builder(**self.values())
 
+    def _update(self):
+        """The caption after changing the shown figure in place for the current values
+        (:func:`lecture5.plots.update_in_place`), or None when it has to be built afresh."""
+        if self.figure is None or self.error is not None:
+            return None
+        with building_app():
+            return plots.update_in_place(self.figure, self.values())
+
     def refresh(self):
-        """Rebuild the figure for the current control values and show it."""
+        """Show the figure for the current control values: changed in place where its builder
+        allows it (a slider's frame then costs one draw), else built afresh."""
         try:
-            fig, caption = self._build()
+            caption = self._update()
+            fig = self.figure
+            if caption is None:
+                fig, caption = self._build()
         except _SHOWN_ERRORS as exc:
             self._show_error(exc)
             return
@@ -286,7 +303,7 @@ class FigureApp(w.VBox):
         self.error = None
         self.figure = fig
         set_caption(self.caption, caption)
-        show_figure(self.output, fig)
+        show_figure(self.output, fig, self.frames)
 
     def _show_error(self, exc):
         self.error = str(exc)
@@ -326,6 +343,9 @@ class RetrainApp(FigureApp):
             if self.progress is None:
                 return self.builder(**self.values())
             return self.builder(**self.values(), progress=self._advance)
+
+    def _update(self):
+        return None  # a new setting means a new training run
 
     def _advance(self, done, total):
         self.progress.max = max(1, total)

@@ -1,0 +1,207 @@
+"""Frames: the successive figures of one app rendered to PNG fast, so a slider's figure follows
+the hand (issue 12).
+
+An app builds a new figure for every slider value.  Shown the usual way (IPython's inline
+formatter), each frame is drawn twice (``bbox_inches="tight"`` measures, then draws again), laid
+out afresh by the constrained layout (about half of a draw: it measures every text) and
+compressed at zlib level 6.  :class:`Frames` renders each figure once:
+
+* the first figure of an app is laid out by its own layout engine; its layout (every axes'
+  position and where the layout put the figure's suptitle and super-labels) is remembered and
+  given to every following figure of the same structure, whose layout engine is then switched off;
+* a figure of another structure (other size, other panels) is laid out afresh, and so is one whose
+  texts came out longer than those of the remembered layout (a tick label going from "0.5" to
+  "0.025", a title gaining a line): that frame is drawn a second time, with its own layout, so no
+  text is ever pushed off the picture or into a neighbour;
+* the pixels are compressed at zlib level 1 (a larger PNG, several times faster to encode).
+
+The picture is the figure at its own size (no cropping), so successive frames have one size
+and the browser swaps them without a jump.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+
+import matplotlib as mpl
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
+
+from ._style import style
+
+__all__ = ["Frames", "render_once", "updatable", "update_in_place"]
+
+
+def _structure(fig) -> tuple:
+    """What a layout depends on besides text: size, resolution, and where each panel sits."""
+    panels = []
+    for ax in fig.axes:
+        spec = ax.get_subplotspec()
+        grid = None
+        if spec is not None:
+            grid = (spec.get_geometry(), spec.get_gridspec().get_geometry())
+        panels.append((type(ax).__name__, grid, ax.get_visible(), ax.get_aspect() == "auto",
+                       ax.axison, getattr(ax, "_colorbar", None) is not None))
+    texts = tuple(t is not None for t in (fig._suptitle, fig._supxlabel, fig._supylabel))
+    return (tuple(fig.get_size_inches()), fig.dpi, tuple(panels), texts, len(fig.legends))
+
+
+def _text_sizes(fig) -> tuple:
+    """Characters and lines of every text the layout makes room for (after a draw: tick labels
+    are only known then)."""
+    def size(text):
+        s = text.get_text() if text is not None and text.get_visible() else ""
+        return len(s), s.count("\n")
+
+    sizes = []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks = [t for t in axis.get_ticklabels() if t.get_visible()]
+            sizes.append(max((len(t.get_text()) for t in ticks), default=0))
+            sizes.extend(size(axis.label))
+        for title in (ax.title, ax._left_title, ax._right_title):
+            sizes.extend(size(title))
+        legend = ax.get_legend()
+        if legend is not None:
+            sizes.append(max((len(t.get_text()) for t in legend.get_texts()), default=0))
+    for text in (fig._suptitle, fig._supxlabel, fig._supylabel):
+        sizes.extend(size(text))
+    for legend in fig.legends:
+        sizes.append(max((len(t.get_text()) for t in legend.get_texts()), default=0))
+    return tuple(sizes)
+
+
+def _layout_of(fig) -> dict:
+    """Where the layout engine put things, to give to the next figure."""
+    return {"axes": [ax.get_position(original=True).frozen() for ax in fig.axes],
+            "texts": [None if t is None else t.get_position()
+                      for t in (fig._suptitle, fig._supxlabel, fig._supylabel)]}
+
+
+def _apply(fig, layout) -> None:
+    fig.set_layout_engine("none")
+    for ax, pos in zip(fig.axes, layout["axes"]):
+        ax.set_position(pos, which="original")
+        ax.set_in_layout(True)  # set_position takes an axes out of any later layout
+    for text, pos in zip((fig._suptitle, fig._supxlabel, fig._supylabel), layout["texts"]):
+        if text is not None and pos is not None:
+            text.set_position(pos)
+
+
+def _png(canvas, compress_level) -> bytes:
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buf = io.BytesIO()
+    image.save(buf, format="png", compress_level=compress_level)
+    return buf.getvalue()
+
+
+def render_once(fig, compress_level=1) -> bytes:
+    """``fig`` drawn once, with its own layout, as PNG bytes (no cropping)."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return _png(canvas, compress_level)
+
+
+class Frames:
+    """Renders the successive figures of one app (see the module docstring).
+
+    ``png(fig)`` returns the PNG bytes of ``fig``; ``stats`` counts the frames and how many of
+    them were laid out afresh.
+    """
+
+    def __init__(self, compress_level: int = 1):
+        self.compress_level = compress_level
+        self._structure = None
+        self._layout = None
+        self._sizes = None
+        self.stats = {"frames": 0, "layouts": 0, "blits": 0}
+        self._canvas = None
+        self._blitted = None  # the figure whose unchanging part is in _background
+        self._background = None
+
+    def _canvas_for(self, fig):
+        """One Agg canvas for every frame: its renderer (and so matplotlib's cache of text
+        sizes, keyed by renderer) carries over from frame to frame while the size stays."""
+        if self._canvas is None:
+            self._canvas = FigureCanvasAgg(fig)
+        else:
+            fig.set_canvas(self._canvas)
+            self._canvas.figure = fig
+        return self._canvas
+
+    def _draw_with_own_layout(self, fig, canvas) -> None:
+        canvas.draw()
+        self._structure = _structure(fig)
+        self._layout = _layout_of(fig)
+        self._sizes = _text_sizes(fig)
+        self.stats["layouts"] += 1
+
+    def png(self, fig) -> bytes:
+        canvas = self._canvas_for(fig)
+        self.stats["frames"] += 1
+        changing = getattr(fig, "lecture5_changing", ())
+        if changing and fig is self._blitted and self._background is not None:
+            canvas.restore_region(self._background)  # the unchanged picture, then the rest
+            self._draw_changing(fig, changing)
+            self.stats["blits"] += 1
+            return _png(canvas, self.compress_level)
+        # the changing artists are left out of the full draw (matplotlib's "animated"), only
+        # for it: the figure saved or shown any other way stays whole
+        for artist in changing:
+            artist.set_animated(True)
+        try:
+            self._draw(fig, canvas)
+        finally:
+            for artist in changing:
+                artist.set_animated(False)
+        self._blitted, self._background = None, None
+        if changing:
+            self._background = canvas.copy_from_bbox(fig.bbox)
+            self._blitted = fig
+            self._draw_changing(fig, changing)
+        return _png(canvas, self.compress_level)
+
+    def _draw(self, fig, canvas):
+        """A full draw, with the remembered layout when it fits ``fig``."""
+        engine = fig.get_layout_engine()
+        if self._layout is None or _structure(fig) != self._structure:
+            self._draw_with_own_layout(fig, canvas)
+            return
+        _apply(fig, self._layout)
+        canvas.draw()
+        if any(new > old for new, old in zip(_text_sizes(fig), self._sizes)):
+            fig.set_layout_engine(engine)  # longer texts: this frame gets its own layout
+            self._draw_with_own_layout(fig, canvas)
+
+    @staticmethod
+    def _draw_changing(fig, changing):
+        for artist in sorted(changing, key=lambda a: a.get_zorder()):
+            if artist.get_visible():
+                fig.draw_artist(artist)
+
+
+def updatable(fig, update, changing=()):
+    """Let an app change ``fig`` in place instead of building it afresh: ``update(**values)``
+    takes the builder's keyword arguments that a slider moves (by the builder's names), changes
+    the artists that depend on them and returns the new caption.  It validates before it changes
+    anything, and returns None for a change it cannot make in place (the app then rebuilds).
+
+    ``changing`` lists every artist ``update`` may change (lines, texts, titles, images); if it
+    is given, :class:`Frames` draws the rest of the picture once and afterwards only restores that
+    and draws these artists over it.  An artist left out of ``changing`` would stay as it was:
+    the tests compare every updated frame with the same figure built afresh."""
+    fig.lecture5_update = update
+    fig.lecture5_changing = tuple(changing)
+    return fig
+
+
+def update_in_place(fig, values: dict):
+    """Apply ``values`` to ``fig`` through its :func:`updatable` hook, in the package's style:
+    the new caption, or None when ``fig`` has no hook or the hook does not take every value."""
+    update = getattr(fig, "lecture5_update", None)
+    if update is None or not set(values) <= set(inspect.signature(update).parameters):
+        return None
+    with mpl.rc_context(style()):
+        return update(**values)

@@ -1,0 +1,127 @@
+"""lecture5.plots._render: how an app turns one figure after another into PNG frames (issue 12).
+
+A frame must show exactly what the figure shows: the first frame is the figure with its own
+layout, a later frame reuses that layout only while the texts still fit, and a figure changed in
+place (``updatable``) gives the same pixels as the same figure built afresh."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from lecture5 import plots
+from lecture5.plots import Frames, render_once, update_in_place
+
+#: every builder that can change its figure in place: (builder, first values, later values); a
+#: change of each kind the builder's apps make, including the extremes of their sliders
+UPDATABLE = {
+    "gd_quadratic": (plots.gd_quadratic, {"eta": 0.15},
+                     [{"eta": 0.05}, {"eta": 0.42}, {"eta": 1.0}, {"eta": 0.001}, {"eta": 0.3}]),
+}
+
+
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def savefig_pixels(fig) -> np.ndarray:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi)
+    return pixels(buf.getvalue())
+
+
+@plots.styled
+def _curve(label="x", top=1.0):
+    fig, ax = plots.new_figure()
+    ax.plot([0, 1], [0, top])
+    ax.set_ylabel(label)
+    ax.set_title("a curve")
+    return fig
+
+
+def test_a_frame_is_the_whole_figure_drawn_once():
+    fig = _curve()
+    frame = pixels(Frames().png(fig))
+    assert frame.shape[:2] == (400, 900)  # the figure's own size: no cropping
+    np.testing.assert_array_equal(frame, savefig_pixels(fig))
+    np.testing.assert_array_equal(pixels(render_once(_curve())), frame)
+
+
+def test_later_frames_reuse_the_layout_while_their_texts_fit():
+    frames = Frames()
+    first = _curve(top=1.0)
+    frames.png(first)
+    second = _curve(top=0.5)  # same tick label lengths ("0.0" .. "1.0" against "0.0" .. "0.5")
+    frames.png(second)
+    assert frames.stats == {"frames": 2, "layouts": 1, "blits": 0}
+    assert second.axes[0].get_position().bounds == pytest.approx(
+        first.axes[0].get_position().bounds)
+
+
+def test_a_frame_whose_texts_grew_gets_its_own_layout():
+    frames = Frames()
+    frames.png(_curve(top=1.0))
+    wide = _curve(label="a much longer\ny-axis label", top=0.00025)  # "0.00025" ticks
+    frame = pixels(frames.png(wide))
+    assert frames.stats["layouts"] == 2
+    # laid out afresh, exactly as the figure alone: the longer label is not cut off
+    np.testing.assert_array_equal(frame, pixels(render_once(
+        _curve(label="a much longer\ny-axis label", top=0.00025))))
+    renderer = wide.canvas.get_renderer()
+    box = wide.axes[0].yaxis.label.get_window_extent(renderer)
+    assert box.x0 >= 0
+
+
+def test_a_figure_of_another_structure_gets_its_own_layout():
+    @plots.styled
+    def two_panels():
+        fig, axes = plots.new_figure(1, 2)
+        for ax in axes:
+            ax.plot([0, 1])
+        return fig
+
+    frames = Frames()
+    frames.png(_curve())
+    frames.png(two_panels())
+    assert frames.stats["layouts"] == 2
+
+
+@pytest.mark.parametrize("name", sorted(UPDATABLE))
+def test_a_figure_changed_in_place_shows_what_a_fresh_one_shows(name):
+    builder, first, changes = UPDATABLE[name]
+    fig, _ = builder(**first)
+    frames = Frames()
+    frames.png(fig)
+    for values in changes:
+        caption = update_in_place(fig, values)
+        assert caption is not None, (name, values)
+        frame = pixels(frames.png(fig))
+        fresh, fresh_caption = builder(**{**first, **values})
+        assert caption == fresh_caption, (name, values)
+        # the fresh figure through a renderer that has seen the first one: the same layout
+        reference = Frames()
+        reference.png(builder(**first)[0])
+        expected = pixels(reference.png(fresh))
+        differ = np.any(frame != expected, axis=-1)
+        assert not differ.any(), (name, values, f"{differ.mean():.2%} of the pixels differ")
+        # and the figure saved any other way is whole (nothing left out of a full draw)
+        np.testing.assert_array_equal(savefig_pixels(fig), savefig_pixels(fresh))
+    assert frames.stats["blits"] == len(changes)
+
+
+@pytest.mark.parametrize("name", sorted(UPDATABLE))
+def test_a_bad_value_leaves_the_figure_as_it_was(name):
+    builder, first, _ = UPDATABLE[name]
+    fig, _ = builder(**first)
+    before = savefig_pixels(fig)
+    key = next(iter(first))
+    with pytest.raises((ValueError, TypeError), match=key):
+        update_in_place(fig, {key: float("nan")})
+    np.testing.assert_array_equal(savefig_pixels(fig), before)
+
+
+def test_update_in_place_declines_what_it_cannot_do():
+    assert update_in_place(_curve(), {"top": 2.0}) is None  # no hook: build afresh
+    fig, _ = plots.gd_quadratic(0.15)
+    assert update_in_place(fig, {"eta": 0.2, "eigenvalues": (4.0, 1.0)}) is None
