@@ -191,9 +191,11 @@ def updatable(fig, update, changing=()):
     ``changing`` lists every artist ``update`` may change (lines, texts, titles, images); if it
     is given, :class:`Frames` draws the rest of the picture once and afterwards only restores that
     and draws these artists over it.  An artist left out of ``changing`` would stay as it was:
-    the tests compare every updated frame with the same figure built afresh."""
+    the tests compare every updated frame with the same figure built afresh.  An update that
+    replaces an artist (a new contour set for the old one) puts the new one in its place in the
+    list ``fig.lecture5_changing``."""
     fig.lecture5_update = update
-    fig.lecture5_changing = tuple(changing)
+    fig.lecture5_changing = list(changing)
     return fig
 
 
