@@ -348,7 +348,7 @@ class Playground(w.VBox):
         if self.view is None or not self._runner.redraw_due(force):  # closed, or too soon
             return False
         t0 = time.perf_counter()
-        first = not self.view.frozen
+        layouts = self.view.frames.stats["layouts"]
         caption = plots.update_playground_figure(self.view, self.net, self.trainer.history)
         png = plots.render_png(self.view) if self.rendering else None
         if png is not None:
@@ -360,7 +360,7 @@ class Playground(w.VBox):
         self._show_caption()
         self.update_label()
         seconds = time.perf_counter() - t0
-        self._runner.drew(seconds, first_render=first and png is not None)
+        self._runner.drew(seconds, first_render=self.view.frames.stats["layouts"] > layouts)
         self.stats["redraws"] += 1
         self.stats["draw_seconds"] += seconds
         return True

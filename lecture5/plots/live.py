@@ -15,16 +15,15 @@ of weights.
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass, field
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ticker import FixedLocator, NullLocator
 
 from .. import _validate
+from ._render import Frames
 from ._style import BLUE, GREY_600, ORANGE, new_figure, projection_on, styled
 
 __all__ = [
@@ -45,7 +44,7 @@ class LiveView:
 
     kind: str  # "2d" (a toy set under the decision boundary) or "mnist" (w^2 as images)
     fig: object  # the matplotlib Figure
-    canvas: FigureCanvasAgg
+    frames: Frames  # renders it: one draw, the layout computed again only when texts grow
     ax: dict = field(default_factory=dict)  # "cost", "acc", "data", "hist"
     train_cost: object = None  # Line2D of each curve
     test_cost: object = None
@@ -56,8 +55,6 @@ class LiveView:
     grid: np.ndarray | None = None  # (2, G) grid points of a 2-D set, one column each
     hist: object = None  # StepPatch: the histogram of all weights
     hist_range: float = 0.0  # its x range, which only grows
-    frozen: bool = False  # the layout is kept from the last render
-    label_lengths: tuple = ()  # tick-label lengths when the layout was computed
 
 
 #: epoch ticks to choose from (1-2-5): the epoch axes label a few of these
@@ -128,7 +125,7 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
     _validate.choice("kind", kind, ("2d", "mnist"))
     fig, axes = new_figure(2, 2, figsize=figsize)
     ax_cost, ax_acc, ax_data, ax_hist = axes.ravel()
-    view = LiveView(kind, fig, FigureCanvasAgg(fig))
+    view = LiveView(kind, fig, Frames())
 
     ax_cost.set_title("cost per epoch (data part $C_0$ and penalty)")
     ax_cost.set_ylabel("cost")
@@ -267,30 +264,12 @@ def update_playground_figure(view, net, history, bins=None):
     return caption
 
 
-def _label_lengths(fig):
-    """The longest tick label of each axis of ``fig`` (characters), after a draw."""
-    return tuple(max((len(t.get_text()) for t in ticks), default=0)
-                 for ax in fig.axes for ticks in (ax.get_xticklabels(), ax.get_yticklabels()))
-
-
-def render_png(view, compress_level=1) -> bytes:
-    """The playground figure as PNG bytes, fast: the Agg canvas is reused and the PNG is only
-    lightly compressed (a redraw must not slow training down).
-
-    The constrained layout (about half of a redraw) is computed once, then kept; when a tick
-    label grows longer than it was then (the cost axis going from "0.5" to "0.025"), the next
-    render computes the layout again, so the axis label ("cost") is never pushed off the edge."""
-    buf = io.BytesIO()
-    view.canvas.print_png(buf, pil_kwargs={"compress_level": compress_level})
-    fig = view.fig
-    lengths = _label_lengths(fig)
-    if not view.frozen:
-        fig.set_layout_engine("none")
-        view.frozen, view.label_lengths = True, lengths
-    elif any(a > b for a, b in zip(lengths, view.label_lengths)):
-        fig.set_layout_engine("constrained")
-        view.frozen = False
-    return buf.getvalue()
+def render_png(view) -> bytes:
+    """The playground figure as PNG bytes, fast (:class:`lecture5.plots.Frames`: one draw, zlib
+    level 1; the constrained layout, about half of a draw, is computed once and again only when
+    a text grows longer than it was then, e.g. the cost axis going from "0.5" to "0.025", so the
+    axis label "cost" is never pushed off the edge)."""
+    return view.frames.png(view.fig)
 
 
 def playground_snapshot(net, history, kind="2d", **data):
