@@ -23,7 +23,9 @@ capturing ``keydown`` listener stamps ``performance.now()`` at the first press, 
 A move with no figure change (the playground's training controls change only its caption while
 it is paused) counts in ``response`` only.  ``kB/frame`` is what the kernel's websocket delivered
 during the move divided by the figure frames seen (distinct figure signatures; two updates inside
-one animation frame count as one), and ``png kB`` the size of the last inline PNG shown.
+one animation frame count as one), ``png kB`` the size of the last inline PNG shown, and
+``blank`` the animation frames (over all moves) in which the figure showed nothing: no picture,
+or a picture not decoded yet (a flicker).
 
 Kind: ``retraining`` when the app's outermost widget carries the CSS class ``lecture5-retrain``;
 until the package adds that class, apps are classified by :data:`RETRAINING_FALLBACK` below (the
@@ -156,7 +158,7 @@ _WATCH_JS = """
   };
   const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
   const w = {run: true, t0: null, firstResp: null, firstFig: null, lastFig: null,
-             lastResp: null, figFrames: 0, respFrames: 0, frames: 0, now: 0,
+             lastResp: null, figFrames: 0, respFrames: 0, frames: 0, now: 0, blank: 0,
              fig: figSig(), resp: respSig()};
   w.onKey = () => { if (w.t0 === null) w.t0 = performance.now(); };
   document.addEventListener('keydown', w.onKey, true);
@@ -165,6 +167,10 @@ _WATCH_JS = """
     const t = performance.now();
     w.frames += 1;
     if (w.t0 !== null) {
+      // a frame where the figure shows nothing: no picture, or one not decoded yet (flicker)
+      const imgs = [...root.querySelectorAll('.FIGURE img')];
+      if (!imgs.length && !root.querySelector('.FIGURE canvas')
+          || imgs.some(i => !i.complete || !i.naturalWidth)) w.blank += 1;
       const f = figSig(), r = respSig();
       if (!same(f, w.fig)) {
         w.fig = f; w.figFrames += 1; w.lastFig = t;
@@ -191,7 +197,7 @@ _WATCH_STATE_JS = """
   const srcs = w.fig.filter(s => s.startsWith('data:'));
   return {now: rel(performance.now()), t0: w.t0, firstResp: rel(w.firstResp),
           firstFig: rel(w.firstFig), lastFig: rel(w.lastFig), lastResp: rel(w.lastResp),
-          figFrames: w.figFrames, respFrames: w.respFrames, frames: w.frames,
+          figFrames: w.figFrames, respFrames: w.respFrames, frames: w.frames, blank: w.blank,
           pngBytes: srcs.reduce((s, x) => s + Math.floor((x.length - x.indexOf(',') - 1) * 3 / 4),
                                 0)};
 }
@@ -322,6 +328,7 @@ def summary(row: dict) -> dict:
             "kb_per_frame": wire / frames / 1000 if frames else None,
             "png_kb": statistics.median(png) / 1000 if png else None,
             "no_change": sum(1 for x in m if x["firstResp"] is None),
+            "blank": sum(x.get("blank", 0) for x in m),
             "timeouts": sum(1 for x in m if x.get("timeout"))}
 
 
@@ -335,7 +342,7 @@ def _kb(v):
 
 HEADER = (f"{'notebook':<26} {'app':<24} {'slider':<20} {'kind':<11} "
           f"{'resp med/max':>13} {'figure med/max':>15} {'final med/max':>14} "
-          f"{'kB/frame':>8} {'png kB':>6}")
+          f"{'kB/frame':>8} {'png kB':>6} {'blank':>5}")
 
 
 def _line(row: dict) -> str:
@@ -348,7 +355,8 @@ def _line(row: dict) -> str:
         extra += f"  ({s['timeouts']} timed out)"
     return (f"{row['notebook'][:26]:<26} {row['app'][:24]:<24} {row['slider'][:20]:<20} "
             f"{row['kind']:<11} {pair(s['response']):>13} {pair(s['figure']):>15} "
-            f"{pair(s['final']):>14} {_kb(s['kb_per_frame']):>8} {_kb(s['png_kb']):>6}{extra}")
+            f"{pair(s['final']):>14} {_kb(s['kb_per_frame']):>8} {_kb(s['png_kb']):>6} "
+            f"{s['blank']:>5}{extra}")
 
 
 def _uptime() -> str:
