@@ -18,6 +18,10 @@ from lecture5.plots import Frames, render_once, update_in_place
 UPDATABLE = {
     "gd_quadratic": (plots.gd_quadratic, {"eta": 0.15},
                      [{"eta": 0.05}, {"eta": 0.42}, {"eta": 1.0}, {"eta": 0.001}, {"eta": 0.3}]),
+    # upd1
+    "output_saturation": (plots.output_saturation, {"z_L": -4.0, "y": 1},
+                          [{"z_L": -8.0, "y": 1}, {"z_L": 8.0, "y": 1}, {"z_L": 8.0, "y": 0},
+                           {"z_L": -8.0, "y": 0}, {"z_L": 3.1, "y": 0}, {"z_L": 0.0, "y": 1}]),
 }
 
 
