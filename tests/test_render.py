@@ -4,13 +4,14 @@ A frame must show exactly what the figure shows: the first frame is the figure w
 layout, a later frame reuses that layout only while the texts still fit, and a figure changed in
 place (``updatable``) gives the same pixels as the same figure built afresh."""
 
+import functools
 import io
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from lecture5 import plots
+from lecture5 import experiments, plots
 from lecture5.plots import Frames, render_once, update_in_place
 
 #: every builder that can change its figure in place: (builder, first values, later values); a
@@ -19,6 +20,10 @@ UPDATABLE = {
     "gd_quadratic": (plots.gd_quadratic, {"eta": 0.15},
                      [{"eta": 0.05}, {"eta": 0.42}, {"eta": 1.0}, {"eta": 0.001}, {"eta": 0.3}]),
     # upd1
+    "hadamard_gate": (functools.partial(plots.hadamard_gate, experiments.gate_example()),
+                      {"weight_scale": 1.0},
+                      [{"weight_scale": 10 ** -1.3}, {"weight_scale": 10 ** 1.5},
+                       {"weight_scale": 3.2}, {"weight_scale": 0.5}]),
     "output_saturation": (plots.output_saturation, {"z_L": -4.0, "y": 1},
                           [{"z_L": -8.0, "y": 1}, {"z_L": 8.0, "y": 1}, {"z_L": 8.0, "y": 0},
                            {"z_L": -8.0, "y": 0}, {"z_L": 3.1, "y": 0}, {"z_L": 0.0, "y": 1}]),

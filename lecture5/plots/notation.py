@@ -15,6 +15,7 @@ from .. import _validate
 from ..activations import sigmoid
 from ..backprop import bp2, feedforward_trace, hadamard
 from . import draw
+from ._render import updatable
 from ._style import BLUE, FIGSIZE, GREEN, GREY, GREY_800, ORANGE, RED, new_figure, styled
 
 __all__ = ["network_diagram", "hadamard_pictures", "hadamard_gate"]
@@ -186,6 +187,11 @@ def hadamard_pictures(s=(1.0, 2.0, 3.0), t=(4.0, 5.0, 6.0)):
     return fig
 
 
+#: the weight scales of :func:`lecture5.widgets.hadamard_gate_app`'s slider, 10**-1.3 .. 10**1.5:
+#: the bars of :func:`hadamard_gate` get limits that hold the error arriving at all of them
+GATE_SCALES = np.logspace(-1.3, 1.5, 57)
+
+
 @styled
 def hadamard_gate(example, weight_scale=1.0):
     """BP2's Hadamard product as a gate: delta^2 = ((w^3)^T delta^3) (.) sigma'(z^2).
@@ -195,40 +201,82 @@ def hadamard_gate(example, weight_scale=1.0):
     sigmoid).  The first-layer weights
     w^2 are multiplied by ``weight_scale``.  Large weights push |z^2_j| up, sigma'(z^2_j) towards 0
     and so shut the gate: the error that reaches the hidden layer, (w^3)^T delta^3, is multiplied
-    neuron by neuron by sigma'(z^2) and delta^2 shrinks.  Returns ``(fig, caption)``.
+    neuron by neuron by sigma'(z^2) and delta^2 shrinks.  The arriving and the product panels
+    have limits that hold the arriving error at every scale of the app's slider
+    (:data:`GATE_SCALES`), so the bars keep their scale while it moves.  Returns ``(fig, caption)``.
     """
-    weight_scale = _validate.number("weight_scale", weight_scale, low=0.0, low_open=True,
-                                    high=1e3)
+    weight_scale = _check_scale(weight_scale)
+    arriving = max(_largest_arriving(example, s) for s in GATE_SCALES)
+    n = example[0].weights[0].shape[0]
+    fig, axes = new_figure(1, 3, figsize=FIGSIZE)
+    idx = np.arange(1, n + 1)
+    span = _gate_span(arriving, _largest_arriving(example, weight_scale))
+    panels = [
+        (BLUE, "error arriving\n" r"$((w^3)^T\delta^3)_j$", (-span, span)),
+        (ORANGE, "the gate\n" r"$\sigma'(z^2_j)$", (0.0, 0.27)),
+        (RED, "product " r"$\delta^2_j$" "\n(dashed: arriving)", (-span, span)),
+    ]
+    bars, lines = [], []
+    for ax, (color, title, ylim) in zip(axes, panels):
+        bars.append(ax.bar(idx, np.zeros(n), color=color, width=0.65).patches)
+        lines.append(ax.axhline(0.0, color="black", lw=0.8))
+        ax.set_ylim(*ylim)
+        ax.set_xticks(idx)
+        ax.set_xlabel("hidden neuron $j$")
+        ax.set_title(title)
+        ax.set_axisbelow(True)  # the grid behind the bars: a frame redraws only bars and lines
+    lines.append(axes[1].axhline(0.25, color="black", ls="--", lw=1))
+    quarter = axes[1].text(n + 0.4, 0.252, "max 1/4", ha="right", va="bottom", fontsize="small")
+    bars.append(axes[2].bar(idx, np.zeros(n), width=0.65, fill=False, edgecolor=BLUE, ls="--",
+                            lw=1.2).patches)
+    title = fig.suptitle("")
+
+    def show(weight_scale):
+        """Draw the bars for the weights w^2 x ``weight_scale``: the caption, or None if the
+        bars need other limits (a scale whose arriving error is larger than the slider's)."""
+        weight_scale = _check_scale(weight_scale)
+        zs, incoming, gate, delta = _gate_factors(example, weight_scale)
+        if _gate_span(arriving, float(np.max(np.abs(incoming)))) != span:
+            return None
+        for patches, vals in zip(bars, (incoming, gate, delta, incoming)):
+            for patch, v in zip(patches, vals[:, 0]):
+                patch.set_height(v)
+        title.set_text(f"BP2 entry by entry: $\\delta^2 = ((w^3)^T\\delta^3)\\odot\\sigma'(z^2)$"
+                       f"\nfirst-layer weights $w^2$ × {weight_scale:.3g}")
+        z_max = float(np.max(np.abs(zs[0])))
+        return (f"weights x {weight_scale:.3g}: largest |z^2_j| = {z_max:.2f},"
+                f" largest sigma'(z^2_j) = {float(np.max(gate)):.3g}, "
+                f"|delta^2| / |(w^3)^T delta^3| = "
+                f"{float(np.linalg.norm(delta) / max(np.linalg.norm(incoming), 1e-300)):.3f}")
+
+    caption = show(weight_scale)
+    # what a full draw puts over the bars (the lines, the frame) is redrawn over them
+    frame = [s for ax in axes for s in ax.spines.values() if s.get_visible()]
+    changing = [p for patches in bars for p in patches] + lines + frame + [quarter, title]
+    return updatable(fig, show, changing), caption
+
+
+def _gate_factors(example, weight_scale):
+    """BP2's factors for the first-layer weights x ``weight_scale``: z's, (w^3)^T delta^3,
+    sigma'(z^2) and delta^2."""
     net, x, y = example
     weights = [net.weights[0] * weight_scale, *net.weights[1:]]
     zs, activations = feedforward_trace(weights, net.biases, x)
     delta_L = net.cost.delta(zs[-1], activations[-1], y)  # BP1, eq (13)
     incoming = weights[1].T @ delta_L
-    gate = sigmoid.prime(zs[0])
-    delta = bp2(weights[1], delta_L, zs[0])  # BP2
-    fig, axes = new_figure(1, 3, figsize=FIGSIZE)
-    idx = np.arange(1, len(gate) + 1)
-    span = 1.15 * max(float(np.max(np.abs(incoming))), 1e-12)
-    panels = [
-        (incoming, BLUE, "error arriving\n" r"$((w^3)^T\delta^3)_j$", (-span, span)),
-        (gate, ORANGE, "the gate\n" r"$\sigma'(z^2_j)$", (0.0, 0.27)),
-        (delta, RED, "product " r"$\delta^2_j$" "\n(dashed: arriving)", (-span, span)),
-    ]
-    for ax, (vals, color, title, ylim) in zip(axes, panels):
-        ax.bar(idx, vals[:, 0], color=color, width=0.65)
-        ax.axhline(0.0, color="black", lw=0.8)
-        ax.set_ylim(*ylim)
-        ax.set_xticks(idx)
-        ax.set_xlabel("hidden neuron $j$")
-        ax.set_title(title)
-    axes[1].axhline(0.25, color="black", ls="--", lw=1)
-    axes[1].text(len(gate) + 0.4, 0.252, "max 1/4", ha="right", va="bottom", fontsize="small")
-    axes[2].bar(idx, incoming[:, 0], width=0.65, fill=False, edgecolor=BLUE, ls="--", lw=1.2)
-    fig.suptitle(f"BP2 entry by entry: $\\delta^2 = ((w^3)^T\\delta^3)\\odot\\sigma'(z^2)$"
-                 f"\nfirst-layer weights $w^2$ × {weight_scale:.3g}")
-    z_max = float(np.max(np.abs(zs[0])))
-    caption = (f"weights x {weight_scale:.3g}: largest |z^2_j| = {z_max:.2f},"
-               f" largest sigma'(z^2_j) = {float(np.max(gate)):.3g}, "
-               f"|delta^2| / |(w^3)^T delta^3| = "
-               f"{float(np.linalg.norm(delta) / max(np.linalg.norm(incoming), 1e-300)):.3f}")
-    return fig, caption
+    return zs, incoming, sigmoid.prime(zs[0]), bp2(weights[1], delta_L, zs[0])  # BP2
+
+
+def _check_scale(weight_scale):
+    return _validate.number("weight_scale", weight_scale, low=0.0, low_open=True, high=1e3)
+
+
+def _largest_arriving(example, weight_scale):
+    """The largest |((w^3)^T delta^3)_j| for the first-layer weights x ``weight_scale``."""
+    return float(np.max(np.abs(_gate_factors(example, weight_scale)[1])))
+
+
+def _gate_span(*largest):
+    """Half the height of the arriving and product panels: the largest of the ``largest``
+    arriving errors, and 15 % more."""
+    return 1.15 * max(*largest, 1e-12)
