@@ -44,6 +44,13 @@ def _check_sizes(sizes):
     return sizes
 
 
+def _check_weight(sizes, layer, j, k):
+    """``layer``, ``j``, ``k`` as integers if w^layer_jk is a weight of a network of ``sizes``."""
+    layer = _validate.integer("layer", layer, low=2, high=len(sizes))
+    j = _validate.integer("j", j, low=1, high=sizes[layer - 1])
+    return layer, j, _validate.integer("k", k, low=1, high=sizes[layer - 2])
+
+
 @styled
 def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
     """A small network drawn with its notation, one weight w^l_jk highlighted (l = ``layer``).
@@ -61,10 +68,7 @@ def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
         sizes = net.sizes
     sizes = _check_sizes(sizes)
     L = len(sizes)
-    hl = _validate.integer("layer", layer, low=2, high=L)
-    j = _validate.integer("j", j, low=1, high=sizes[hl - 1])
-    k = _validate.integer("k", k, low=1, high=sizes[hl - 2])
-
+    _check_weight(sizes, layer, j, k)
     fig, ax = new_figure(figsize=FIGSIZE)
     f = mpl.rcParams["font.size"] / 12.0  # > 1 in projection mode: bigger circles, more room
     dx, r = 4.0, min(0.3 * f, 0.42)
@@ -74,27 +78,24 @@ def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
     def pos(lay, neuron):  # layer 1..L, neuron 1..d_l, neuron 1 on top
         return (lay - 1) * dx, (sizes[lay - 1] - 1) / 2 - (neuron - 1)
 
+    edges = {}  # (l, j, k): the line of w^l_jk
     for lay in range(2, L + 1):
         for jj in range(1, sizes[lay - 1] + 1):
             for kk in range(1, sizes[lay - 2] + 1):
                 (x0, y0), (x1, y1) = pos(lay - 1, kk), pos(lay, jj)
-                hot = (lay, jj, kk) == (hl, j, k)
-                ax.plot([x0 + r, x1 - r], [y0, y1], color=RED if hot else GREY,
-                        lw=3.5 if hot else 0.9, alpha=1.0 if hot else 0.55, zorder=3 if hot else 1)
+                edges[lay, jj, kk], = ax.plot([x0 + r, x1 - r], [y0, y1])
         ax.text((lay - 1.5) * dx, top + 0.45 + 0.6 * f,
                 f"net.weights[{lay - 2}]\n$w^{{{lay}}} = W^{{({lay - 1})}}$,  "
                 f"{sizes[lay - 1]}×{sizes[lay - 2]}",
                 ha="center", va="bottom", fontsize="small", color="#333")
 
+    neurons, names = {}, []  # (l, n): the circle of neuron n of layer l; their names
     for lay in range(1, L + 1):
         for n in range(1, sizes[lay - 1] + 1):
             x, y = pos(lay, n)
-            hot = (lay, n) in ((hl, j), (hl - 1, k))
-            ax.add_patch(Circle((x, y), r, facecolor="#ffebee" if hot else "white",
-                                edgecolor=RED if hot else GREY_800, lw=2.2 if hot else 1.4,
-                                zorder=4))
-            ax.text(x, y, f"$a^{{{lay}}}_{{{n}}}$", ha="center", va="center", fontsize="medium",
-                    zorder=5)
+            neurons[lay, n] = ax.add_patch(Circle((x, y), r, zorder=4))
+            names.append(ax.text(x, y, f"$a^{{{lay}}}_{{{n}}}$", ha="center", va="center",
+                                 fontsize="medium", zorder=5))
         x = (lay - 1) * dx
         role = "input" if lay == 1 else ("output" if lay == L else "hidden")
         ax.text(x, top + 0.45, role, ha="center", va="bottom", fontsize="medium",
@@ -110,35 +111,55 @@ def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
     ax.text(left, row2, "first slides\n(input = layer 0)", ha="right", va="top",
             fontsize="small", color=BLUE)
 
-    (x0, y0), (x1, y1) = pos(hl - 1, k), pos(hl, j)
-    # The label sits above the middle of the edge, on the side the edge climbs away from (up-left
-    # of a rising edge, up-right of a falling one), so neither the red edge nor a neuron's circle
-    # runs into it; its opaque rounded box hides the grey edges that would cross it.
-    rising = y1 > y0
-    t = 0.7 if rising else 0.3
-    gap = 0.18 * f
-    ax.text(x0 + t * (x1 - x0) + (-gap if rising else gap), y0 + t * (y1 - y0) + gap,
-            f"$w^{{{hl}}}_{{{j}{k}}}$",
-            ha="right" if rising else "left", va="bottom", fontsize="x-large", color=RED,
-            zorder=6, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": RED, "lw": 0.8})
-    ax.text(x1 + r + 0.15, y1, f"$b^{{{hl}}}_{{{j}}}$, $z^{{{hl}}}_{{{j}}}$", ha="left",
-            va="center", fontsize="medium", color=RED, zorder=6,
-            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.9})
-
+    weight = ax.text(0.0, 0.0, "", va="bottom", fontsize="x-large", color=RED, zorder=6,
+                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": RED, "lw": 0.8})
+    neuron = ax.text(0.0, 0.0, "", ha="left", va="center", fontsize="medium", color=RED, zorder=6,
+                     bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.9})
     ax.set_xlim(left - 2.4, (L - 1) * dx + 1.4)
     ax.set_ylim(row2 - 0.8 * f, top + 0.45 + 1.7 * f)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(f"$w^{{{hl}}}_{{{j}{k}}}$ links neuron k = {k} of layer {hl - 1} to neuron "
-                 f"j = {j} of layer {hl}\n"
-                 f"$z^{{{hl}}}_{{{j}}} = \\sum_k w^{{{hl}}}_{{{j}k}}\\, a^{{{hl - 1}}}_k + "
-                 f"b^{{{hl}}}_{{{j}}}$")
-    caption = (f"w{_sup(hl)}{_sub(j, k)} = net.weights[{hl - 2}][{j - 1}, {k - 1}] "
-               f"(row j−1, column k−1) = W{_sup(f'({hl - 1})')}{_sub(j, k)} in the first "
-               "slides' numbering")
-    if net is not None:
-        caption += f"; its value here: {float(net.weights[hl - 2][j - 1, k - 1]):.4f}"
-    return fig, caption
+    title = ax.set_title("")  # changed by set_text: set_title would reset where it sits
+    shown = {}
+
+    def show(layer=None, j=None, k=None):
+        """Highlight w^l_jk (l = ``layer``; a value not given stays as shown): its edge, its two
+        neurons, its labels and the title.  Returns the caption."""
+        hl, j, k = _check_weight(sizes, *(shown[name] if value is None else value
+                                          for name, value in zip("ljk", (layer, j, k))))
+        shown.update(l=hl, j=j, k=k)
+        for key, edge in edges.items():
+            hot = key == (hl, j, k)
+            edge.set(color=RED if hot else GREY, lw=3.5 if hot else 0.9,
+                     alpha=1.0 if hot else 0.55, zorder=3 if hot else 1)
+        for key, circle in neurons.items():
+            hot = key in ((hl, j), (hl - 1, k))
+            circle.set(facecolor="#ffebee" if hot else "white",
+                       edgecolor=RED if hot else GREY_800, lw=2.2 if hot else 1.4)
+        (x0, y0), (x1, y1) = pos(hl - 1, k), pos(hl, j)
+        # The label sits above the middle of the edge, on the side the edge climbs away from
+        # (up-left of a rising edge, up-right of a falling one), so neither the red edge nor a
+        # neuron's circle runs into it; its opaque rounded box hides the grey edges crossing it.
+        rising = y1 > y0
+        t = 0.7 if rising else 0.3
+        gap = 0.18 * f
+        weight.set(x=x0 + t * (x1 - x0) + (-gap if rising else gap), y=y0 + t * (y1 - y0) + gap,
+                   text=f"$w^{{{hl}}}_{{{j}{k}}}$", ha="right" if rising else "left")
+        neuron.set(x=x1 + r + 0.15, y=y1, text=f"$b^{{{hl}}}_{{{j}}}$, $z^{{{hl}}}_{{{j}}}$")
+        title.set_text(f"$w^{{{hl}}}_{{{j}{k}}}$ links neuron k = {k} of layer {hl - 1} to "
+                       f"neuron j = {j} of layer {hl}\n"
+                       f"$z^{{{hl}}}_{{{j}}} = \\sum_k w^{{{hl}}}_{{{j}k}}\\, a^{{{hl - 1}}}_k + "
+                       f"b^{{{hl}}}_{{{j}}}$")
+        caption = (f"w{_sup(hl)}{_sub(j, k)} = net.weights[{hl - 2}][{j - 1}, {k - 1}] "
+                   f"(row j−1, column k−1) = W{_sup(f'({hl - 1})')}{_sub(j, k)} in the first "
+                   "slides' numbering")
+        if net is not None:
+            caption += f"; its value here: {float(net.weights[hl - 2][j - 1, k - 1]):.4f}"
+        return caption
+
+    caption = show(layer, j, k)
+    changing = [*edges.values(), *neurons.values(), *names, weight, neuron, title]
+    return updatable(fig, show, changing), caption
 
 
 @styled
