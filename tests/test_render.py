@@ -13,6 +13,7 @@ from PIL import Image
 
 from lecture5 import experiments, plots
 from lecture5.plots import Frames, render_once, update_in_place
+from lecture5.plots import early_stopping as es_plots
 
 #: every builder that can change its figure in place: (builder, first values, later values); a
 #: change of each kind the builder's apps make, including the extremes of their sliders
@@ -20,6 +21,10 @@ UPDATABLE = {
     "gd_quadratic": (plots.gd_quadratic, {"eta": 0.15},
                      [{"eta": 0.05}, {"eta": 0.42}, {"eta": 1.0}, {"eta": 0.001}, {"eta": 0.3}]),
     # upd1
+    "filter_figure": (es_plots.filter_figure, {"tau": 20, "lmbda": None},
+                      [{"tau": 1, "lmbda": 0.001}, {"tau": 1000, "lmbda": 100.0},
+                       {"tau": 1000, "lmbda": 0.01}, {"tau": 5, "lmbda": None},
+                       {"tau": 50, "lmbda": 2.0}, {"tau": 20, "lmbda": 0.5}]),
     # in two entries: a title with a subscript 3 is one pixel taller, and a figure whose title
     # changed height since its last layout is saved laid out 1 ulp apart from a fresh one by the
     # constrained layout (its frames, drawn with the app's remembered layout, are exact)
