@@ -7,6 +7,8 @@ net.weights[i] is w^{i+2}; the first slides' W^(i+1) is the same matrix (input =
 
 from __future__ import annotations
 
+import math
+
 import matplotlib as mpl
 import numpy as np
 from matplotlib.patches import Circle
@@ -299,5 +301,8 @@ def _largest_arriving(example, weight_scale):
 
 def _gate_span(*largest):
     """Half the height of the arriving and product panels: the largest of the ``largest``
-    arriving errors, and 15 % more."""
-    return 1.15 * max(*largest, 1e-12)
+    arriving errors and 15 % more, rounded up to two digits (so that a scale a little off
+    :data:`GATE_SCALES`, as a slider's readout rounds it, keeps the limits)."""
+    span = 1.15 * max(*largest, 1e-12)
+    unit = 10.0 ** (math.floor(math.log10(span)) - 1)
+    return math.ceil(span / unit) * unit
