@@ -4,20 +4,44 @@ A frame must show exactly what the figure shows: the first frame is the figure w
 layout, a later frame reuses that layout only while the texts still fit, and a figure changed in
 place (``updatable``) gives the same pixels as the same figure built afresh."""
 
+import functools
 import io
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from lecture5 import plots
+from lecture5 import experiments, plots
 from lecture5.plots import Frames, render_once, update_in_place
+from lecture5.plots import early_stopping as es_plots
 
 #: every builder that can change its figure in place: (builder, first values, later values); a
 #: change of each kind the builder's apps make, including the extremes of their sliders
 UPDATABLE = {
     "gd_quadratic": (plots.gd_quadratic, {"eta": 0.15},
                      [{"eta": 0.05}, {"eta": 0.42}, {"eta": 1.0}, {"eta": 0.001}, {"eta": 0.3}]),
+    # upd1
+    "filter_figure": (es_plots.filter_figure, {"tau": 20, "lmbda": None},
+                      [{"tau": 1, "lmbda": 0.001}, {"tau": 1000, "lmbda": 100.0},
+                       {"tau": 1000, "lmbda": 0.01}, {"tau": 5, "lmbda": None},
+                       {"tau": 50, "lmbda": 2.0}, {"tau": 20, "lmbda": 0.5}]),
+    # in two entries: a title with a subscript 3 is one pixel taller, and a figure whose title
+    # changed height since its last layout is saved laid out 1 ulp apart from a fresh one by the
+    # constrained layout (its frames, drawn with the app's remembered layout, are exact)
+    "network_diagram": (plots.network_diagram, {"layer": 3, "j": 1, "k": 2},
+                        [{"layer": 3, "j": 2, "k": 4}, {"layer": 2, "j": 1, "k": 1},
+                         {"layer": 2, "j": 4, "k": 2}, {"layer": 3, "j": 1, "k": 1}]),
+    "network_diagram, a 3 in the title": (
+        plots.network_diagram, {"layer": 2, "j": 4, "k": 3},
+        [{"layer": 2, "j": 1, "k": 3}, {"layer": 3, "j": 2, "k": 3}, {"layer": 2, "j": 3, "k": 1},
+         {"layer": 3, "j": 1, "k": 3}]),
+    "hadamard_gate": (functools.partial(plots.hadamard_gate, experiments.gate_example()),
+                      {"weight_scale": 1.0},
+                      [{"weight_scale": 10 ** -1.3}, {"weight_scale": 10 ** 1.5},
+                       {"weight_scale": 3.2}, {"weight_scale": 0.5}]),
+    "output_saturation": (plots.output_saturation, {"z_L": -4.0, "y": 1},
+                          [{"z_L": -8.0, "y": 1}, {"z_L": 8.0, "y": 1}, {"z_L": 8.0, "y": 0},
+                           {"z_L": -8.0, "y": 0}, {"z_L": 3.1, "y": 0}, {"z_L": 0.0, "y": 1}]),
 }
 
 

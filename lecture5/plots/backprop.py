@@ -10,6 +10,7 @@ from .. import _validate
 from .._measures import loglog_slope
 from ..activations import sigmoid
 from ..costs import CrossEntropyCost, QuadraticCost
+from ._render import updatable
 from ._style import BLUE, FIGSIZE, GREEN, GREY, ORANGE, RED, RUN_COLOURS, new_figure, styled
 
 __all__ = ["output_saturation", "backprop_speed", "gradient_cost_figure", "delta_norms_figure"]
@@ -25,49 +26,78 @@ def output_saturation(z_L=-4.0, y=1):
     the flat part of the sigmoid the quadratic delta^L is tiny, so the updates (19)/(20) are tiny;
     the cross-entropy delta^L stays as large as the mistake.  Returns ``(fig, caption)``.
     """
-    z_L = _validate.number("z_L", z_L, low=-50.0, high=50.0)
-    if y not in (0, 1):
-        raise ValueError(f"y must be 0 or 1, got {y!r}")
     zz = np.linspace(-8.0, 8.0, 401)
-    z_all = np.append(zz, z_L)[None, :]
-    a_all = sigmoid(z_all)
-    y_all = np.full_like(a_all, float(y))
-    quad = QuadraticCost.delta(z_all, a_all, y_all)[0]
-    xent = CrossEntropyCost.delta(z_all, a_all, y_all)[0]
-    a = float(a_all[0, -1])
-    dq, dx = float(quad[-1]), float(xent[-1])
-
     fig, (top, bottom) = new_figure(2, 1, figsize=FIGSIZE, sharex=True)
-    top.plot(zz, a_all[0, :-1], color="black", label=r"output $a^L = \sigma(z^L)$")
-    top.axhline(y, color=GREEN, ls="--", label=f"target $y = {y}$")
-    top.plot([z_L], [a], "o", color=RED, ms=10, zorder=5)
-    top.vlines(z_L, min(a, y), max(a, y), color=RED, lw=2.5, label=r"mistake $a^L - y$")
+    top.plot(zz, sigmoid(zz), color="black", label=r"output $a^L = \sigma(z^L)$")
+    target = top.axhline(0.0, color=GREEN, ls="--", label="target")
+    (dot,) = top.plot([], [], "o", color=RED, ms=10, zorder=5)
+    mistake = top.vlines(0.0, 0.0, 0.0, color=RED, lw=2.5, label=r"mistake $a^L - y$")
     top.set_ylabel("$a^L$")
     top.set_ylim(-0.08, 1.08)
-    top.legend(loc="center left", bbox_to_anchor=(1.0, 0.5))
-    bottom.plot(zz, quad[:-1], color=BLUE, label="quadratic:\n" r"$(a^L-y)\,\sigma'(z^L)$")
-    bottom.plot(zz, xent[:-1], color=ORANGE, label="cross-entropy:\n" r"$a^L - y$")
-    bottom.plot([z_L], [dq], "o", color=BLUE, ms=10, zorder=5)
-    bottom.plot([z_L], [dx], "o", color=ORANGE, ms=10, zorder=5)
-    bottom.axhline(0.0, color="black", lw=0.8)
-    side = -1 if z_L > 3.0 else 1  # write the values beside the dots, inside the axes
-    for value, color in ((dq, BLUE), (dx, ORANGE)):
-        bottom.annotate(f"{value:+.3f}", (z_L, value), xytext=(side * 10, 6),
-                        textcoords="offset points", ha="left" if side > 0 else "right",
-                        color=color, fontsize="medium", fontweight="bold",
-                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none",
-                              "alpha": 0.85})
+    target_label = top.legend(loc="center left", bbox_to_anchor=(1.0, 0.5)).get_texts()[1]
+    (quad_line,) = bottom.plot(zz, zz, color=BLUE,
+                               label="quadratic:\n" r"$(a^L-y)\,\sigma'(z^L)$")
+    (xent_line,) = bottom.plot(zz, zz, color=ORANGE, label="cross-entropy:\n" r"$a^L - y$")
+    dots = [bottom.plot([], [], "o", color=color, ms=10, zorder=5)[0] for color in (BLUE, ORANGE)]
+    zero = bottom.axhline(0.0, color="black", lw=0.8)
+    notes = [bottom.annotate("", (0.0, 0.0), xytext=(10, 6), textcoords="offset points",
+                             color=color, fontsize="medium", fontweight="bold",
+                             bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none",
+                                   "alpha": 0.85})
+             for color in (BLUE, ORANGE)]
+    for note in notes:  # near delta = +-1 a value pokes out of the axes: no room made for it,
+        note.set_in_layout(False)  # so the layout does not change with z^L
     bottom.set_ylim(-1.1, 1.1)
     bottom.set_xlim(-8.0, 8.0)
     bottom.set_xlabel("weighted input of the output neuron $z^L$")
     bottom.set_ylabel(r"$\delta^L$")
     bottom.legend(loc="center left", bbox_to_anchor=(1.0, 0.5))
     top.set_title("Output error $\\delta^L$: quadratic cost (13) vs cross-entropy")
-    ratio = abs(dx) / abs(dq) if dq != 0.0 else float("inf")
-    caption = (f"z^L = {z_L:.2f}, a^L = {a:.4f}, y = {y}: mistake a^L - y = {a - y:+.4f}; "
-               f"delta^L quadratic = {dq:+.2e}, cross-entropy = {dx:+.2e} "
-               f"(cross-entropy/quadratic = {ratio:.3g})")
-    return fig, caption
+
+    shown = {}
+
+    def show(z_L=None, y=None):
+        """Draw what depends on z^L and y (the target, the dots, the deltas; a value not given
+        stays as shown): the caption."""
+        z_L = shown["z_L"] if z_L is None else z_L
+        y = shown["y"] if y is None else y
+        z_L = _validate.number("z_L", z_L, low=-50.0, high=50.0)
+        if y not in (0, 1):
+            raise ValueError(f"y must be 0 or 1, got {y!r}")
+        z_all = np.append(zz, z_L)[None, :]
+        a_all = sigmoid(z_all)
+        y_all = np.full_like(a_all, float(y))
+        quad = QuadraticCost.delta(z_all, a_all, y_all)[0]
+        xent = CrossEntropyCost.delta(z_all, a_all, y_all)[0]
+        a = float(a_all[0, -1])
+        dq, dx = float(quad[-1]), float(xent[-1])
+        target.set_ydata([y, y])
+        target.set_label(f"target $y = {y}$")
+        target_label.set_text(target.get_label())
+        dot.set_data([z_L], [a])
+        mistake.set_segments([[(z_L, min(a, y)), (z_L, max(a, y))]])
+        quad_line.set_ydata(quad[:-1])
+        xent_line.set_ydata(xent[:-1])
+        side = -1 if z_L > 3.0 else 1  # write the values beside the dots, inside the axes
+        for value, marker, note in zip((dq, dx), dots, notes):
+            marker.set_data([z_L], [value])
+            note.xy = (z_L, value)
+            note.xyann = (side * 10, 6)
+            note.set_text(f"{value:+.3f}")
+            note.set_horizontalalignment("left" if side > 0 else "right")
+        shown.update(z_L=z_L, y=y)
+        ratio = abs(dx) / abs(dq) if dq != 0.0 else float("inf")
+        return (f"z^L = {z_L:.2f}, a^L = {a:.4f}, y = {y}: mistake a^L - y = {a - y:+.4f}; "
+                f"delta^L quadratic = {dq:+.2e}, cross-entropy = {dx:+.2e} "
+                f"(cross-entropy/quadratic = {ratio:.3g})")
+
+    caption = show(z_L, y)
+    # redrawn over the rest in the order of a full draw, so also what is drawn over the changing
+    # lines where they meet: the zero line, the frame (the curves end on it, at z^L = -8 and 8)
+    frame = [s for ax in (top, bottom) for s in ax.spines.values() if s.get_visible()]
+    changing = [target, dot, mistake, quad_line, xent_line, *dots, zero, *notes,
+                top.get_legend(), *frame]
+    return updatable(fig, show, changing), caption
 
 
 @styled

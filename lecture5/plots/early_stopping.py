@@ -18,6 +18,7 @@ from .. import _validate
 from .._measures import filter_gap, layer_sizes, stopped_early, weight_norm
 from ..hessian import shrink_factors
 from ..quadratic import early_stopping_factors, matching_lambda
+from ._render import updatable
 from ._style import METHOD_COLOURS, new_figure, styled
 
 __all__ = ["early_stopping_figure", "early_stopping_vs_l2_figure", "take_home_figure",
@@ -181,42 +182,76 @@ def filter_figure(tau=20, lmbda=None, eta=FILTER_ETA, eigenvalues=(0.25, 2.0)):
     (:func:`lecture5._measures.filter_gap`).  Returns ``(fig, caption)``.
     """
     eta = _validate.number("eta", eta, low=0.0, low_open=True)
-    tau = _validate.integer("tau", tau, low=1)
-    matched = matching_lambda(eta, tau)
-    lmbda = matched if lmbda is None else _validate.number("lmbda", lmbda, low=0.0,
-                                                           low_open=True)
     marks = np.asarray(eigenvalues, dtype=float)
     D = np.logspace(-4, 0, 400) / eta
-    es = early_stopping_factors(D, eta, tau)
-    l2 = shrink_factors(D, lmbda)
-    gap, d_gap, _ = filter_gap(eta, tau, lmbda)
-    gap_m, d_gap_m, _ = filter_gap(eta, tau)
-    is_matched = bool(np.isclose(lmbda, matched, rtol=1e-9))
     es_c, l2_c = METHOD_COLOURS["prox"], METHOD_COLOURS["l2"]
     fig, (ax1, ax2) = new_figure(1, 2)
-    ax1.plot(D, es, color=es_c, label=f"early stopping: $1-(1-\\eta D)^\\tau$, τ = {tau}")
-    ax1.plot(D, l2, color=l2_c, label=f"L2 (38): $D/(D+\\lambda)$, λ = {lmbda:.3g}")
-    ax2.plot(D, es - l2, color=METHOD_COLOURS["none"], label=f"λ = {lmbda:.3g}")
-    if not is_matched:
-        ax1.plot(D, shrink_factors(D, matched), color=l2_c, lw=1, ls=":",
-                 label=f"L2 at λ = 1/(ητ) = {matched:.3g}")
-        ax2.plot(D, es - shrink_factors(D, matched), color=l2_c, lw=1, ls=":",
-                 label=f"λ = 1/(ητ) = {matched:.3g}")
+    (es_line,) = ax1.plot(D, D, color=es_c)
+    (l2_line,) = ax1.plot(D, D, color=l2_c)
+    (gap_line,) = ax2.plot(D, D, color=METHOD_COLOURS["none"])
+    # L2 at the matching lambda, drawn thin when lambda is another
+    (l2_matched,) = ax1.plot(D, D, color=l2_c, lw=1, ls=":")
+    (gap_matched,) = ax2.plot(D, D, color=l2_c, lw=1, ls=":")
+    dots = []
     if marks.size:
-        ax1.plot(marks, early_stopping_factors(marks, eta, tau), "o", color=es_c, ms=8)
-        ax1.plot(marks, shrink_factors(marks, lmbda), "o", color=l2_c, ms=8,
-                 label="eigenvalues of notebook 05's H")
-    ax1.axvline(1.0 / (eta * tau), color=METHOD_COLOURS["grey"], ls="--", lw=1.2)
+        dots = [ax1.plot(marks, marks, "o", color=es_c, ms=8)[0],
+                ax1.plot(marks, marks, "o", color=l2_c, ms=8,
+                         label="eigenvalues of notebook 05's H")[0]]
+    edge = ax1.axvline(D[0], color=METHOD_COLOURS["grey"], ls="--", lw=1.2)
     ax1.set(xscale="log", xlabel="eigenvalue $D_{ii}$ of H", ylim=(-0.02, 1.05),
             ylabel="fraction of $w^*_i$ kept", title=f"what each keeps (η = {eta:g})")
-    ax1.legend(loc="upper left", fontsize="x-small")
-    ax2.plot([d_gap], [gap], "*", ms=14, color=METHOD_COLOURS["drop"],
-             label=f"largest: {gap:+.3f} at D = {d_gap:.3g}")
+    (star,) = ax2.plot([D[0]], [0.0], "*", ms=14, color=METHOD_COLOURS["drop"])
     ax2.axhline(0.0, color=METHOD_COLOURS["grey"], lw=1)
     ax2.set(xscale="log", xlabel="eigenvalue $D_{ii}$ of H", ylim=(-1.02, 1.02),
             ylabel="early stopping − L2", title="the difference of the two filters")
-    ax2.legend(loc="lower left", fontsize="x-small")
-    caption = (f"τ = {tau} steps of η = {eta:g}, L2 with λ = {lmbda:.3g}: largest difference "
-               f"{gap:+.3f} at D = {d_gap:.3g}; at the matching λ = 1/(ητ) = {matched:.3g} it "
-               f"is {gap_m:+.3f} at D = {d_gap_m:.3g} (dashed line: D = 1/(ητ))")
-    return fig, caption
+    keep = object()  # a value not given to show stays as shown
+    shown = {}
+
+    def show(tau=keep, lmbda=keep):
+        """Draw both filters for ``tau`` steps and L2 with ``lmbda`` (None: 1 / (eta tau)): the
+        caption, or None when the line D = 1/(eta tau) would need other x limits."""
+        tau = _validate.integer("tau", shown["tau"] if tau is keep else tau, low=1)
+        lmbda = shown["lmbda"] if lmbda is keep else lmbda
+        matched = matching_lambda(eta, tau)
+        lmbda = matched if lmbda is None else _validate.number("lmbda", lmbda, low=0.0,
+                                                               low_open=True)
+        inside = D[0] <= 1.0 / (eta * tau) <= D[-1]  # else the line widens the x limits
+        if shown and not (inside and shown["inside"]):
+            return None
+        shown.update(tau=tau, lmbda=lmbda, inside=inside)
+        es = early_stopping_factors(D, eta, tau)
+        l2 = shrink_factors(D, lmbda)
+        gap, d_gap, _ = filter_gap(eta, tau, lmbda)
+        gap_m, d_gap_m, _ = filter_gap(eta, tau)
+        is_matched = bool(np.isclose(lmbda, matched, rtol=1e-9))
+        es_line.set(ydata=es, label=f"early stopping: $1-(1-\\eta D)^\\tau$, τ = {tau}")
+        l2_line.set(ydata=l2, label=f"L2 (38): $D/(D+\\lambda)$, λ = {lmbda:.3g}")
+        gap_line.set(ydata=es - l2, label=f"λ = {lmbda:.3g}")
+        l2_m = shrink_factors(D, matched)
+        for line, y, label in ((l2_matched, l2_m, f"L2 at λ = 1/(ητ) = {matched:.3g}"),
+                               (gap_matched, es - l2_m, f"λ = 1/(ητ) = {matched:.3g}")):
+            line.set(ydata=y, visible=not is_matched, label=f"_{label}" if is_matched else label)
+        if dots:
+            dots[0].set_ydata(early_stopping_factors(marks, eta, tau))
+            dots[1].set_ydata(shrink_factors(marks, lmbda))
+        edge.set_xdata([1.0 / (eta * tau)] * 2)
+        star.set(data=([d_gap], [gap]), label=f"largest: {gap:+.3f} at D = {d_gap:.3g}")
+        # the legends are made afresh (their entries change) in place of the old ones
+        changing = getattr(fig, "lecture5_changing", [])
+        for ax, loc in ((ax1, "upper left"), (ax2, "lower left")):
+            old = ax.get_legend()
+            new = ax.legend(loc=loc, fontsize="x-small")
+            if old in changing:
+                changing[changing.index(old)] = new
+        return (f"τ = {tau} steps of η = {eta:g}, L2 with λ = {lmbda:.3g}: largest difference "
+                f"{gap:+.3f} at D = {d_gap:.3g}; at the matching λ = 1/(ητ) = {matched:.3g} it "
+                f"is {gap_m:+.3f} at D = {d_gap_m:.3g} (dashed line: D = 1/(ητ))")
+
+    caption = show(tau, lmbda)
+    for ax in (ax1, ax2):  # autoscaled to what is drawn now, then fixed: a change moves none
+        ax.relim()
+        ax.set_xlim(ax.get_xlim())
+    frame = [sp for ax in (ax1, ax2) for sp in ax.spines.values() if sp.get_visible()]
+    changing = [es_line, l2_line, gap_line, l2_matched, gap_matched, *dots, edge, star,
+                ax1.get_legend(), ax2.get_legend(), *frame]
+    return updatable(fig, show, changing), caption

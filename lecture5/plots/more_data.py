@@ -13,6 +13,7 @@ from matplotlib.patches import Rectangle
 
 from .. import _validate, augment
 from . import draw
+from ._render import updatable
 from ._style import BLUE, FIGSIZE, GREEN, ORANGE, RED, new_figure, styled
 from .draw import DIGIT_CMAP
 
@@ -86,69 +87,81 @@ def distortion_grid(X, degrees=15.0, dx=2.0, dy=0.0, factor=0.3, alpha=34.0, sig
     little), and the largest displacement of the elastic fields.
     """
     images = _images(X)
-    degrees = _validate.number("degrees", degrees, low=-180.0, high=180.0)
-    dx = _validate.number("dx", dx, low=-SIDE, high=SIDE)
-    dy = _validate.number("dy", dy, low=-SIDE, high=SIDE)
-    factor = _validate.number("factor", factor, low=-5.0, high=5.0)
-    alpha = _validate.number("alpha", alpha, low=0.0)
-    sigma = _validate.number("sigma", sigma, low=0.0, low_open=True)
     seed = _validate.integer("seed", seed, low=0)
-
     k, cols, cell = images.shape[0], 6, SIDE + GAP
-    mosaic = np.full((k * cell + GAP, cols * cell + GAP), 0.08)
-    ink = {"rotate": [], "shift": [], "skew": [], "elastic": []}
-    moved = {name: [] for name in ink}
-    arrows = []  # (x0, y0, u, v) in mosaic pixels, one block per row
-    largest = 0.0
     grid_rows, grid_cols = np.mgrid[1:SIDE:3, 1:SIDE:3]
-    for i, img in enumerate(images):
-        # the same seed gives elastic_distortion the very field that is drawn in the last column
-        field_x, field_y = augment.elastic_field(img.shape, alpha, sigma, seed + i)
-        outs = {
-            "rotate": augment.rotate(img, degrees),
-            "shift": augment.shift(img, dx, dy),
-            "skew": augment.skew(img, factor),
-            "elastic": augment.elastic_distortion(img, alpha, sigma, rng=seed + i),
-        }
-        total = float(img.sum())
-        for name, out in outs.items():
-            ink[name].append(float(out.sum()) / total)
-            moved[name].append(float(np.abs(out - img).sum()) / (2.0 * total))
-        largest = max(largest, float(np.hypot(field_x, field_y).max()))
-        top = GAP + i * cell
-        for j, panel in enumerate([img, *outs.values(), 0.25 * img]):
-            left = GAP + j * cell
-            mosaic[top:top + SIDE, left:left + SIDE] = np.clip(panel, 0.0, 1.0)
-        left = GAP + 5 * cell
-        arrows.append((left + grid_cols, top + grid_rows, field_x[grid_rows, grid_cols],
-                       field_y[grid_rows, grid_cols]))
-
     width, top_room = FIGSIZE[0] * 1.15, 10.0
-    height = round(width * (mosaic.shape[0] + top_room) / mosaic.shape[1] + 0.45, 2)
+    mosaic_shape = (k * cell + GAP, cols * cell + GAP)
+    height = round(width * (mosaic_shape[0] + top_room) / mosaic_shape[1] + 0.45, 2)
     fig, ax = new_figure(figsize=(width, height))
-    ax.imshow(mosaic, cmap=DIGIT_CMAP, vmin=0.0, vmax=1.0, interpolation="nearest")
-    for i, (x0, y0, u, v) in enumerate(arrows):
-        arrows_i = ax.quiver(x0, y0, u, v, angles="xy", scale_units="xy", scale=1.0,
-                             color=RED, width=0.0022)
-        # arrows longer than the panel are cut at its border
-        arrows_i.set_clip_path(Rectangle((GAP + 5 * cell - 0.5, GAP + i * cell - 0.5),
-                                         SIDE, SIDE, transform=ax.transData))
-    turn = "left" if degrees >= 0 else "right"
-    titles = ["original", f"rotate {abs(degrees):g}° {turn}", f"shift ({dx:g}, {dy:g}) px",
-              f"skew {factor:g}", f"elastic α={alpha:g}, σ={sigma:g}",
-              "each pixel reads its\nink at the arrow tip"]
-    for j, title in enumerate(titles):
-        ax.text(GAP + j * cell + SIDE / 2, -1.0, title, ha="center", va="bottom",
-                fontsize="small")
-    ax.set_xlim(-0.5, mosaic.shape[1] - 0.5)
-    ax.set_ylim(mosaic.shape[0] - 0.5, -0.5 - top_room)
+    image = ax.imshow(np.zeros(mosaic_shape), cmap=DIGIT_CMAP, vmin=0.0, vmax=1.0,
+                      interpolation="nearest")
+    fields = []  # one quiver a row: the elastic field, arrows cut at the panel's border
+    for i in range(k):
+        left, top = GAP + 5 * cell, GAP + i * cell
+        fields.append(ax.quiver(left + grid_cols, top + grid_rows, np.zeros(grid_rows.shape),
+                                np.zeros(grid_rows.shape), angles="xy", scale_units="xy",
+                                scale=1.0, color=RED, width=0.0022))
+        fields[-1].set_clip_path(Rectangle((left - 0.5, top - 0.5), SIDE, SIDE,
+                                           transform=ax.transData))
+    titles = [ax.text(GAP + j * cell + SIDE / 2, -1.0, "", ha="center", va="bottom",
+                      fontsize="small") for j in range(cols)]
+    ax.set_xlim(-0.5, mosaic_shape[1] - 0.5)
+    ax.set_ylim(mosaic_shape[0] - 0.5, -0.5 - top_room)
     ax.axis("off")
     ax.set_title("Every transformed digit is a new training example with the original's label")
-    parts = [f"{name} {100.0 * np.mean(moved[name]):.0f}% / {100.0 * np.mean(ink[name]):.0f}%"
-             for name in ink]
-    caption = (f"ink moved / ink kept: {', '.join(parts)}; "
-               f"largest elastic displacement {largest:.2f} px")
-    return fig, caption
+
+    keep = object()  # a value not given to show stays as shown
+    shown = {}
+
+    def show(degrees=keep, dx=keep, dy=keep, factor=keep, alpha=keep, sigma=keep):
+        """Transform the digits for these settings, show them and the fields: the caption."""
+        given = dict(degrees=degrees, dx=dx, dy=dy, factor=factor, alpha=alpha, sigma=sigma)
+        given = {name: shown[name] if v is keep else v for name, v in given.items()}
+        degrees = _validate.number("degrees", given["degrees"], low=-180.0, high=180.0)
+        dx = _validate.number("dx", given["dx"], low=-SIDE, high=SIDE)
+        dy = _validate.number("dy", given["dy"], low=-SIDE, high=SIDE)
+        factor = _validate.number("factor", given["factor"], low=-5.0, high=5.0)
+        alpha = _validate.number("alpha", given["alpha"], low=0.0)
+        sigma = _validate.number("sigma", given["sigma"], low=0.0, low_open=True)
+        shown.update(degrees=degrees, dx=dx, dy=dy, factor=factor, alpha=alpha, sigma=sigma)
+        mosaic = np.full(mosaic_shape, 0.08)
+        ink = {"rotate": [], "shift": [], "skew": [], "elastic": []}
+        moved = {name: [] for name in ink}
+        largest = 0.0
+        for i, img in enumerate(images):
+            # the same seed gives elastic_distortion the very field drawn in the last column
+            field_x, field_y = augment.elastic_field(img.shape, alpha, sigma, seed + i)
+            outs = {
+                "rotate": augment.rotate(img, degrees),
+                "shift": augment.shift(img, dx, dy),
+                "skew": augment.skew(img, factor),
+                "elastic": augment.elastic_distortion(img, alpha, sigma, rng=seed + i),
+            }
+            total = float(img.sum())
+            for name, out in outs.items():
+                ink[name].append(float(out.sum()) / total)
+                moved[name].append(float(np.abs(out - img).sum()) / (2.0 * total))
+            largest = max(largest, float(np.hypot(field_x, field_y).max()))
+            top = GAP + i * cell
+            for j, panel in enumerate([img, *outs.values(), 0.25 * img]):
+                left = GAP + j * cell
+                mosaic[top:top + SIDE, left:left + SIDE] = np.clip(panel, 0.0, 1.0)
+            fields[i].set_UVC(field_x[grid_rows, grid_cols], field_y[grid_rows, grid_cols])
+        image.set_data(mosaic)
+        turn = "left" if degrees >= 0 else "right"
+        for text, title in zip(titles, [
+                "original", f"rotate {abs(degrees):g}° {turn}", f"shift ({dx:g}, {dy:g}) px",
+                f"skew {factor:g}", f"elastic α={alpha:g}, σ={sigma:g}",
+                "each pixel reads its\nink at the arrow tip"]):
+            text.set_text(title)
+        parts = [f"{name} {100.0 * np.mean(moved[name]):.0f}% / {100.0 * np.mean(ink[name]):.0f}%"
+                 for name in ink]
+        return (f"ink moved / ink kept: {', '.join(parts)}; "
+                f"largest elastic displacement {largest:.2f} px")
+
+    caption = show(degrees, dx, dy, factor, alpha, sigma)
+    return updatable(fig, show, [image, *fields, *titles[1:5]]), caption
 
 
 def _result_label(result):

@@ -7,6 +7,8 @@ net.weights[i] is w^{i+2}; the first slides' W^(i+1) is the same matrix (input =
 
 from __future__ import annotations
 
+import math
+
 import matplotlib as mpl
 import numpy as np
 from matplotlib.patches import Circle
@@ -15,6 +17,7 @@ from .. import _validate
 from ..activations import sigmoid
 from ..backprop import bp2, feedforward_trace, hadamard
 from . import draw
+from ._render import updatable
 from ._style import BLUE, FIGSIZE, GREEN, GREY, GREY_800, ORANGE, RED, new_figure, styled
 
 __all__ = ["network_diagram", "hadamard_pictures", "hadamard_gate"]
@@ -43,6 +46,13 @@ def _check_sizes(sizes):
     return sizes
 
 
+def _check_weight(sizes, layer, j, k):
+    """``layer``, ``j``, ``k`` as integers if w^layer_jk is a weight of a network of ``sizes``."""
+    layer = _validate.integer("layer", layer, low=2, high=len(sizes))
+    j = _validate.integer("j", j, low=1, high=sizes[layer - 1])
+    return layer, j, _validate.integer("k", k, low=1, high=sizes[layer - 2])
+
+
 @styled
 def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
     """A small network drawn with its notation, one weight w^l_jk highlighted (l = ``layer``).
@@ -60,10 +70,7 @@ def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
         sizes = net.sizes
     sizes = _check_sizes(sizes)
     L = len(sizes)
-    hl = _validate.integer("layer", layer, low=2, high=L)
-    j = _validate.integer("j", j, low=1, high=sizes[hl - 1])
-    k = _validate.integer("k", k, low=1, high=sizes[hl - 2])
-
+    _check_weight(sizes, layer, j, k)
     fig, ax = new_figure(figsize=FIGSIZE)
     f = mpl.rcParams["font.size"] / 12.0  # > 1 in projection mode: bigger circles, more room
     dx, r = 4.0, min(0.3 * f, 0.42)
@@ -73,27 +80,24 @@ def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
     def pos(lay, neuron):  # layer 1..L, neuron 1..d_l, neuron 1 on top
         return (lay - 1) * dx, (sizes[lay - 1] - 1) / 2 - (neuron - 1)
 
+    edges = {}  # (l, j, k): the line of w^l_jk
     for lay in range(2, L + 1):
         for jj in range(1, sizes[lay - 1] + 1):
             for kk in range(1, sizes[lay - 2] + 1):
                 (x0, y0), (x1, y1) = pos(lay - 1, kk), pos(lay, jj)
-                hot = (lay, jj, kk) == (hl, j, k)
-                ax.plot([x0 + r, x1 - r], [y0, y1], color=RED if hot else GREY,
-                        lw=3.5 if hot else 0.9, alpha=1.0 if hot else 0.55, zorder=3 if hot else 1)
+                edges[lay, jj, kk], = ax.plot([x0 + r, x1 - r], [y0, y1])
         ax.text((lay - 1.5) * dx, top + 0.45 + 0.6 * f,
                 f"net.weights[{lay - 2}]\n$w^{{{lay}}} = W^{{({lay - 1})}}$,  "
                 f"{sizes[lay - 1]}×{sizes[lay - 2]}",
                 ha="center", va="bottom", fontsize="small", color="#333")
 
+    neurons, names = {}, []  # (l, n): the circle of neuron n of layer l; their names
     for lay in range(1, L + 1):
         for n in range(1, sizes[lay - 1] + 1):
             x, y = pos(lay, n)
-            hot = (lay, n) in ((hl, j), (hl - 1, k))
-            ax.add_patch(Circle((x, y), r, facecolor="#ffebee" if hot else "white",
-                                edgecolor=RED if hot else GREY_800, lw=2.2 if hot else 1.4,
-                                zorder=4))
-            ax.text(x, y, f"$a^{{{lay}}}_{{{n}}}$", ha="center", va="center", fontsize="medium",
-                    zorder=5)
+            neurons[lay, n] = ax.add_patch(Circle((x, y), r, zorder=4))
+            names.append(ax.text(x, y, f"$a^{{{lay}}}_{{{n}}}$", ha="center", va="center",
+                                 fontsize="medium", zorder=5))
         x = (lay - 1) * dx
         role = "input" if lay == 1 else ("output" if lay == L else "hidden")
         ax.text(x, top + 0.45, role, ha="center", va="bottom", fontsize="medium",
@@ -109,35 +113,55 @@ def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
     ax.text(left, row2, "first slides\n(input = layer 0)", ha="right", va="top",
             fontsize="small", color=BLUE)
 
-    (x0, y0), (x1, y1) = pos(hl - 1, k), pos(hl, j)
-    # The label sits above the middle of the edge, on the side the edge climbs away from (up-left
-    # of a rising edge, up-right of a falling one), so neither the red edge nor a neuron's circle
-    # runs into it; its opaque rounded box hides the grey edges that would cross it.
-    rising = y1 > y0
-    t = 0.7 if rising else 0.3
-    gap = 0.18 * f
-    ax.text(x0 + t * (x1 - x0) + (-gap if rising else gap), y0 + t * (y1 - y0) + gap,
-            f"$w^{{{hl}}}_{{{j}{k}}}$",
-            ha="right" if rising else "left", va="bottom", fontsize="x-large", color=RED,
-            zorder=6, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": RED, "lw": 0.8})
-    ax.text(x1 + r + 0.15, y1, f"$b^{{{hl}}}_{{{j}}}$, $z^{{{hl}}}_{{{j}}}$", ha="left",
-            va="center", fontsize="medium", color=RED, zorder=6,
-            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.9})
-
+    weight = ax.text(0.0, 0.0, "", va="bottom", fontsize="x-large", color=RED, zorder=6,
+                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": RED, "lw": 0.8})
+    neuron = ax.text(0.0, 0.0, "", ha="left", va="center", fontsize="medium", color=RED, zorder=6,
+                     bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.9})
     ax.set_xlim(left - 2.4, (L - 1) * dx + 1.4)
     ax.set_ylim(row2 - 0.8 * f, top + 0.45 + 1.7 * f)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(f"$w^{{{hl}}}_{{{j}{k}}}$ links neuron k = {k} of layer {hl - 1} to neuron "
-                 f"j = {j} of layer {hl}\n"
-                 f"$z^{{{hl}}}_{{{j}}} = \\sum_k w^{{{hl}}}_{{{j}k}}\\, a^{{{hl - 1}}}_k + "
-                 f"b^{{{hl}}}_{{{j}}}$")
-    caption = (f"w{_sup(hl)}{_sub(j, k)} = net.weights[{hl - 2}][{j - 1}, {k - 1}] "
-               f"(row j−1, column k−1) = W{_sup(f'({hl - 1})')}{_sub(j, k)} in the first "
-               "slides' numbering")
-    if net is not None:
-        caption += f"; its value here: {float(net.weights[hl - 2][j - 1, k - 1]):.4f}"
-    return fig, caption
+    title = ax.set_title("")  # changed by set_text: set_title would reset where it sits
+    shown = {}
+
+    def show(layer=None, j=None, k=None):
+        """Highlight w^l_jk (l = ``layer``; a value not given stays as shown): its edge, its two
+        neurons, its labels and the title.  Returns the caption."""
+        hl, j, k = _check_weight(sizes, *(shown[name] if value is None else value
+                                          for name, value in zip("ljk", (layer, j, k))))
+        shown.update(l=hl, j=j, k=k)
+        for key, edge in edges.items():
+            hot = key == (hl, j, k)
+            edge.set(color=RED if hot else GREY, lw=3.5 if hot else 0.9,
+                     alpha=1.0 if hot else 0.55, zorder=3 if hot else 1)
+        for key, circle in neurons.items():
+            hot = key in ((hl, j), (hl - 1, k))
+            circle.set(facecolor="#ffebee" if hot else "white",
+                       edgecolor=RED if hot else GREY_800, lw=2.2 if hot else 1.4)
+        (x0, y0), (x1, y1) = pos(hl - 1, k), pos(hl, j)
+        # The label sits above the middle of the edge, on the side the edge climbs away from
+        # (up-left of a rising edge, up-right of a falling one), so neither the red edge nor a
+        # neuron's circle runs into it; its opaque rounded box hides the grey edges crossing it.
+        rising = y1 > y0
+        t = 0.7 if rising else 0.3
+        gap = 0.18 * f
+        weight.set(x=x0 + t * (x1 - x0) + (-gap if rising else gap), y=y0 + t * (y1 - y0) + gap,
+                   text=f"$w^{{{hl}}}_{{{j}{k}}}$", ha="right" if rising else "left")
+        neuron.set(x=x1 + r + 0.15, y=y1, text=f"$b^{{{hl}}}_{{{j}}}$, $z^{{{hl}}}_{{{j}}}$")
+        title.set_text(f"$w^{{{hl}}}_{{{j}{k}}}$ links neuron k = {k} of layer {hl - 1} to "
+                       f"neuron j = {j} of layer {hl}\n"
+                       f"$z^{{{hl}}}_{{{j}}} = \\sum_k w^{{{hl}}}_{{{j}k}}\\, a^{{{hl - 1}}}_k + "
+                       f"b^{{{hl}}}_{{{j}}}$")
+        caption = (f"w{_sup(hl)}{_sub(j, k)} = net.weights[{hl - 2}][{j - 1}, {k - 1}] "
+                   f"(row j−1, column k−1) = W{_sup(f'({hl - 1})')}{_sub(j, k)} in the first "
+                   "slides' numbering")
+        if net is not None:
+            caption += f"; its value here: {float(net.weights[hl - 2][j - 1, k - 1]):.4f}"
+        return caption
+
+    caption = show(layer, j, k)
+    changing = [*edges.values(), *neurons.values(), *names, weight, neuron, title]
+    return updatable(fig, show, changing), caption
 
 
 @styled
@@ -186,6 +210,11 @@ def hadamard_pictures(s=(1.0, 2.0, 3.0), t=(4.0, 5.0, 6.0)):
     return fig
 
 
+#: the weight scales of :func:`lecture5.widgets.hadamard_gate_app`'s slider, 10**-1.3 .. 10**1.5:
+#: the bars of :func:`hadamard_gate` get limits that hold the error arriving at all of them
+GATE_SCALES = np.logspace(-1.3, 1.5, 57)
+
+
 @styled
 def hadamard_gate(example, weight_scale=1.0):
     """BP2's Hadamard product as a gate: delta^2 = ((w^3)^T delta^3) (.) sigma'(z^2).
@@ -195,40 +224,85 @@ def hadamard_gate(example, weight_scale=1.0):
     sigmoid).  The first-layer weights
     w^2 are multiplied by ``weight_scale``.  Large weights push |z^2_j| up, sigma'(z^2_j) towards 0
     and so shut the gate: the error that reaches the hidden layer, (w^3)^T delta^3, is multiplied
-    neuron by neuron by sigma'(z^2) and delta^2 shrinks.  Returns ``(fig, caption)``.
+    neuron by neuron by sigma'(z^2) and delta^2 shrinks.  The arriving and the product panels
+    have limits that hold the arriving error at every scale of the app's slider
+    (:data:`GATE_SCALES`), so the bars keep their scale while it moves.  Returns ``(fig, caption)``.
     """
-    weight_scale = _validate.number("weight_scale", weight_scale, low=0.0, low_open=True,
-                                    high=1e3)
+    weight_scale = _check_scale(weight_scale)
+    arriving = max(_largest_arriving(example, s) for s in GATE_SCALES)
+    n = example[0].weights[0].shape[0]
+    fig, axes = new_figure(1, 3, figsize=FIGSIZE)
+    idx = np.arange(1, n + 1)
+    span = _gate_span(arriving, _largest_arriving(example, weight_scale))
+    panels = [
+        (BLUE, "error arriving\n" r"$((w^3)^T\delta^3)_j$", (-span, span)),
+        (ORANGE, "the gate\n" r"$\sigma'(z^2_j)$", (0.0, 0.27)),
+        (RED, "product " r"$\delta^2_j$" "\n(dashed: arriving)", (-span, span)),
+    ]
+    bars, lines = [], []
+    for ax, (color, title, ylim) in zip(axes, panels):
+        bars.append(ax.bar(idx, np.zeros(n), color=color, width=0.65).patches)
+        lines.append(ax.axhline(0.0, color="black", lw=0.8))
+        ax.set_ylim(*ylim)
+        ax.set_xticks(idx)
+        ax.set_xlabel("hidden neuron $j$")
+        ax.set_title(title)
+        ax.set_axisbelow(True)  # the grid behind the bars: a frame redraws only bars and lines
+    lines.append(axes[1].axhline(0.25, color="black", ls="--", lw=1))
+    quarter = axes[1].text(n + 0.4, 0.252, "max 1/4", ha="right", va="bottom", fontsize="small")
+    bars.append(axes[2].bar(idx, np.zeros(n), width=0.65, fill=False, edgecolor=BLUE, ls="--",
+                            lw=1.2).patches)
+    title = fig.suptitle("")
+
+    def show(weight_scale):
+        """Draw the bars for the weights w^2 x ``weight_scale``: the caption, or None if the
+        bars need other limits (a scale whose arriving error is larger than the slider's)."""
+        weight_scale = _check_scale(weight_scale)
+        zs, incoming, gate, delta = _gate_factors(example, weight_scale)
+        if _gate_span(arriving, float(np.max(np.abs(incoming)))) != span:
+            return None
+        for patches, vals in zip(bars, (incoming, gate, delta, incoming)):
+            for patch, v in zip(patches, vals[:, 0]):
+                patch.set_height(v)
+        title.set_text(f"BP2 entry by entry: $\\delta^2 = ((w^3)^T\\delta^3)\\odot\\sigma'(z^2)$"
+                       f"\nfirst-layer weights $w^2$ × {weight_scale:.3g}")
+        z_max = float(np.max(np.abs(zs[0])))
+        return (f"weights x {weight_scale:.3g}: largest |z^2_j| = {z_max:.2f},"
+                f" largest sigma'(z^2_j) = {float(np.max(gate)):.3g}, "
+                f"|delta^2| / |(w^3)^T delta^3| = "
+                f"{float(np.linalg.norm(delta) / max(np.linalg.norm(incoming), 1e-300)):.3f}")
+
+    caption = show(weight_scale)
+    # what a full draw puts over the bars (the lines, the frame) is redrawn over them
+    frame = [s for ax in axes for s in ax.spines.values() if s.get_visible()]
+    changing = [p for patches in bars for p in patches] + lines + frame + [quarter, title]
+    return updatable(fig, show, changing), caption
+
+
+def _gate_factors(example, weight_scale):
+    """BP2's factors for the first-layer weights x ``weight_scale``: z's, (w^3)^T delta^3,
+    sigma'(z^2) and delta^2."""
     net, x, y = example
     weights = [net.weights[0] * weight_scale, *net.weights[1:]]
     zs, activations = feedforward_trace(weights, net.biases, x)
     delta_L = net.cost.delta(zs[-1], activations[-1], y)  # BP1, eq (13)
     incoming = weights[1].T @ delta_L
-    gate = sigmoid.prime(zs[0])
-    delta = bp2(weights[1], delta_L, zs[0])  # BP2
-    fig, axes = new_figure(1, 3, figsize=FIGSIZE)
-    idx = np.arange(1, len(gate) + 1)
-    span = 1.15 * max(float(np.max(np.abs(incoming))), 1e-12)
-    panels = [
-        (incoming, BLUE, "error arriving\n" r"$((w^3)^T\delta^3)_j$", (-span, span)),
-        (gate, ORANGE, "the gate\n" r"$\sigma'(z^2_j)$", (0.0, 0.27)),
-        (delta, RED, "product " r"$\delta^2_j$" "\n(dashed: arriving)", (-span, span)),
-    ]
-    for ax, (vals, color, title, ylim) in zip(axes, panels):
-        ax.bar(idx, vals[:, 0], color=color, width=0.65)
-        ax.axhline(0.0, color="black", lw=0.8)
-        ax.set_ylim(*ylim)
-        ax.set_xticks(idx)
-        ax.set_xlabel("hidden neuron $j$")
-        ax.set_title(title)
-    axes[1].axhline(0.25, color="black", ls="--", lw=1)
-    axes[1].text(len(gate) + 0.4, 0.252, "max 1/4", ha="right", va="bottom", fontsize="small")
-    axes[2].bar(idx, incoming[:, 0], width=0.65, fill=False, edgecolor=BLUE, ls="--", lw=1.2)
-    fig.suptitle(f"BP2 entry by entry: $\\delta^2 = ((w^3)^T\\delta^3)\\odot\\sigma'(z^2)$"
-                 f"\nfirst-layer weights $w^2$ × {weight_scale:.3g}")
-    z_max = float(np.max(np.abs(zs[0])))
-    caption = (f"weights x {weight_scale:.3g}: largest |z^2_j| = {z_max:.2f},"
-               f" largest sigma'(z^2_j) = {float(np.max(gate)):.3g}, "
-               f"|delta^2| / |(w^3)^T delta^3| = "
-               f"{float(np.linalg.norm(delta) / max(np.linalg.norm(incoming), 1e-300)):.3f}")
-    return fig, caption
+    return zs, incoming, sigmoid.prime(zs[0]), bp2(weights[1], delta_L, zs[0])  # BP2
+
+
+def _check_scale(weight_scale):
+    return _validate.number("weight_scale", weight_scale, low=0.0, low_open=True, high=1e3)
+
+
+def _largest_arriving(example, weight_scale):
+    """The largest |((w^3)^T delta^3)_j| for the first-layer weights x ``weight_scale``."""
+    return float(np.max(np.abs(_gate_factors(example, weight_scale)[1])))
+
+
+def _gate_span(*largest):
+    """Half the height of the arriving and product panels: the largest of the ``largest``
+    arriving errors and 15 % more, rounded up to two digits (so that a scale a little off
+    :data:`GATE_SCALES`, as a slider's readout rounds it, keeps the limits)."""
+    span = 1.15 * max(*largest, 1e-12)
+    unit = 10.0 ** (math.floor(math.log10(span)) - 1)
+    return math.ceil(span / unit) * unit

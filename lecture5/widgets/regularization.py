@@ -172,7 +172,13 @@ def filter_app(tau=20, lmbda=None, eta=None) -> FigureApp:
     match.add_class("lecture5-match")
 
     def build(tau, lmbda):
-        return es_plots.filter_figure(max(1, round(tau)), lmbda, eta=eta)
+        fig, caption = es_plots.filter_figure(steps(tau), lmbda, eta=eta)
+        show = fig.lecture5_update  # changes the figure in place for the slider's tau too
+        fig.lecture5_update = lambda tau, lmbda: show(steps(tau), lmbda)
+        return fig, caption
+
+    def steps(tau):  # the slider's tau, a whole number of steps
+        return max(1, round(tau))
 
     app = FigureApp(build, {"tau": tau_s, "lmbda": lam},
                     title=f"early stopping (τ steps of η = {eta:g}) and L2 (λ): two filters",
