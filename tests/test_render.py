@@ -18,6 +18,15 @@ from lecture5.plots import Frames, render_once, update_in_place
 UPDATABLE = {
     "gd_quadratic": (plots.gd_quadratic, {"eta": 0.15},
                      [{"eta": 0.05}, {"eta": 0.42}, {"eta": 1.0}, {"eta": 0.001}, {"eta": 0.3}]),
+    # upd2
+    "l2_hessian_picture": (plots.l2_hessian_picture,
+                           {"lmbda": 0.5, "eig1": 0.25, "eig2": 2.0, "angle_degrees": 0.0},
+                           [dict(zip(("lmbda", "eig1", "eig2", "angle_degrees"), v)) for v in (
+                               (0.001, 0.25, 2.0, 0.0), (100.0, 0.25, 2.0, 0.0),
+                               (0.5, 0.01, 2.0, 0.0), (0.5, 10.0, 2.0, 0.0),
+                               (0.5, 0.25, 0.01, 0.0), (3.0, 0.25, 10.0, 0.0),
+                               (0.5, 0.25, 2.0, -90.0), (0.02, 3.0, 0.05, 90.0),
+                               (0.5, 0.25, 2.0, 0.0))]),
 }
 
 

@@ -18,7 +18,7 @@ from .. import hessian
 from ._style import GREY_400, GREY_700, METHOD_COLOURS, REGIME_COLOURS
 
 __all__ = ["matrix", "cost_grid", "gd_path", "set_gd_path", "eta_strip", "plain_log_labels",
-           "dropout_network", "digit", "DIGIT_CMAP"]
+           "dropout_network", "digit", "DIGIT_CMAP", "replace_changing"]
 
 DIGIT_CMAP = "gray_r"  # ink dark on white, like a digit written on paper
 
@@ -205,3 +205,18 @@ def digit(ax, img, title=None, fontsize="medium"):
         spine.set_color(GREY_400)
     if title:
         ax.set_title(title, fontsize=fontsize)
+
+
+def replace_changing(fig, old, new):
+    """Remove the artists ``old`` from the figure and put ``new`` where they stood in the list of
+    artists an update changes, ``fig.lecture5_changing`` (if the figure has it yet), so
+    :class:`lecture5.plots.Frames` draws the new ones: a new contour set for the old one."""
+    changing = getattr(fig, "lecture5_changing", None)
+    at = 0
+    if changing is not None:
+        places = [changing.index(a) for a in old if a in changing]
+        at = min(places, default=0)
+        changing[:] = [a for a in changing if all(a is not o for o in old)]
+        changing[at:at] = new
+    for artist in old:
+        artist.remove()
