@@ -18,7 +18,8 @@ from .. import hessian
 from ._style import GREY_400, GREY_700, METHOD_COLOURS, REGIME_COLOURS
 
 __all__ = ["matrix", "cost_grid", "gd_path", "set_gd_path", "eta_strip", "plain_log_labels",
-           "dropout_network", "digit", "DIGIT_CMAP", "replace_changing"]
+           "dropout_network", "digit", "DIGIT_CMAP", "replace_changing",
+           "tick_label_width", "keep_layout"]
 
 DIGIT_CMAP = "gray_r"  # ink dark on white, like a digit written on paper
 
@@ -220,3 +221,27 @@ def replace_changing(fig, old, new):
         changing[at:at] = new
     for artist in old:
         artist.remove()
+
+
+def tick_label_width(axis) -> tuple:
+    """How much room ``axis``'s tick labels take at its current limits, before any draw: (the
+    longest label in view, the length of the offset text "1e-4" above the axis)."""
+    locs = axis.get_majorticklocs()
+    formatter = axis.get_major_formatter()
+    labels = formatter.format_ticks(locs)
+    lo, hi = sorted(axis.get_view_interval())
+    span = (hi - lo) * 1e-9
+    shown = [t for v, t in zip(locs, labels) if lo - span <= v <= hi + span]
+    return max(map(len, shown), default=0), len(formatter.get_offset())
+
+
+def keep_layout(fig):
+    """Keep every subplot where the figure's first layout put it (its layout engine off), as
+    :class:`lecture5.plots.Frames` keeps an app's remembered layout for its later figures: a
+    figure changed in place then saves as the app shows it, and as a fresh figure shown by the
+    app.  Does nothing to a figure not laid out yet (its subplots still where they start)."""
+    laid_out = any(spec is not None
+                   and ax.get_position(original=True).bounds != spec.get_position(fig).bounds
+                   for ax, spec in ((ax, ax.get_subplotspec()) for ax in fig.axes))
+    if laid_out:
+        fig.set_layout_engine("none")

@@ -19,6 +19,7 @@ from .. import _validate, hessian
 from .._measures import layer_sizes
 from ..regularization import apply_penalty_step, soft_threshold
 from . import draw
+from ._render import updatable
 from ._style import FIGSIZE, GREY_400, GREY_700, METHOD_COLOURS, TEAL, new_figure, styled
 from .l2_hessian import L2_EIGENVALUES, L2_W_STAR
 
@@ -46,33 +47,54 @@ def penalty_step_figure(lmbda=2.0, eta=0.5, n=10, w_max=1.0):
     eta = _validate.number("eta", eta, low=0.0, low_open=True)
     n = _validate.integer("n", n, low=1)
     w = _w_grid(_validate.number("w_max", w_max, low=0.0, low_open=True))
-    step = eta * lmbda / n
-    if step >= 1.0:
-        raise ValueError(f"ηλ/n = {step:.3g} must stay below 1 (the L2 factor 1 − ηλ/n would "
-                         "flip or zero every weight); lower λ (lmbda)")
-    after = {p: apply_penalty_step(w.copy(), eta, lmbda, n, p)
-             for p in ("l2", "l1", "l1_prox")}
     fig, (ax1, ax2) = new_figure(1, 2)
     ax1.plot(w, w, color=METHOD_COLOURS["grey"], lw=1.2, ls=":", label="no penalty: w' = w")
-    ax1.plot(w, after["l2"], color=METHOD_COLOURS["l2"], label="L2 (28)")
-    ax1.plot(w, after["l1"], color=METHOD_COLOURS["l1"], label="L1, sgn(w) step (41)")
-    ax1.plot(w, after["l1_prox"], color=METHOD_COLOURS["prox"], ls="--", label="L1, soft threshold")
+    kinds = ("l2", "l1", "l1_prox")
+    styles = [dict(color=METHOD_COLOURS[c], ls=ls) for c, ls in
+              (("l2", "-"), ("l1", "-"), ("prox", "--"))]
+    new_w = [ax1.plot(w, w, **st, label=lab)[0] for st, lab in
+             zip(styles, ("L2 (28)", "L1, sgn(w) step (41)", "L1, soft threshold"))]
     ax1.set(xlabel="weight w before the step", ylabel="weight w' after the step",
             title="new weight after one penalty step")
-    ax1.legend(loc="upper left", fontsize="small")
-    removed = {p: w - a for p, a in after.items()}
-    ax2.plot(w, removed["l2"], color=METHOD_COLOURS["l2"], label=r"L2: $\frac{\eta\lambda}{n}\,w$")
-    ax2.plot(w, removed["l1"], color=METHOD_COLOURS["l1"],
-             label=r"L1: $\frac{\eta\lambda}{n}\,\mathrm{sgn}(w)$")
-    ax2.plot(w, removed["l1_prox"], color=METHOD_COLOURS["prox"], ls="--", label="soft threshold")
-    ax2.axhline(0, color="black", lw=0.8)
+    legends = [ax1.legend(loc="upper left", fontsize="small")]
+    removed = [ax2.plot(w, w, **st, label=lab)[0] for st, lab in
+               zip(styles, (r"L2: $\frac{\eta\lambda}{n}\,w$",
+                            r"L1: $\frac{\eta\lambda}{n}\,\mathrm{sgn}(w)$", "soft threshold"))]
+    zero = ax2.axhline(0, color="black", lw=0.8)
     ax2.set(xlabel="weight w before the step", ylabel="amount removed  w - w'",
             title="amount removed by one step")
-    ax2.legend(loc="upper left", fontsize="small")
-    caption = (f"ηλ/n = {eta:g} × {lmbda:.3g} / {n} = {step:.4g}: L2 keeps the fraction "
-               f"{1 - step:.4f} of every weight; L1 removes {step:.4g} from every |w|, and "
-               f"weights with |w| < {step:.4g} cross zero (sgn step) or stop at 0 (soft threshold)")
-    return fig, caption
+    legends.append(ax2.legend(loc="upper left", fontsize="small"))
+    widths = []  # the tick labels of the autoscaled y-axis of the right panel, as first built
+
+    def show(lmbda):
+        """The curves for this lambda (the right panel's y-axis scales with the step): the
+        caption, or None when the new tick labels are longer than the first (build afresh)."""
+        lmbda = _validate.number("lmbda", lmbda, low=0.0)
+        step = eta * lmbda / n
+        if step >= 1.0:
+            raise ValueError(f"ηλ/n = {step:.3g} must stay below 1 (the L2 factor 1 − ηλ/n "
+                             "would flip or zero every weight); lower λ (lmbda)")
+        after = [apply_penalty_step(w.copy(), eta, lmbda, n, p) for p in kinds]
+        for line, gone, a in zip(new_w, removed, after):
+            line.set_ydata(a)
+            gone.set_ydata(w - a)
+        for ax in (ax1, ax2):
+            ax.relim()
+            ax.autoscale_view()
+        width = draw.tick_label_width(ax2.yaxis)
+        if widths and any(new > old for new, old in zip(width, widths[0])):
+            return None
+        widths.append(width)
+        draw.keep_layout(fig)
+        return (f"ηλ/n = {eta:g} × {lmbda:.3g} / {n} = {step:.4g}: L2 keeps the fraction "
+                f"{1 - step:.4f} of every weight; L1 removes {step:.4g} from every |w|, and "
+                f"weights with |w| < {step:.4g} cross zero (sgn step) or stop at 0 (soft "
+                "threshold)")
+
+    caption = show(lmbda)
+    changing = [*new_w, *removed, zero, *legends, ax2.yaxis,
+                *ax1.spines.values(), *ax2.spines.values()]
+    return updatable(fig, show, changing), caption
 
 
 @styled
