@@ -30,6 +30,9 @@ UPDATABLE = {
     "penalty_step_figure": (plots.penalty_step_figure, {"lmbda": 2.0},
                             [{"lmbda": 10 ** 1.25}, {"lmbda": 5.0}, {"lmbda": 1.0},
                              {"lmbda": 3.3}, {"lmbda": 2.0}]),
+    "l1_l2_eigen_figure": (plots.l1_l2_eigen_figure, {"lmbda": 1.0},
+                           [{"lmbda": 0.01}, {"lmbda": 10 ** 1.5}, {"lmbda": 0.316},
+                            {"lmbda": 3.0}, {"lmbda": 1.0}]),
 }
 
 

@@ -120,30 +120,45 @@ def l1_l2_eigen_figure(lmbda=1.0, eigenvalues=(0.1, 0.3, 1.0, 3.0, 10.0),
                          f"{D.shape} and {ws.shape}")
     if not np.all(D > 0):
         raise ValueError("eigenvalues must be > 0 (a minimum w* needs a positive definite H)")
-    w_l2 = hessian.shrink_factors(D, lmbda) * ws
-    w_l1 = soft_threshold(ws, lmbda / D)
     k = np.arange(D.size)
     fig, ax = new_figure()
     width = 0.27
     ax.bar(k - width, ws, width, color="white", edgecolor="black", label="$w^*$ (no penalty)")
-    ax.bar(k, w_l2, width, color=METHOD_COLOURS["l2"], label="L2 minimizer (38)")
-    ax.bar(k + width, w_l1, width, color=METHOD_COLOURS["l1"], label="L1 minimizer")
-    for i in np.flatnonzero(w_l1 == 0):
-        ax.text(k[i] + width, 0.04 * np.sign(ws[i]) * np.abs(ws).max(), "0", ha="center",
-                va="bottom" if ws[i] > 0 else "top", color=METHOD_COLOURS["l1"], fontweight="bold")
-    ax.axhline(0, color="black", lw=0.8)
+    l2_bars = ax.bar(k, ws, width, color=METHOD_COLOURS["l2"], label="L2 minimizer (38)")
+    l1_bars = ax.bar(k + width, ws, width, color=METHOD_COLOURS["l1"], label="L1 minimizer")
+    zeros = [ax.text(k[i] + width, 0.04 * np.sign(ws[i]) * np.abs(ws).max(), "0", ha="center",
+                     va="bottom" if ws[i] > 0 else "top", color=METHOD_COLOURS["l1"],
+                     fontweight="bold") for i in range(D.size)]
+    axis_line = ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(k, [f"$H_{{{i + 1}{i + 1}}}$ = {d:g}" for i, d in enumerate(D)])
-    ax.set(xlabel="weight i (its curvature H_ii; H diagonal)",
-           ylabel="weight",
-           title=f"diagonal H, λ = {lmbda:.3g}: L2 shrinks every weight, L1 zeroes the flat ones")
+    ax.set(xlabel="weight i (its curvature H_ii; H diagonal)", ylabel="weight")
     top = float(np.abs(ws).max())
     ax.set_ylim(min(0.0, float(ws.min())) * 1.15, top * 1.45)
-    ax.legend(loc="upper left", fontsize="small", ncol=3)
-    zeros = int(np.count_nonzero(w_l1 == 0))
-    caption = (f"diagonal H, λ = {lmbda:.3g}: L1 sets {zeros} of {D.size} weights exactly to 0 "
-               f"(those with |w*_i| <= λ / H_ii); L2 sets none to 0, its factors "
-               f"H_ii/(H_ii+λ) range from {w_l2[0] / ws[0]:.3f} to {w_l2[-1] / ws[-1]:.3f}")
-    return fig, caption
+    legend = ax.legend(loc="upper left", fontsize="small", ncol=3)
+
+    def show(lmbda):
+        """Set the minimizers' bars, the zeros and the title for this lambda: the caption."""
+        lmbda = _validate.number("lmbda", lmbda, low=0.0)
+        w_l2 = hessian.shrink_factors(D, lmbda) * ws
+        w_l1 = soft_threshold(ws, lmbda / D)
+        for bars, heights in ((l2_bars, w_l2), (l1_bars, w_l1)):
+            for bar, h in zip(bars, heights):
+                bar.set_height(h)
+        for text, w in zip(zeros, w_l1):
+            text.set_visible(bool(w == 0))
+        ax.set_title(f"diagonal H, λ = {lmbda:.3g}: L2 shrinks every weight, L1 zeroes the "
+                     "flat ones")
+        draw.keep_layout(fig)
+        n_zero = int(np.count_nonzero(w_l1 == 0))
+        return (f"diagonal H, λ = {lmbda:.3g}: L1 sets {n_zero} of {D.size} weights exactly to "
+                f"0 (those with |w*_i| <= λ / H_ii); L2 sets none to 0, its factors "
+                f"H_ii/(H_ii+λ) range from {w_l2[0] / ws[0]:.3f} to {w_l2[-1] / ws[-1]:.3f}")
+
+    caption = show(lmbda)
+    # the grid is drawn over the bars (axes.axisbelow "line"): the axes are redrawn over them
+    changing = [*l2_bars, *l1_bars, ax.xaxis, ax.yaxis, *zeros, axis_line, legend, ax.title,
+                *ax.spines.values()]
+    return updatable(fig, show, changing), caption
 
 
 def _l1_runs(runs):
