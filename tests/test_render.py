@@ -33,6 +33,9 @@ UPDATABLE = {
     "l1_l2_eigen_figure": (plots.l1_l2_eigen_figure, {"lmbda": 1.0},
                            [{"lmbda": 0.01}, {"lmbda": 10 ** 1.5}, {"lmbda": 0.316},
                             {"lmbda": 3.0}, {"lmbda": 1.0}]),
+    "l1_rotated_figure": (plots.l1_rotated_figure, {"lmbda": 0.3},
+                          [{"lmbda": 0.0}, {"lmbda": 0.7}, {"lmbda": 0.42}, {"lmbda": 0.5},
+                           {"lmbda": 0.01}, {"lmbda": 0.3}]),
 }
 
 

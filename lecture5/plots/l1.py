@@ -382,47 +382,36 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
            tuple(float(v) for v in np.ravel(w_star)))
     (H, Q, D, ws, kinks, lam_top, grid, (p_l1, p_l2), (xlim, ylim), (W1, W2, C), k_pts,
      labels) = _rotated_background(*key)
-    w_l1 = hessian.l1_minimizer(H, ws, lmbda) + 0.0  # + 0.0: no "-0.000" in the caption
-    w_l2 = hessian.l2_minimizer(H, ws, lmbda)
-    w_eig = _eigen_soft_threshold(Q, D, ws, lmbda) + 0.0
-
     fig, (ax, ax_l) = new_figure(1, 2, figsize=(FIGSIZE[0], 4.8),
                                  gridspec_kw=dict(width_ratios=[1.15, 1.0], left=0.07,
                                                   right=0.98, bottom=0.12, top=0.92,
                                                   wspace=0.18))
     fig.set_layout_engine("none")  # fixed margins: cheaper to draw while the slider moves
     levels = float(C.max()) * np.geomspace(2e-3, 0.6, 8)
-    ax.contour(W1, W2, C, levels=levels, colors="#90a4ae", linewidths=0.8)
-    for w_t, colour in ((w_l1, METHOD_COLOURS["l1"]), (w_l2, METHOD_COLOURS["l2"])):
-        level = float(hessian.quadratic_cost(w_t.reshape(2, 1), H, ws).item())
-        if level > 1e-12:  # the contour of C_0 that touches the diamond / the circle at w~
-            ax.contour(W1, W2, C, levels=[level], colors=colour, linewidths=1.0, alpha=0.55)
-    ax.axhline(0, color=GREY_700, lw=0.8)
-    ax.axvline(0, color=GREY_700, lw=0.8)
+    ax.contour(W1, W2, C, levels=levels, colors="#90a4ae", linewidths=0.8, zorder=1.9)
+    zero_lines = [ax.axhline(0, color=GREY_700, lw=0.8), ax.axvline(0, color=GREY_700, lw=0.8)]
     t = np.linspace(0, 2 * np.pi, 200)
-    size1 = float(np.abs(w_l1).sum())
-    if size1 > 0:
-        diamond = size1 * np.array([[1, 0], [0, 1], [-1, 0], [0, -1], [1, 0]])
-        ax.plot(diamond[:, 0], diamond[:, 1], "--", color=METHOD_COLOURS["l1"], lw=1.4,
-                label="L1 diamond through w̃ (L1)")
-    rad = float(np.linalg.norm(w_l2))
-    ax.plot(rad * np.cos(t), rad * np.sin(t), "--", color=METHOD_COLOURS["l2"], lw=1.4,
-            label="L2 circle through w̃ (L2)")
-    ax.plot(p_l2[:, 0], p_l2[:, 1], color=METHOD_COLOURS["l2"], lw=1.8, alpha=0.6)
-    ax.plot(p_l1[:, 0], p_l1[:, 1], color=METHOD_COLOURS["l1"], lw=1.8, alpha=0.6)
-    ax.plot(k_pts[:, 0], k_pts[:, 1], "o", color="white", mec=METHOD_COLOURS["l1"], ms=7,
-            mew=1.8, label="kinks of the L1 path")
-    ax.plot(*ws, "*", color="gold", mec="black", ms=16, label="w* (λ = 0)")
-    ax.plot(*w_l2, "o", color=METHOD_COLOURS["l2"], mec="black", ms=9, label="w̃ (L2)")
-    ax.plot(*w_l1, "D", color=METHOD_COLOURS["l1"], mec="black", ms=9, label="w̃ (L1)")
-    ax.plot(*w_eig, "X", color="black", ms=10, label="eigen soft threshold (wrong)")
+    square = np.array([[1, 0], [0, 1], [-1, 0], [0, -1], [1, 0]])
+    (diamond,) = ax.plot([], [], "--", color=METHOD_COLOURS["l1"], lw=1.4)
+    (circle,) = ax.plot([], [], "--", color=METHOD_COLOURS["l2"], lw=1.4,
+                        label="L2 circle through w̃ (L2)")
+    on_top = [
+        ax.plot(p_l2[:, 0], p_l2[:, 1], color=METHOD_COLOURS["l2"], lw=1.8, alpha=0.6)[0],
+        ax.plot(p_l1[:, 0], p_l1[:, 1], color=METHOD_COLOURS["l1"], lw=1.8, alpha=0.6)[0],
+        ax.plot(k_pts[:, 0], k_pts[:, 1], "o", color="white", mec=METHOD_COLOURS["l1"], ms=7,
+                mew=1.8, label="kinks of the L1 path")[0],
+        ax.plot(*ws, "*", color="gold", mec="black", ms=16, label="w* (λ = 0)")[0]]
+    marks = [ax.plot([], [], "o", color=METHOD_COLOURS["l2"], mec="black", ms=9,
+                     label="w̃ (L2)")[0],
+             ax.plot([], [], "D", color=METHOD_COLOURS["l1"], mec="black", ms=9,
+                     label="w̃ (L1)")[0],
+             ax.plot([], [], "X", color="black", ms=10, label="eigen soft threshold (wrong)")[0]]
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
     ax.set_aspect("equal")
     ax.locator_params(nbins=5)
     ax.grid(False)
-    ax.set(xlabel="w₁", ylabel="w₂", title=f"H rotated by {angle_degrees:g}°, λ = {lmbda:.3g}")
-    ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+    ax.set(xlabel="w₁", ylabel="w₂")
 
     for i, ls in ((0, "-"), (1, "--")):
         ax_l.plot(grid, p_l1[:, i], ls, color=METHOD_COLOURS["l1"], label=f"L1: w{'₁₂'[i]}")
@@ -430,16 +419,54 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
                   label=f"L2: w{'₁₂'[i]}")
     for lam in kinks:
         ax_l.axvline(lam, color=METHOD_COLOURS["l1"], lw=0.8, ls=":")
-    ax_l.axvline(lmbda, color="black", lw=2.0, alpha=0.6)
-    ax_l.axhline(0, color=GREY_700, lw=0.8)
+    now = ax_l.axvline(lmbda, color="black", lw=2.0, alpha=0.6)
+    zero_l = ax_l.axhline(0, color=GREY_700, lw=0.8)
     ax_l.set_xlim(0, lam_top)
     ax_l.set(xlabel="λ (black: current; dotted: kinks of L1)", ylabel="weight",
              title="the paths w̃(λ), weight by weight")
-    ax_l.legend(loc="upper right", fontsize=8, ncols=2)
+    legends = [None, ax_l.legend(loc="upper right", fontsize=8, ncols=2)]
+    contours = []  # the contours of C_0 through w~ (L1) and w~ (L2): new ones for every lambda
 
     kink_text = ", ".join(f"{lab} reaches 0 at λ = {lam:.3f}"
                           for lam, lab in sorted(zip(kinks, labels)))
-    caption = (f"λ = {lmbda:.3g}: L1 minimiser w̃ = ({w_l1[0]:.3f}, {w_l1[1]:.3f}); eigen soft "
-               f"threshold ({w_eig[0]:.3f}, {w_eig[1]:.3f}); L2 (34) ({w_l2[0]:.3f}, "
-               f"{w_l2[1]:.3f}) | L1 path: {kink_text}")
-    return fig, caption
+
+    def show(lmbda):
+        """Move the minimisers, their diamond, circle and contours to this lambda: the
+        caption."""
+        lmbda = _validate.number("lmbda", lmbda, low=0.0)
+        w_l1 = hessian.l1_minimizer(H, ws, lmbda) + 0.0  # + 0.0: no "-0.000" in the caption
+        w_l2 = hessian.l2_minimizer(H, ws, lmbda)
+        w_eig = _eigen_soft_threshold(Q, D, ws, lmbda) + 0.0
+        new = []
+        for w_t, colour in ((w_l1, METHOD_COLOURS["l1"]), (w_l2, METHOD_COLOURS["l2"])):
+            level = float(hessian.quadratic_cost(w_t.reshape(2, 1), H, ws).item())
+            if level > 1e-12:  # the contour of C_0 that touches the diamond / the circle at w~
+                new.append(ax.contour(W1, W2, C, levels=[level], colors=colour, linewidths=1.0,
+                                      alpha=0.55, zorder=1.95))
+        draw.replace_changing(fig, contours, new)
+        contours[:] = new
+        size1 = float(np.abs(w_l1).sum())
+        diamond.set_data(*(size1 * square).T)
+        shown = size1 > 0
+        diamond.set_visible(shown)
+        diamond.set_label("L1 diamond through w̃ (L1)" if shown else "_no diamond")
+        rad = float(np.linalg.norm(w_l2))
+        circle.set_data(rad * np.cos(t), rad * np.sin(t))
+        for mark, w_t in zip(marks, (w_l2, w_l1, w_eig)):
+            mark.set_data([w_t[0]], [w_t[1]])
+        if legends[0] is None or (len(legends[0].get_texts()) == 7) != shown:
+            # one entry more or less: a new legend (the old one removed first, as it takes
+            # the axes' legend with it)
+            draw.replace_changing(fig, [] if legends[0] is None else legends[:1], [])
+            legends[0] = ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+            draw.replace_changing(fig, [], legends[:1])
+        ax.set_title(f"H rotated by {angle_degrees:g}°, λ = {lmbda:.3g}")
+        now.set_xdata([lmbda, lmbda])
+        return (f"λ = {lmbda:.3g}: L1 minimiser w̃ = ({w_l1[0]:.3f}, {w_l1[1]:.3f}); eigen soft "
+                f"threshold ({w_eig[0]:.3f}, {w_eig[1]:.3f}); L2 (34) ({w_l2[0]:.3f}, "
+                f"{w_l2[1]:.3f}) | L1 path: {kink_text}")
+
+    caption = show(lmbda)
+    changing = [*contours, *zero_lines, diamond, circle, *on_top, *marks, ax.title, *legends,
+                now, zero_l, *ax.spines.values(), *ax_l.spines.values()]
+    return updatable(fig, show, changing), caption
