@@ -36,6 +36,10 @@ UPDATABLE = {
     "l1_rotated_figure": (plots.l1_rotated_figure, {"lmbda": 0.3},
                           [{"lmbda": 0.0}, {"lmbda": 0.7}, {"lmbda": 0.42}, {"lmbda": 0.5},
                            {"lmbda": 0.01}, {"lmbda": 0.3}]),
+    "dropout_network_figure": (plots.dropout_network_figure, {"mini_batch": 1, "p_drop": 0.5},
+                               [{"mini_batch": b, "p_drop": p} for b, p in (
+                                   (2, 0.5), (100, 0.5), (100, 0.0), (37, 0.75), (7, 0.75),
+                                   (1, 0.05))]),
 }
 
 

@@ -19,7 +19,8 @@ from ._style import GREY_400, GREY_700, METHOD_COLOURS, REGIME_COLOURS
 
 __all__ = ["matrix", "cost_grid", "gd_path", "set_gd_path", "eta_strip", "plain_log_labels",
            "dropout_network", "digit", "DIGIT_CMAP", "replace_changing",
-           "tick_label_width", "keep_layout"]
+           "tick_label_width", "keep_layout",
+           "network_skeleton", "set_dropout_network", "network_artists"]
 
 DIGIT_CMAP = "gray_r"  # ink dark on white, like a digit written on paper
 
@@ -150,36 +151,34 @@ def _node_xy(sizes, layer, j, dx=3.0):
 
 def dropout_network(ax, sizes, masks=None):
     """Draw the network; nodes of hidden layer i+2 with masks[i][j] == 0 are greyed out."""
-    kept = [np.ones(d, dtype=bool) for d in sizes]
-    if masks is not None:
-        for i, mask in enumerate(masks):
-            kept[i + 1] = np.asarray(mask)[:, 0] != 0
-    r = 0.28
-    edges = {True: [], False: []}  # live edges, and edges touching a deleted node
-    for lay in range(1, len(sizes)):
-        for j in range(sizes[lay]):
-            for k in range(sizes[lay - 1]):
-                (x0, y0), (x1, y1) = _node_xy(sizes, lay - 1, k), _node_xy(sizes, lay, j)
-                live = bool(kept[lay][j] and kept[lay - 1][k])
-                edges[live].append([(x0 + r, y0), (x1 - r, y1)])
+    return set_dropout_network(network_skeleton(ax, sizes), masks)
+
+
+_NODE_R = 0.28
+
+
+def network_skeleton(ax, sizes) -> dict:
+    """The network drawn with every node kept, as artists :func:`set_dropout_network` greys out
+    (a crossed node, its edges pale): {"sizes", "edges" (live, dead), "nodes" (per layer), "crosses"
+    (per hidden layer, two lines per node, hidden)}."""
+    r = _NODE_R
     # one collection per kind: far faster to draw than one line per edge
-    ax.add_collection(LineCollection(edges[False], colors="#eeeeee", linewidths=0.6,
-                                     zorder=0))
-    ax.add_collection(LineCollection(edges[True], colors="#455a64", linewidths=0.9,
-                                     zorder=1))
+    dead = ax.add_collection(LineCollection([], colors="#eeeeee", linewidths=0.6, zorder=0))
+    live = ax.add_collection(LineCollection([], colors="#455a64", linewidths=0.9, zorder=1))
+    nodes, crosses = [], []
     for lay, d in enumerate(sizes):
+        nodes.append([])
+        hidden = 0 < lay < len(sizes) - 1
+        if hidden:
+            crosses.append([])
         for j in range(d):
             x, y = _node_xy(sizes, lay, j)
-            if kept[lay][j]:
-                ax.add_patch(Circle((x, y), r, facecolor="white", edgecolor="#263238",
-                                    lw=1.6, zorder=3))
-            else:
-                ax.add_patch(Circle((x, y), r, facecolor="#f5f5f5", edgecolor=GREY_400,
-                                    lw=1.2, ls="--", zorder=3))
-                ax.plot([x - 0.6 * r, x + 0.6 * r], [y - 0.6 * r, y + 0.6 * r],
-                        color=METHOD_COLOURS["l1"], lw=1.5, zorder=4)
-                ax.plot([x - 0.6 * r, x + 0.6 * r], [y + 0.6 * r, y - 0.6 * r],
-                        color=METHOD_COLOURS["l1"], lw=1.5, zorder=4)
+            nodes[-1].append(ax.add_patch(Circle((x, y), r, zorder=3)))
+            if hidden:
+                crosses[-1].append([
+                    ax.plot([x - 0.6 * r, x + 0.6 * r], [y + s * 0.6 * r, y - s * 0.6 * r],
+                            color=METHOD_COLOURS["l1"], lw=1.5, zorder=4, visible=False)[0]
+                    for s in (-1, 1)])
     top = (max(sizes) - 1) / 2
     names = ["input"] + ["hidden"] * (len(sizes) - 2) + ["output"]
     for lay, name in enumerate(names):
@@ -189,7 +188,46 @@ def dropout_network(ax, sizes, masks=None):
     ax.set_ylim(-top - 2.0, top + 0.7)
     ax.set_aspect("equal")
     ax.axis("off")
+    return {"sizes": list(sizes), "edges": (live, dead), "nodes": nodes, "crosses": crosses}
+
+
+def set_dropout_network(net, masks=None):
+    """Grey out and cross the nodes of hidden layer i+2 with masks[i][j] == 0 in a
+    :func:`network_skeleton` (every other node kept); returns the deleted nodes of each hidden
+    layer."""
+    sizes = net["sizes"]
+    kept = [np.ones(d, dtype=bool) for d in sizes]
+    if masks is not None:
+        for i, mask in enumerate(masks):
+            kept[i + 1] = np.asarray(mask)[:, 0] != 0
+    r = _NODE_R
+    edges = {True: [], False: []}  # live edges, and edges touching a deleted node
+    for lay in range(1, len(sizes)):
+        for j in range(sizes[lay]):
+            for k in range(sizes[lay - 1]):
+                (x0, y0), (x1, y1) = _node_xy(sizes, lay - 1, k), _node_xy(sizes, lay, j)
+                live = bool(kept[lay][j] and kept[lay - 1][k])
+                edges[live].append([(x0 + r, y0), (x1 - r, y1)])
+    for collection, live in zip(net["edges"], (True, False)):
+        collection.set_segments(edges[live])
+    for lay, layer in enumerate(net["nodes"]):
+        for j, circle in enumerate(layer):
+            if kept[lay][j]:
+                circle.set(facecolor="white", edgecolor="#263238", lw=1.6, ls="-")
+            else:
+                circle.set(facecolor="#f5f5f5", edgecolor=GREY_400, lw=1.2, ls="--")
+    for lay, layer in enumerate(net["crosses"]):
+        for j, lines in enumerate(layer):
+            for line in lines:
+                line.set_visible(not kept[lay + 1][j])
     return [np.flatnonzero(~k) for k in kept[1:-1]]
+
+
+def network_artists(net) -> list:
+    """Every artist of a :func:`network_skeleton` that :func:`set_dropout_network` changes, in
+    the order they are drawn."""
+    return [*net["edges"][::-1], *(c for layer in net["nodes"] for c in layer),
+            *(line for layer in net["crosses"] for pair in layer for line in pair)]
 
 
 def digit(ax, img, title=None, fontsize="medium"):
