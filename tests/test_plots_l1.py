@@ -37,6 +37,16 @@ def test_penalty_step_figure_draws_the_three_steps():
     assert np.all(np.sign(l1.get_ydata()[small & (w != 0)]) == -np.sign(w[small & (w != 0)]))
 
 
+def test_penalty_step_figure_changes_in_place_while_its_tick_labels_fit():
+    fig, _ = plots.penalty_step_figure(lmbda=10.0)
+    caption = plots.update_in_place(fig, {"lmbda": 5.0})  # the right panel's y-axis rescales
+    assert caption == plots.penalty_step_figure(lmbda=5.0)[1]
+    np.testing.assert_allclose(fig.axes[0].lines[1].get_ydata(), 0.75 * fig.axes[0].lines[1]
+                               .get_xdata())  # (28) with eta lambda / n = 0.25
+    # longer tick labels ("−0.0004") need a new layout: the app builds the figure afresh
+    assert plots.update_in_place(fig, {"lmbda": 0.01}) is None
+
+
 def test_penalty_step_figure_refuses_a_step_of_one_or_more():
     with pytest.raises(ValueError, match="below 1"):
         plots.penalty_step_figure(lmbda=20.0, eta=0.5, n=10)

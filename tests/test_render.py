@@ -42,6 +42,28 @@ UPDATABLE = {
     "output_saturation": (plots.output_saturation, {"z_L": -4.0, "y": 1},
                           [{"z_L": -8.0, "y": 1}, {"z_L": 8.0, "y": 1}, {"z_L": 8.0, "y": 0},
                            {"z_L": -8.0, "y": 0}, {"z_L": 3.1, "y": 0}, {"z_L": 0.0, "y": 1}]),
+    # upd2
+    "l2_hessian_picture": (plots.l2_hessian_picture,
+                           {"lmbda": 0.5, "eig1": 0.25, "eig2": 2.0, "angle_degrees": 0.0},
+                           [dict(zip(("lmbda", "eig1", "eig2", "angle_degrees"), v)) for v in (
+                               (0.001, 0.25, 2.0, 0.0), (100.0, 0.25, 2.0, 0.0),
+                               (0.5, 0.01, 2.0, 0.0), (0.5, 10.0, 2.0, 0.0),
+                               (0.5, 0.25, 0.01, 0.0), (3.0, 0.25, 10.0, 0.0),
+                               (0.5, 0.25, 2.0, -90.0), (0.02, 3.0, 0.05, 90.0),
+                               (0.5, 0.25, 2.0, 0.0))]),
+    "penalty_step_figure": (plots.penalty_step_figure, {"lmbda": 2.0},
+                            [{"lmbda": 10 ** 1.25}, {"lmbda": 5.0}, {"lmbda": 1.0},
+                             {"lmbda": 3.3}, {"lmbda": 2.0}]),
+    "l1_l2_eigen_figure": (plots.l1_l2_eigen_figure, {"lmbda": 1.0},
+                           [{"lmbda": 0.01}, {"lmbda": 10 ** 1.5}, {"lmbda": 0.316},
+                            {"lmbda": 3.0}, {"lmbda": 1.0}]),
+    "l1_rotated_figure": (plots.l1_rotated_figure, {"lmbda": 0.3},
+                          [{"lmbda": 0.0}, {"lmbda": 0.7}, {"lmbda": 0.42}, {"lmbda": 0.5},
+                           {"lmbda": 0.01}, {"lmbda": 0.3}]),
+    "dropout_network_figure": (plots.dropout_network_figure, {"mini_batch": 1, "p_drop": 0.5},
+                               [{"mini_batch": b, "p_drop": p} for b, p in (
+                                   (2, 0.5), (100, 0.5), (100, 0.0), (37, 0.75), (7, 0.75),
+                                   (1, 0.05))]),
 }
 
 

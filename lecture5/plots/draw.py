@@ -18,7 +18,9 @@ from .. import hessian
 from ._style import GREY_400, GREY_700, METHOD_COLOURS, REGIME_COLOURS
 
 __all__ = ["matrix", "cost_grid", "gd_path", "set_gd_path", "eta_strip", "plain_log_labels",
-           "dropout_network", "digit", "DIGIT_CMAP"]
+           "dropout_network", "digit", "DIGIT_CMAP", "replace_changing",
+           "tick_label_width", "keep_layout",
+           "network_skeleton", "set_dropout_network", "network_artists"]
 
 DIGIT_CMAP = "gray_r"  # ink dark on white, like a digit written on paper
 
@@ -149,36 +151,34 @@ def _node_xy(sizes, layer, j, dx=3.0):
 
 def dropout_network(ax, sizes, masks=None):
     """Draw the network; nodes of hidden layer i+2 with masks[i][j] == 0 are greyed out."""
-    kept = [np.ones(d, dtype=bool) for d in sizes]
-    if masks is not None:
-        for i, mask in enumerate(masks):
-            kept[i + 1] = np.asarray(mask)[:, 0] != 0
-    r = 0.28
-    edges = {True: [], False: []}  # live edges, and edges touching a deleted node
-    for lay in range(1, len(sizes)):
-        for j in range(sizes[lay]):
-            for k in range(sizes[lay - 1]):
-                (x0, y0), (x1, y1) = _node_xy(sizes, lay - 1, k), _node_xy(sizes, lay, j)
-                live = bool(kept[lay][j] and kept[lay - 1][k])
-                edges[live].append([(x0 + r, y0), (x1 - r, y1)])
+    return set_dropout_network(network_skeleton(ax, sizes), masks)
+
+
+_NODE_R = 0.28
+
+
+def network_skeleton(ax, sizes) -> dict:
+    """The network drawn with every node kept, as artists :func:`set_dropout_network` greys out
+    (a crossed node, its edges pale): {"sizes", "edges" (live, dead), "nodes" (per layer), "crosses"
+    (per hidden layer, two lines per node, hidden)}."""
+    r = _NODE_R
     # one collection per kind: far faster to draw than one line per edge
-    ax.add_collection(LineCollection(edges[False], colors="#eeeeee", linewidths=0.6,
-                                     zorder=0))
-    ax.add_collection(LineCollection(edges[True], colors="#455a64", linewidths=0.9,
-                                     zorder=1))
+    dead = ax.add_collection(LineCollection([], colors="#eeeeee", linewidths=0.6, zorder=0))
+    live = ax.add_collection(LineCollection([], colors="#455a64", linewidths=0.9, zorder=1))
+    nodes, crosses = [], []
     for lay, d in enumerate(sizes):
+        nodes.append([])
+        hidden = 0 < lay < len(sizes) - 1
+        if hidden:
+            crosses.append([])
         for j in range(d):
             x, y = _node_xy(sizes, lay, j)
-            if kept[lay][j]:
-                ax.add_patch(Circle((x, y), r, facecolor="white", edgecolor="#263238",
-                                    lw=1.6, zorder=3))
-            else:
-                ax.add_patch(Circle((x, y), r, facecolor="#f5f5f5", edgecolor=GREY_400,
-                                    lw=1.2, ls="--", zorder=3))
-                ax.plot([x - 0.6 * r, x + 0.6 * r], [y - 0.6 * r, y + 0.6 * r],
-                        color=METHOD_COLOURS["l1"], lw=1.5, zorder=4)
-                ax.plot([x - 0.6 * r, x + 0.6 * r], [y + 0.6 * r, y - 0.6 * r],
-                        color=METHOD_COLOURS["l1"], lw=1.5, zorder=4)
+            nodes[-1].append(ax.add_patch(Circle((x, y), r, zorder=3)))
+            if hidden:
+                crosses[-1].append([
+                    ax.plot([x - 0.6 * r, x + 0.6 * r], [y + s * 0.6 * r, y - s * 0.6 * r],
+                            color=METHOD_COLOURS["l1"], lw=1.5, zorder=4, visible=False)[0]
+                    for s in (-1, 1)])
     top = (max(sizes) - 1) / 2
     names = ["input"] + ["hidden"] * (len(sizes) - 2) + ["output"]
     for lay, name in enumerate(names):
@@ -188,7 +188,46 @@ def dropout_network(ax, sizes, masks=None):
     ax.set_ylim(-top - 2.0, top + 0.7)
     ax.set_aspect("equal")
     ax.axis("off")
+    return {"sizes": list(sizes), "edges": (live, dead), "nodes": nodes, "crosses": crosses}
+
+
+def set_dropout_network(net, masks=None):
+    """Grey out and cross the nodes of hidden layer i+2 with masks[i][j] == 0 in a
+    :func:`network_skeleton` (every other node kept); returns the deleted nodes of each hidden
+    layer."""
+    sizes = net["sizes"]
+    kept = [np.ones(d, dtype=bool) for d in sizes]
+    if masks is not None:
+        for i, mask in enumerate(masks):
+            kept[i + 1] = np.asarray(mask)[:, 0] != 0
+    r = _NODE_R
+    edges = {True: [], False: []}  # live edges, and edges touching a deleted node
+    for lay in range(1, len(sizes)):
+        for j in range(sizes[lay]):
+            for k in range(sizes[lay - 1]):
+                (x0, y0), (x1, y1) = _node_xy(sizes, lay - 1, k), _node_xy(sizes, lay, j)
+                live = bool(kept[lay][j] and kept[lay - 1][k])
+                edges[live].append([(x0 + r, y0), (x1 - r, y1)])
+    for collection, live in zip(net["edges"], (True, False)):
+        collection.set_segments(edges[live])
+    for lay, layer in enumerate(net["nodes"]):
+        for j, circle in enumerate(layer):
+            if kept[lay][j]:
+                circle.set(facecolor="white", edgecolor="#263238", lw=1.6, ls="-")
+            else:
+                circle.set(facecolor="#f5f5f5", edgecolor=GREY_400, lw=1.2, ls="--")
+    for lay, layer in enumerate(net["crosses"]):
+        for j, lines in enumerate(layer):
+            for line in lines:
+                line.set_visible(not kept[lay + 1][j])
     return [np.flatnonzero(~k) for k in kept[1:-1]]
+
+
+def network_artists(net) -> list:
+    """Every artist of a :func:`network_skeleton` that :func:`set_dropout_network` changes, in
+    the order they are drawn."""
+    return [*net["edges"][::-1], *(c for layer in net["nodes"] for c in layer),
+            *(line for layer in net["crosses"] for pair in layer for line in pair)]
 
 
 def digit(ax, img, title=None, fontsize="medium"):
@@ -205,3 +244,42 @@ def digit(ax, img, title=None, fontsize="medium"):
         spine.set_color(GREY_400)
     if title:
         ax.set_title(title, fontsize=fontsize)
+
+
+def replace_changing(fig, old, new):
+    """Remove the artists ``old`` from the figure and put ``new`` where they stood in the list of
+    artists an update changes, ``fig.lecture5_changing`` (if the figure has it yet), so
+    :class:`lecture5.plots.Frames` draws the new ones: a new contour set for the old one."""
+    changing = getattr(fig, "lecture5_changing", None)
+    at = 0
+    if changing is not None:
+        places = [changing.index(a) for a in old if a in changing]
+        at = min(places, default=0)
+        changing[:] = [a for a in changing if all(a is not o for o in old)]
+        changing[at:at] = new
+    for artist in old:
+        artist.remove()
+
+
+def tick_label_width(axis) -> tuple:
+    """How much room ``axis``'s tick labels take at its current limits, before any draw: (the
+    longest label in view, the length of the offset text "1e-4" above the axis)."""
+    locs = axis.get_majorticklocs()
+    formatter = axis.get_major_formatter()
+    labels = formatter.format_ticks(locs)
+    lo, hi = sorted(axis.get_view_interval())
+    span = (hi - lo) * 1e-9
+    shown = [t for v, t in zip(locs, labels) if lo - span <= v <= hi + span]
+    return max(map(len, shown), default=0), len(formatter.get_offset())
+
+
+def keep_layout(fig):
+    """Keep every subplot where the figure's first layout put it (its layout engine off), as
+    :class:`lecture5.plots.Frames` keeps an app's remembered layout for its later figures: a
+    figure changed in place then saves as the app shows it, and as a fresh figure shown by the
+    app.  Does nothing to a figure not laid out yet (its subplots still where they start)."""
+    laid_out = any(spec is not None
+                   and ax.get_position(original=True).bounds != spec.get_position(fig).bounds
+                   for ax, spec in ((ax, ax.get_subplotspec()) for ax in fig.axes))
+    if laid_out:
+        fig.set_layout_engine("none")

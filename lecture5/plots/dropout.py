@@ -17,6 +17,7 @@ from .. import _validate
 from .._measures import layer_sizes, seed_range
 from ..dropout import dropout_masks, sample_preactivations, test_time_preactivation
 from . import draw
+from ._render import updatable
 from ._style import METHOD_COLOURS, new_figure, styled
 
 __all__ = [
@@ -38,17 +39,30 @@ def dropout_network_figure(mini_batch=1, p_drop=0.5, sizes=(5, 8, 8, 3), seed=0)
     sizes = [_validate.integer(f"sizes[{i}]", s, low=1, high=12) for i, s in enumerate(sizes)]
     if len(sizes) < 3:
         raise ValueError(f"sizes must have at least one hidden layer to drop from, got {sizes}")
-    masks = dropout_masks(sizes, p_drop, np.random.default_rng([seed, mini_batch]))
     fig, (ax1, ax2) = new_figure(1, 2)
     draw.dropout_network(ax1, sizes)
     ax1.set_title("full network\n(used at test time)")
-    deleted = draw.dropout_network(ax2, sizes, masks)
-    n_del = sum(len(d) for d in deleted)
-    ax2.set_title(f"mini-batch {mini_batch}:\n{n_del} of {sum(sizes[1:-1])} hidden nodes deleted")
-    parts = [f"layer {i + 2}: nodes {', '.join(str(j + 1) for j in d) or 'none'}"
-             for i, d in enumerate(deleted)]
-    caption = f"mini-batch {mini_batch}, p_drop = {p_drop:g}: deleted " + "; ".join(parts)
-    return fig, caption
+    net = draw.network_skeleton(ax2, sizes)
+
+    def show(mini_batch=None, p_drop=None):
+        """Delete the nodes of this mini-batch's masks (None: as it is): the caption."""
+        mini_batch = _validate.integer("mini_batch", now["mini_batch"] if mini_batch is None
+                                       else mini_batch, low=0)
+        p_drop = now["p_drop"] if p_drop is None else p_drop
+        masks = dropout_masks(sizes, p_drop, np.random.default_rng([seed, mini_batch]))
+        now.update(mini_batch=mini_batch, p_drop=p_drop)
+        deleted = draw.set_dropout_network(net, masks)
+        n_del = sum(len(d) for d in deleted)
+        ax2.set_title(f"mini-batch {mini_batch}:\n{n_del} of {sum(sizes[1:-1])} hidden nodes "
+                      "deleted")
+        draw.keep_layout(fig)
+        parts = [f"layer {i + 2}: nodes {', '.join(str(j + 1) for j in d) or 'none'}"
+                 for i, d in enumerate(deleted)]
+        return f"mini-batch {mini_batch}, p_drop = {p_drop:g}: deleted " + "; ".join(parts)
+
+    now = {"mini_batch": mini_batch, "p_drop": p_drop}
+    caption = show()
+    return updatable(fig, show, [*draw.network_artists(net), ax2.title]), caption
 
 
 @styled

@@ -19,6 +19,7 @@ from .. import _validate, hessian
 from .._measures import layer_sizes
 from ..regularization import apply_penalty_step, soft_threshold
 from . import draw
+from ._render import updatable
 from ._style import FIGSIZE, GREY_400, GREY_700, METHOD_COLOURS, TEAL, new_figure, styled
 from .l2_hessian import L2_EIGENVALUES, L2_W_STAR
 
@@ -46,33 +47,54 @@ def penalty_step_figure(lmbda=2.0, eta=0.5, n=10, w_max=1.0):
     eta = _validate.number("eta", eta, low=0.0, low_open=True)
     n = _validate.integer("n", n, low=1)
     w = _w_grid(_validate.number("w_max", w_max, low=0.0, low_open=True))
-    step = eta * lmbda / n
-    if step >= 1.0:
-        raise ValueError(f"ηλ/n = {step:.3g} must stay below 1 (the L2 factor 1 − ηλ/n would "
-                         "flip or zero every weight); lower λ (lmbda)")
-    after = {p: apply_penalty_step(w.copy(), eta, lmbda, n, p)
-             for p in ("l2", "l1", "l1_prox")}
     fig, (ax1, ax2) = new_figure(1, 2)
     ax1.plot(w, w, color=METHOD_COLOURS["grey"], lw=1.2, ls=":", label="no penalty: w' = w")
-    ax1.plot(w, after["l2"], color=METHOD_COLOURS["l2"], label="L2 (28)")
-    ax1.plot(w, after["l1"], color=METHOD_COLOURS["l1"], label="L1, sgn(w) step (41)")
-    ax1.plot(w, after["l1_prox"], color=METHOD_COLOURS["prox"], ls="--", label="L1, soft threshold")
+    kinds = ("l2", "l1", "l1_prox")
+    styles = [dict(color=METHOD_COLOURS[c], ls=ls) for c, ls in
+              (("l2", "-"), ("l1", "-"), ("prox", "--"))]
+    new_w = [ax1.plot(w, w, **st, label=lab)[0] for st, lab in
+             zip(styles, ("L2 (28)", "L1, sgn(w) step (41)", "L1, soft threshold"))]
     ax1.set(xlabel="weight w before the step", ylabel="weight w' after the step",
             title="new weight after one penalty step")
-    ax1.legend(loc="upper left", fontsize="small")
-    removed = {p: w - a for p, a in after.items()}
-    ax2.plot(w, removed["l2"], color=METHOD_COLOURS["l2"], label=r"L2: $\frac{\eta\lambda}{n}\,w$")
-    ax2.plot(w, removed["l1"], color=METHOD_COLOURS["l1"],
-             label=r"L1: $\frac{\eta\lambda}{n}\,\mathrm{sgn}(w)$")
-    ax2.plot(w, removed["l1_prox"], color=METHOD_COLOURS["prox"], ls="--", label="soft threshold")
-    ax2.axhline(0, color="black", lw=0.8)
+    legends = [ax1.legend(loc="upper left", fontsize="small")]
+    removed = [ax2.plot(w, w, **st, label=lab)[0] for st, lab in
+               zip(styles, (r"L2: $\frac{\eta\lambda}{n}\,w$",
+                            r"L1: $\frac{\eta\lambda}{n}\,\mathrm{sgn}(w)$", "soft threshold"))]
+    zero = ax2.axhline(0, color="black", lw=0.8)
     ax2.set(xlabel="weight w before the step", ylabel="amount removed  w - w'",
             title="amount removed by one step")
-    ax2.legend(loc="upper left", fontsize="small")
-    caption = (f"ηλ/n = {eta:g} × {lmbda:.3g} / {n} = {step:.4g}: L2 keeps the fraction "
-               f"{1 - step:.4f} of every weight; L1 removes {step:.4g} from every |w|, and "
-               f"weights with |w| < {step:.4g} cross zero (sgn step) or stop at 0 (soft threshold)")
-    return fig, caption
+    legends.append(ax2.legend(loc="upper left", fontsize="small"))
+    widths = []  # the tick labels of the autoscaled y-axis of the right panel, as first built
+
+    def show(lmbda):
+        """The curves for this lambda (the right panel's y-axis scales with the step): the
+        caption, or None when the new tick labels are longer than the first (build afresh)."""
+        lmbda = _validate.number("lmbda", lmbda, low=0.0)
+        step = eta * lmbda / n
+        if step >= 1.0:
+            raise ValueError(f"ηλ/n = {step:.3g} must stay below 1 (the L2 factor 1 − ηλ/n "
+                             "would flip or zero every weight); lower λ (lmbda)")
+        after = [apply_penalty_step(w.copy(), eta, lmbda, n, p) for p in kinds]
+        for line, gone, a in zip(new_w, removed, after):
+            line.set_ydata(a)
+            gone.set_ydata(w - a)
+        for ax in (ax1, ax2):
+            ax.relim()
+            ax.autoscale_view()
+        width = draw.tick_label_width(ax2.yaxis)
+        if widths and any(new > old for new, old in zip(width, widths[0])):
+            return None
+        widths.append(width)
+        draw.keep_layout(fig)
+        return (f"ηλ/n = {eta:g} × {lmbda:.3g} / {n} = {step:.4g}: L2 keeps the fraction "
+                f"{1 - step:.4f} of every weight; L1 removes {step:.4g} from every |w|, and "
+                f"weights with |w| < {step:.4g} cross zero (sgn step) or stop at 0 (soft "
+                "threshold)")
+
+    caption = show(lmbda)
+    changing = [*new_w, *removed, zero, *legends, ax2.yaxis,
+                *ax1.spines.values(), *ax2.spines.values()]
+    return updatable(fig, show, changing), caption
 
 
 @styled
@@ -98,30 +120,45 @@ def l1_l2_eigen_figure(lmbda=1.0, eigenvalues=(0.1, 0.3, 1.0, 3.0, 10.0),
                          f"{D.shape} and {ws.shape}")
     if not np.all(D > 0):
         raise ValueError("eigenvalues must be > 0 (a minimum w* needs a positive definite H)")
-    w_l2 = hessian.shrink_factors(D, lmbda) * ws
-    w_l1 = soft_threshold(ws, lmbda / D)
     k = np.arange(D.size)
     fig, ax = new_figure()
     width = 0.27
     ax.bar(k - width, ws, width, color="white", edgecolor="black", label="$w^*$ (no penalty)")
-    ax.bar(k, w_l2, width, color=METHOD_COLOURS["l2"], label="L2 minimizer (38)")
-    ax.bar(k + width, w_l1, width, color=METHOD_COLOURS["l1"], label="L1 minimizer")
-    for i in np.flatnonzero(w_l1 == 0):
-        ax.text(k[i] + width, 0.04 * np.sign(ws[i]) * np.abs(ws).max(), "0", ha="center",
-                va="bottom" if ws[i] > 0 else "top", color=METHOD_COLOURS["l1"], fontweight="bold")
-    ax.axhline(0, color="black", lw=0.8)
+    l2_bars = ax.bar(k, ws, width, color=METHOD_COLOURS["l2"], label="L2 minimizer (38)")
+    l1_bars = ax.bar(k + width, ws, width, color=METHOD_COLOURS["l1"], label="L1 minimizer")
+    zeros = [ax.text(k[i] + width, 0.04 * np.sign(ws[i]) * np.abs(ws).max(), "0", ha="center",
+                     va="bottom" if ws[i] > 0 else "top", color=METHOD_COLOURS["l1"],
+                     fontweight="bold") for i in range(D.size)]
+    axis_line = ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(k, [f"$H_{{{i + 1}{i + 1}}}$ = {d:g}" for i, d in enumerate(D)])
-    ax.set(xlabel="weight i (its curvature H_ii; H diagonal)",
-           ylabel="weight",
-           title=f"diagonal H, λ = {lmbda:.3g}: L2 shrinks every weight, L1 zeroes the flat ones")
+    ax.set(xlabel="weight i (its curvature H_ii; H diagonal)", ylabel="weight")
     top = float(np.abs(ws).max())
     ax.set_ylim(min(0.0, float(ws.min())) * 1.15, top * 1.45)
-    ax.legend(loc="upper left", fontsize="small", ncol=3)
-    zeros = int(np.count_nonzero(w_l1 == 0))
-    caption = (f"diagonal H, λ = {lmbda:.3g}: L1 sets {zeros} of {D.size} weights exactly to 0 "
-               f"(those with |w*_i| <= λ / H_ii); L2 sets none to 0, its factors "
-               f"H_ii/(H_ii+λ) range from {w_l2[0] / ws[0]:.3f} to {w_l2[-1] / ws[-1]:.3f}")
-    return fig, caption
+    legend = ax.legend(loc="upper left", fontsize="small", ncol=3)
+
+    def show(lmbda):
+        """Set the minimizers' bars, the zeros and the title for this lambda: the caption."""
+        lmbda = _validate.number("lmbda", lmbda, low=0.0)
+        w_l2 = hessian.shrink_factors(D, lmbda) * ws
+        w_l1 = soft_threshold(ws, lmbda / D)
+        for bars, heights in ((l2_bars, w_l2), (l1_bars, w_l1)):
+            for bar, h in zip(bars, heights):
+                bar.set_height(h)
+        for text, w in zip(zeros, w_l1):
+            text.set_visible(bool(w == 0))
+        ax.set_title(f"diagonal H, λ = {lmbda:.3g}: L2 shrinks every weight, L1 zeroes the "
+                     "flat ones")
+        draw.keep_layout(fig)
+        n_zero = int(np.count_nonzero(w_l1 == 0))
+        return (f"diagonal H, λ = {lmbda:.3g}: L1 sets {n_zero} of {D.size} weights exactly to "
+                f"0 (those with |w*_i| <= λ / H_ii); L2 sets none to 0, its factors "
+                f"H_ii/(H_ii+λ) range from {w_l2[0] / ws[0]:.3f} to {w_l2[-1] / ws[-1]:.3f}")
+
+    caption = show(lmbda)
+    # the grid is drawn over the bars (axes.axisbelow "line"): the axes are redrawn over them
+    changing = [*l2_bars, *l1_bars, ax.xaxis, ax.yaxis, *zeros, axis_line, legend, ax.title,
+                *ax.spines.values()]
+    return updatable(fig, show, changing), caption
 
 
 def _l1_runs(runs):
@@ -345,47 +382,36 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
            tuple(float(v) for v in np.ravel(w_star)))
     (H, Q, D, ws, kinks, lam_top, grid, (p_l1, p_l2), (xlim, ylim), (W1, W2, C), k_pts,
      labels) = _rotated_background(*key)
-    w_l1 = hessian.l1_minimizer(H, ws, lmbda) + 0.0  # + 0.0: no "-0.000" in the caption
-    w_l2 = hessian.l2_minimizer(H, ws, lmbda)
-    w_eig = _eigen_soft_threshold(Q, D, ws, lmbda) + 0.0
-
     fig, (ax, ax_l) = new_figure(1, 2, figsize=(FIGSIZE[0], 4.8),
                                  gridspec_kw=dict(width_ratios=[1.15, 1.0], left=0.07,
                                                   right=0.98, bottom=0.12, top=0.92,
                                                   wspace=0.18))
     fig.set_layout_engine("none")  # fixed margins: cheaper to draw while the slider moves
     levels = float(C.max()) * np.geomspace(2e-3, 0.6, 8)
-    ax.contour(W1, W2, C, levels=levels, colors="#90a4ae", linewidths=0.8)
-    for w_t, colour in ((w_l1, METHOD_COLOURS["l1"]), (w_l2, METHOD_COLOURS["l2"])):
-        level = float(hessian.quadratic_cost(w_t.reshape(2, 1), H, ws).item())
-        if level > 1e-12:  # the contour of C_0 that touches the diamond / the circle at w~
-            ax.contour(W1, W2, C, levels=[level], colors=colour, linewidths=1.0, alpha=0.55)
-    ax.axhline(0, color=GREY_700, lw=0.8)
-    ax.axvline(0, color=GREY_700, lw=0.8)
+    ax.contour(W1, W2, C, levels=levels, colors="#90a4ae", linewidths=0.8, zorder=1.9)
+    zero_lines = [ax.axhline(0, color=GREY_700, lw=0.8), ax.axvline(0, color=GREY_700, lw=0.8)]
     t = np.linspace(0, 2 * np.pi, 200)
-    size1 = float(np.abs(w_l1).sum())
-    if size1 > 0:
-        diamond = size1 * np.array([[1, 0], [0, 1], [-1, 0], [0, -1], [1, 0]])
-        ax.plot(diamond[:, 0], diamond[:, 1], "--", color=METHOD_COLOURS["l1"], lw=1.4,
-                label="L1 diamond through w̃ (L1)")
-    rad = float(np.linalg.norm(w_l2))
-    ax.plot(rad * np.cos(t), rad * np.sin(t), "--", color=METHOD_COLOURS["l2"], lw=1.4,
-            label="L2 circle through w̃ (L2)")
-    ax.plot(p_l2[:, 0], p_l2[:, 1], color=METHOD_COLOURS["l2"], lw=1.8, alpha=0.6)
-    ax.plot(p_l1[:, 0], p_l1[:, 1], color=METHOD_COLOURS["l1"], lw=1.8, alpha=0.6)
-    ax.plot(k_pts[:, 0], k_pts[:, 1], "o", color="white", mec=METHOD_COLOURS["l1"], ms=7,
-            mew=1.8, label="kinks of the L1 path")
-    ax.plot(*ws, "*", color="gold", mec="black", ms=16, label="w* (λ = 0)")
-    ax.plot(*w_l2, "o", color=METHOD_COLOURS["l2"], mec="black", ms=9, label="w̃ (L2)")
-    ax.plot(*w_l1, "D", color=METHOD_COLOURS["l1"], mec="black", ms=9, label="w̃ (L1)")
-    ax.plot(*w_eig, "X", color="black", ms=10, label="eigen soft threshold (wrong)")
+    square = np.array([[1, 0], [0, 1], [-1, 0], [0, -1], [1, 0]])
+    (diamond,) = ax.plot([], [], "--", color=METHOD_COLOURS["l1"], lw=1.4)
+    (circle,) = ax.plot([], [], "--", color=METHOD_COLOURS["l2"], lw=1.4,
+                        label="L2 circle through w̃ (L2)")
+    on_top = [
+        ax.plot(p_l2[:, 0], p_l2[:, 1], color=METHOD_COLOURS["l2"], lw=1.8, alpha=0.6)[0],
+        ax.plot(p_l1[:, 0], p_l1[:, 1], color=METHOD_COLOURS["l1"], lw=1.8, alpha=0.6)[0],
+        ax.plot(k_pts[:, 0], k_pts[:, 1], "o", color="white", mec=METHOD_COLOURS["l1"], ms=7,
+                mew=1.8, label="kinks of the L1 path")[0],
+        ax.plot(*ws, "*", color="gold", mec="black", ms=16, label="w* (λ = 0)")[0]]
+    marks = [ax.plot([], [], "o", color=METHOD_COLOURS["l2"], mec="black", ms=9,
+                     label="w̃ (L2)")[0],
+             ax.plot([], [], "D", color=METHOD_COLOURS["l1"], mec="black", ms=9,
+                     label="w̃ (L1)")[0],
+             ax.plot([], [], "X", color="black", ms=10, label="eigen soft threshold (wrong)")[0]]
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
     ax.set_aspect("equal")
     ax.locator_params(nbins=5)
     ax.grid(False)
-    ax.set(xlabel="w₁", ylabel="w₂", title=f"H rotated by {angle_degrees:g}°, λ = {lmbda:.3g}")
-    ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+    ax.set(xlabel="w₁", ylabel="w₂")
 
     for i, ls in ((0, "-"), (1, "--")):
         ax_l.plot(grid, p_l1[:, i], ls, color=METHOD_COLOURS["l1"], label=f"L1: w{'₁₂'[i]}")
@@ -393,16 +419,54 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
                   label=f"L2: w{'₁₂'[i]}")
     for lam in kinks:
         ax_l.axvline(lam, color=METHOD_COLOURS["l1"], lw=0.8, ls=":")
-    ax_l.axvline(lmbda, color="black", lw=2.0, alpha=0.6)
-    ax_l.axhline(0, color=GREY_700, lw=0.8)
+    now = ax_l.axvline(lmbda, color="black", lw=2.0, alpha=0.6)
+    zero_l = ax_l.axhline(0, color=GREY_700, lw=0.8)
     ax_l.set_xlim(0, lam_top)
     ax_l.set(xlabel="λ (black: current; dotted: kinks of L1)", ylabel="weight",
              title="the paths w̃(λ), weight by weight")
-    ax_l.legend(loc="upper right", fontsize=8, ncols=2)
+    legends = [None, ax_l.legend(loc="upper right", fontsize=8, ncols=2)]
+    contours = []  # the contours of C_0 through w~ (L1) and w~ (L2): new ones for every lambda
 
     kink_text = ", ".join(f"{lab} reaches 0 at λ = {lam:.3f}"
                           for lam, lab in sorted(zip(kinks, labels)))
-    caption = (f"λ = {lmbda:.3g}: L1 minimiser w̃ = ({w_l1[0]:.3f}, {w_l1[1]:.3f}); eigen soft "
-               f"threshold ({w_eig[0]:.3f}, {w_eig[1]:.3f}); L2 (34) ({w_l2[0]:.3f}, "
-               f"{w_l2[1]:.3f}) | L1 path: {kink_text}")
-    return fig, caption
+
+    def show(lmbda):
+        """Move the minimisers, their diamond, circle and contours to this lambda: the
+        caption."""
+        lmbda = _validate.number("lmbda", lmbda, low=0.0)
+        w_l1 = hessian.l1_minimizer(H, ws, lmbda) + 0.0  # + 0.0: no "-0.000" in the caption
+        w_l2 = hessian.l2_minimizer(H, ws, lmbda)
+        w_eig = _eigen_soft_threshold(Q, D, ws, lmbda) + 0.0
+        new = []
+        for w_t, colour in ((w_l1, METHOD_COLOURS["l1"]), (w_l2, METHOD_COLOURS["l2"])):
+            level = float(hessian.quadratic_cost(w_t.reshape(2, 1), H, ws).item())
+            if level > 1e-12:  # the contour of C_0 that touches the diamond / the circle at w~
+                new.append(ax.contour(W1, W2, C, levels=[level], colors=colour, linewidths=1.0,
+                                      alpha=0.55, zorder=1.95))
+        draw.replace_changing(fig, contours, new)
+        contours[:] = new
+        size1 = float(np.abs(w_l1).sum())
+        diamond.set_data(*(size1 * square).T)
+        shown = size1 > 0
+        diamond.set_visible(shown)
+        diamond.set_label("L1 diamond through w̃ (L1)" if shown else "_no diamond")
+        rad = float(np.linalg.norm(w_l2))
+        circle.set_data(rad * np.cos(t), rad * np.sin(t))
+        for mark, w_t in zip(marks, (w_l2, w_l1, w_eig)):
+            mark.set_data([w_t[0]], [w_t[1]])
+        if legends[0] is None or (len(legends[0].get_texts()) == 7) != shown:
+            # one entry more or less: a new legend (the old one removed first, as it takes
+            # the axes' legend with it)
+            draw.replace_changing(fig, [] if legends[0] is None else legends[:1], [])
+            legends[0] = ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+            draw.replace_changing(fig, [], legends[:1])
+        ax.set_title(f"H rotated by {angle_degrees:g}°, λ = {lmbda:.3g}")
+        now.set_xdata([lmbda, lmbda])
+        return (f"λ = {lmbda:.3g}: L1 minimiser w̃ = ({w_l1[0]:.3f}, {w_l1[1]:.3f}); eigen soft "
+                f"threshold ({w_eig[0]:.3f}, {w_eig[1]:.3f}); L2 (34) ({w_l2[0]:.3f}, "
+                f"{w_l2[1]:.3f}) | L1 path: {kink_text}")
+
+    caption = show(lmbda)
+    changing = [*contours, *zero_lines, diamond, circle, *on_top, *marks, ax.title, *legends,
+                now, zero_l, *ax.spines.values(), *ax_l.spines.values()]
+    return updatable(fig, show, changing), caption

@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import _validate, hessian
 from . import draw
+from ._render import updatable
 from ._style import BLUE, FIGSIZE, ORANGE, PURPLE, RED, RUN_COLOURS, new_figure, styled
 
 _Q_COLOURS = (BLUE, ORANGE)  # the eigen-directions q_1, q_2
@@ -101,42 +102,27 @@ def l2_hessian_picture(lmbda, eig1=L2_EIGENVALUES[0], eig2=L2_EIGENVALUES[1],
     sliders), so a slider can redraw it continuously.
     """
     lmbda = _validate.number("lmbda", lmbda, low=0.0)
-    eig1 = _validate.number("eig1", eig1, low=0.0, low_open=True)
-    eig2 = _validate.number("eig2", eig2, low=0.0, low_open=True)
-    angle_degrees = _validate.number("angle_degrees", angle_degrees)
     w_star = tuple(float(v) for v in np.asarray(w_star, dtype=float).ravel())
-    H, Q, D, w_star, (xlim, ylim, r), (W1, W2, C), trail = _l2_background(
-        eig1, eig2, angle_degrees, w_star)
-    w_t = hessian.l2_minimizer(H, w_star, lmbda)
-    factors = hessian.shrink_factors(D, lmbda)
-
+    xlim, ylim, r = _l2_view(np.asarray(w_star))
     fig, (ax, ax_bar) = new_figure(1, 2, figsize=(FIGSIZE[0], 5.2),
                                    gridspec_kw=dict(width_ratios=[2.2, 1.0], left=0.07,
                                                     right=0.98, bottom=0.17, top=0.9,
                                                     wspace=0.12))
     fig.set_layout_engine("none")  # the fixed margins above: a third cheaper to draw
-    levels = 0.5 * float(D.max()) * r * r * np.geomspace(3e-4, 1.0, 9)
-    ax.contour(W1, W2, C, levels=levels, colors="#90a4ae", linewidths=0.8)
-    c_t = hessian.quadratic_cost(w_t, H, w_star)
-    if c_t > 1e-12:
-        ax.contour(W1, W2, C, levels=[c_t], colors="#37474f", linewidths=2.0)
     angles = np.linspace(0, 2 * np.pi, 160)
     circle = np.stack([np.cos(angles), np.sin(angles)])
-    for rad in r * np.array([0.25, 0.5, 0.75, 1.0, 1.25]):
-        ax.plot(*(rad * circle), ":", color=RED, lw=0.8)
-    rad = float(np.linalg.norm(w_t))
-    ax.plot(*(rad * circle), "--", color=RED, lw=2.0, label="penalty circle through w̃")
-    ax.plot(trail[:, 0], trail[:, 1], "-", color=PURPLE, lw=1.5, alpha=0.8,
-            label="w̃(λ) for every λ")
-    for k in range(2):
-        q = Q[:, k] * 0.3 * r
-        ax.annotate("", xy=w_star + q, xytext=w_star,
-                    arrowprops=dict(arrowstyle="-|>", color=_Q_COLOURS[k], lw=2))
-        ax.text(*(w_star + 1.2 * q), "q₁" if k == 0 else "q₂", color=_Q_COLOURS[k],
-                fontsize=14, ha="center", va="center")
-    ax.plot(0, 0, "+", color="black", ms=12, mew=2)
-    ax.plot(*w_star, "*", color="gold", mec="black", ms=18, label="w* (λ = 0)")
-    ax.plot(*w_t, "o", color=RED, mec="black", ms=10, label=f"w̃ (λ = {lmbda:.3g})")
+    rings = [ax.plot(*(rad * circle), ":", color=RED, lw=0.8)[0]
+             for rad in r * np.array([0.25, 0.5, 0.75, 1.0, 1.25])]
+    (through,) = ax.plot([], [], "--", color=RED, lw=2.0, label="penalty circle through w̃")
+    (trail,) = ax.plot([], [], "-", color=PURPLE, lw=1.5, alpha=0.8, label="w̃(λ) for every λ")
+    arrows = [ax.annotate("", xy=w_star, xytext=w_star,
+                          arrowprops=dict(arrowstyle="-|>", color=_Q_COLOURS[k], lw=2))
+              for k in range(2)]
+    q_names = [ax.text(*w_star, "q₁" if k == 0 else "q₂", color=_Q_COLOURS[k], fontsize=14,
+                       ha="center", va="center") for k in range(2)]
+    marks = [ax.plot(0, 0, "+", color="black", ms=12, mew=2)[0],
+             ax.plot(*w_star, "*", color="gold", mec="black", ms=18, label="w* (λ = 0)")[0]]
+    (w_mark,) = ax.plot([], [], "o", color=RED, mec="black", ms=10, label=_w_label(lmbda))
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
     ax.set_aspect("equal")
@@ -145,19 +131,69 @@ def l2_hessian_picture(lmbda, eig1=L2_EIGENVALUES[0], eig2=L2_EIGENVALUES[1],
     ax.set_xlabel("w₁")
     ax.set_ylabel("w₂")
     ax.set_title("contours of C₀ and circles of equal penalty")
-    ax.legend(loc="lower right", fontsize=10, framealpha=0.9)
+    legend = ax.legend(loc="lower right", fontsize=10, framealpha=0.9)
 
-    bars = ax_bar.bar([0, 1], factors, color=_Q_COLOURS, width=0.6)
-    for b, f in zip(bars, factors):
-        ax_bar.text(b.get_x() + b.get_width() / 2, f + 0.02, f"{f:.2f}", ha="center",
-                    va="bottom", fontsize=13)
-    ax_bar.set_xticks([0, 1], [f"along q₁\nD₁₁ = {D[0]:.3g}", f"along q₂\nD₂₂ = {D[1]:.3g}"])
+    bars = ax_bar.bar([0, 1], [0.0, 0.0], color=_Q_COLOURS, width=0.6)
+    values = [ax_bar.text(b.get_x() + b.get_width() / 2, 0.02, "", ha="center", va="bottom",
+                          fontsize=13) for b in bars]
     ax_bar.set_yticks([0.0, 0.5, 1.0])
     ax_bar.set_ylim(0, 1.15)
     ax_bar.grid(False)
     ax_bar.set_title("shrink factor (38)\nDᵢᵢ / (Dᵢᵢ + λ)")
-    caption = (f"λ = {lmbda:.3g} | D = ({D[0]:.3g}, {D[1]:.3g}), angle {angle_degrees:.0f}° | "
-               f"shrink (38): along q₁ × {factors[0]:.2f}, along q₂ × {factors[1]:.2f} | "
-               f"w* = ({w_star[0]:.2f}, {w_star[1]:.2f}) → w̃ = ({w_t[0]:.2f}, {w_t[1]:.2f}), "
-               f"‖w̃‖ = {rad:.2f}")
-    return fig, caption
+    # the C_0 contours, then the bold one through w~ (new ones when H or lambda changes; drawn
+    # under everything else) and every artist over them: what an update changes or draws again
+    contours = []
+    fixed = [*rings, through, trail, *arrows, *q_names, *marks, w_mark, legend, *bars, *values,
+             ax_bar.xaxis, *ax.spines.values(), *ax_bar.spines.values()]
+    now = {"lmbda": lmbda, "eig1": eig1, "eig2": eig2, "angle_degrees": angle_degrees}
+
+    def show(lmbda=None, eig1=None, eig2=None, angle_degrees=None):
+        """Redraw what depends on the sliders (None: as it is): the caption."""
+        asked = {"lmbda": lmbda, "eig1": eig1, "eig2": eig2, "angle_degrees": angle_degrees}
+        v = {**now, **{k: x for k, x in asked.items() if x is not None}}
+        lmbda = _validate.number("lmbda", v["lmbda"], low=0.0)
+        eig1 = _validate.number("eig1", v["eig1"], low=0.0, low_open=True)
+        eig2 = _validate.number("eig2", v["eig2"], low=0.0, low_open=True)
+        angle = _validate.number("angle_degrees", v["angle_degrees"])
+        H, Q, D, ws, _view, (W1, W2, C), path = _l2_background(eig1, eig2, angle, w_star)
+        w_t = hessian.l2_minimizer(H, ws, lmbda)
+        factors = hessian.shrink_factors(D, lmbda)
+        new_h = (eig1, eig2, angle) != (now["eig1"], now["eig2"], now["angle_degrees"])
+        now.update(lmbda=lmbda, eig1=eig1, eig2=eig2, angle_degrees=angle)
+        if new_h or not contours:
+            levels = 0.5 * float(D.max()) * r * r * np.geomspace(3e-4, 1.0, 9)
+            level_set = ax.contour(W1, W2, C, levels=levels, colors="#90a4ae", linewidths=0.8,
+                                   zorder=1.9)
+            draw.replace_changing(fig, contours[:1], [level_set])
+            contours[:1] = [level_set]
+        c_t = hessian.quadratic_cost(w_t, H, ws)
+        bold = [ax.contour(W1, W2, C, levels=[c_t], colors="#37474f", linewidths=2.0,
+                           zorder=1.95)] if c_t > 1e-12 else []
+        draw.replace_changing(fig, contours[1:], bold)
+        contours[1:] = bold
+        rad = float(np.linalg.norm(w_t))
+        through.set_data(*(rad * circle))
+        trail.set_data(path[:, 0], path[:, 1])
+        for k in range(2):
+            q = Q[:, k] * 0.3 * r
+            arrows[k].xy = ws + q
+            q_names[k].set_position(ws + 1.2 * q)
+        w_mark.set_data([w_t[0]], [w_t[1]])
+        w_mark.set_label(_w_label(lmbda))
+        legend.get_texts()[-1].set_text(_w_label(lmbda))
+        for b, text, f in zip(bars, values, factors):
+            b.set_height(f)
+            text.set_y(f + 0.02)
+            text.set_text(f"{f:.2f}")
+        ax_bar.set_xticks([0, 1], [f"along q₁\nD₁₁ = {D[0]:.3g}", f"along q₂\nD₂₂ = {D[1]:.3g}"])
+        return (f"λ = {lmbda:.3g} | D = ({D[0]:.3g}, {D[1]:.3g}), angle {angle:.0f}° | "
+                f"shrink (38): along q₁ × {factors[0]:.2f}, along q₂ × {factors[1]:.2f} | "
+                f"w* = ({ws[0]:.2f}, {ws[1]:.2f}) → w̃ = ({w_t[0]:.2f}, {w_t[1]:.2f}), "
+                f"‖w̃‖ = {rad:.2f}")
+
+    caption = show()
+    return updatable(fig, show, [*contours, *fixed]), caption
+
+
+def _w_label(lmbda):
+    return f"w̃ (λ = {lmbda:.3g})"
