@@ -12,8 +12,12 @@ import pytest
 from PIL import Image
 
 from lecture5 import experiments, plots
+from lecture5.datasets import load_mnist
 from lecture5.plots import Frames, render_once, update_in_place
 from lecture5.plots import early_stopping as es_plots
+
+#: upd2: a small version of notebook 07's dropout problem (as tests/test_plots_dropout.py)
+_SMALL7 = {"sizes": (784, 30, 10), "n_train": 300, "epochs": 4, "n_test": 500}
 
 #: every builder that can change its figure in place: (builder, first values, later values); a
 #: change of each kind the builder's apps make, including the extremes of their sliders
@@ -64,6 +68,11 @@ UPDATABLE = {
                                [{"mini_batch": b, "p_drop": p} for b, p in (
                                    (2, 0.5), (100, 0.5), (100, 0.0), (37, 0.75), (7, 0.75),
                                    (1, 0.05))]),
+    "dropout_expectation_figure": (
+        lambda p_drop: plots.dropout_expectation_figure(
+            experiments.trained_network(experiments.dropout_run(0.5, **_SMALL7), (784, 30, 10)),
+            load_mnist(n_train=1, n_test=_SMALL7["n_test"]), p_drop, samples=500),
+        {"p_drop": 0.15}, [{"p_drop": p} for p in (0.05, 0.9, 0.5, 0.75, 0.15)]),
 }
 
 

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 from matplotlib.collections import LineCollection
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.patches import Circle, Rectangle
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
@@ -19,8 +20,8 @@ from ._style import GREY_400, GREY_700, METHOD_COLOURS, REGIME_COLOURS
 
 __all__ = ["matrix", "cost_grid", "gd_path", "set_gd_path", "eta_strip", "plain_log_labels",
            "dropout_network", "digit", "DIGIT_CMAP", "replace_changing",
-           "tick_label_width", "keep_layout",
-           "network_skeleton", "set_dropout_network", "network_artists"]
+           "tick_label_width", "layout_once",
+           "network_skeleton", "set_dropout_network", "network_artists", "text_sizes"]
 
 DIGIT_CMAP = "gray_r"  # ink dark on white, like a digit written on paper
 
@@ -273,13 +274,35 @@ def tick_label_width(axis) -> tuple:
     return max(map(len, shown), default=0), len(formatter.get_offset())
 
 
-def keep_layout(fig):
-    """Keep every subplot where the figure's first layout put it (its layout engine off), as
-    :class:`lecture5.plots.Frames` keeps an app's remembered layout for its later figures: a
-    figure changed in place then saves as the app shows it, and as a fresh figure shown by the
-    app.  Does nothing to a figure not laid out yet (its subplots still where they start)."""
-    laid_out = any(spec is not None
-                   and ax.get_position(original=True).bounds != spec.get_position(fig).bounds
-                   for ax, spec in ((ax, ax.get_subplotspec()) for ax in fig.axes))
-    if laid_out:
-        fig.set_layout_engine("none")
+def layout_once(fig):
+    """Lay ``fig`` out at its first draw only: later draws (the frames of an app after updates
+    in place, a save) keep every subplot where that layout put it, as
+    :class:`lecture5.plots.Frames` keeps an app's remembered layout.  A constrained layout is
+    not idempotent (laid out again from its own result, an axes' tick labels, whose number
+    depends on its size, and so the margins can change), so otherwise a figure changed in
+    place, or drawn twice, would not save as a fresh one.  An update whose texts outgrow that
+    layout returns None: the app builds the figure afresh."""
+    def freeze(_event):
+        engine = fig.get_layout_engine()
+        if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):
+            fig.set_layout_engine("none")
+            fig.canvas.mpl_disconnect(cid)
+
+    cid = fig.canvas.mpl_connect("draw_event", freeze)
+
+def text_sizes(fig) -> tuple:
+    """The room ``fig``'s texts take, before any draw: per axes, the characters of the longest
+    tick label of each axis and of its offset text (:func:`tick_label_width`), of its title and
+    axis labels, and of its legend's longest entry; and of the suptitle.  An update that makes
+    one of them larger than the figure was laid out for returns None (build afresh)."""
+    sizes = []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            sizes.extend(tick_label_width(axis))
+            sizes.append(len(axis.label.get_text()))
+        sizes.append(len(ax.get_title()))
+        legend = ax.get_legend()
+        if legend is not None:
+            sizes.append(max((len(t.get_text()) for t in legend.get_texts()), default=0))
+    sizes.append(len(fig.get_suptitle()))
+    return tuple(sizes)

@@ -15,7 +15,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import _validate
 from .._measures import layer_sizes, seed_range
-from ..dropout import dropout_masks, sample_preactivations, test_time_preactivation
+from ..dropout import check_p_drop, dropout_masks, sample_preactivations, test_time_preactivation
 from . import draw
 from ._render import updatable
 from ._style import METHOD_COLOURS, new_figure, styled
@@ -40,6 +40,7 @@ def dropout_network_figure(mini_batch=1, p_drop=0.5, sizes=(5, 8, 8, 3), seed=0)
     if len(sizes) < 3:
         raise ValueError(f"sizes must have at least one hidden layer to drop from, got {sizes}")
     fig, (ax1, ax2) = new_figure(1, 2)
+    draw.layout_once(fig)  # frames and saves after an update keep this layout
     draw.dropout_network(ax1, sizes)
     ax1.set_title("full network\n(used at test time)")
     net = draw.network_skeleton(ax2, sizes)
@@ -55,7 +56,6 @@ def dropout_network_figure(mini_batch=1, p_drop=0.5, sizes=(5, 8, 8, 3), seed=0)
         n_del = sum(len(d) for d in deleted)
         ax2.set_title(f"mini-batch {mini_batch}:\n{n_del} of {sum(sizes[1:-1])} hidden nodes "
                       "deleted")
-        draw.keep_layout(fig)
         parts = [f"layer {i + 2}: nodes {', '.join(str(j + 1) for j in d) or 'none'}"
                  for i, d in enumerate(deleted)]
         return f"mini-batch {mini_batch}, p_drop = {p_drop:g}: deleted " + "; ".join(parts)
@@ -85,38 +85,76 @@ def dropout_expectation_figure(net, data, p_drop=0.5, samples=4000, example=0, s
     example = _validate.integer("example", example, low=0, high=data.X_test.shape[1] - 1)
     x = data.X_test[:, example:example + 1]
     j = int(data.y_test[example])
-    rng = np.random.default_rng(seed)
     # the full network with w^3 as trained (no scaling: p_drop = 0)
     unscaled = float(test_time_preactivation(net, x, 0.0)[j, 0])
     fig, axes = new_figure(1, 2, sharey=True)
-    parts = []
+    lines, legends = [], []
+    draw.layout_once(fig)  # frames and saves after an update keep this layout
     for ax, inverted in zip(axes, (False, True)):
-        z = sample_preactivations(net, x, p_drop, rng, samples,
-                                  inverted=inverted)[:, j, 0]
-        test_z = float(test_time_preactivation(net, x, p_drop, inverted=inverted)[j, 0])
-        ax.hist(z, bins=50, color=METHOD_COLOURS["grey"], edgecolor="white")
-        ax.axvline(z.mean(), color="black", lw=2.5, ls="--",
-                   label=f"average over masks: {z.mean():.2f}")
-        if inverted:
-            ax.axvline(test_z, color=METHOD_COLOURS["prox"], lw=2.2,
-                       label=f"full network, $w^3$ as trained: {test_z:.2f}")
-        else:
-            ax.axvline(test_z, color=METHOD_COLOURS["prox"], lw=2.2,
-                       label=f"full network, $(1-p)\\,w^3$: {test_z:.2f}")
-            ax.axvline(unscaled, color=METHOD_COLOURS["l1"], lw=2.2,
-                       label=f"full network, $w^3$ unscaled: {unscaled:.2f}")
+        kinds = ("mean", "test") if inverted else ("mean", "test", "unscaled")
+        styles = {"mean": dict(color="black", lw=2.5, ls="--"),
+                  "test": dict(color=METHOD_COLOURS["prox"], lw=2.2),
+                  "unscaled": dict(color=METHOD_COLOURS["l1"], lw=2.2)}
+        lines.append({k: ax.axvline(unscaled, **styles[k], label=k) for k in kinds})
         ax.set(xlabel=f"$z^3_{{{j}}}$ (input of output neuron {j})",
                title="inverted dropout: $a^2/(1-p)$ kept" if inverted
                else "slides' dropout: kept $a^2$ unchanged")
-        ax.legend(loc="upper left", fontsize="small")
-        ax.set_ylim(top=ax.get_ylim()[1] * 1.35)
-        parts.append(f"{'inverted' if inverted else 'slides'}: mean over {samples} masks "
-                     f"{z.mean():.3f}, test-time z {test_z:.3f}")
+        legends.append(ax.legend(loc="upper left", fontsize="small"))
     axes[0].set_ylabel("number of masks")
-    fig.suptitle(f"a test digit '{j}', p_drop = {p_drop:g}: what output neuron {j} receives "
-                 "with random masks", fontsize="medium")
-    caption = "; ".join(parts) + f"; unscaled full network {unscaled:.3f}"
-    return fig, caption
+    hists = [[], []]  # the bars of each panel's histogram: new ones for every p_drop
+    room = []  # the room the texts had as first laid out (measured at the first update)
+    title = []
+
+    def show(p_drop):
+        """Sample the masks for this p_drop and redraw the histograms, lines, limits and
+        numbers: the caption, or None when a text came out longer than the figure was laid out
+        for (the app builds it afresh, laid out again)."""
+        p_drop = check_p_drop(p_drop)
+        if hasattr(fig, "lecture5_update") and not room:
+            room.append(draw.text_sizes(fig))
+        rng = np.random.default_rng(seed)
+        parts, top = [], None
+        for ax, inverted, panel, old, legend in zip(axes, (False, True), lines, hists,
+                                                    legends):
+            z = sample_preactivations(net, x, p_drop, rng, samples,
+                                      inverted=inverted)[:, j, 0]
+            test_z = float(test_time_preactivation(net, x, p_drop, inverted=inverted)[j, 0])
+            bars = list(ax.hist(z, bins=50, color=METHOD_COLOURS["grey"], edgecolor="white")[2])
+            draw.replace_changing(fig, old, bars)
+            old[:] = bars
+            panel["mean"].set_xdata([z.mean()] * 2)
+            panel["test"].set_xdata([test_z] * 2)
+            labels = [f"average over masks: {z.mean():.2f}",
+                      f"full network, $w^3$ as trained: {test_z:.2f}" if inverted
+                      else f"full network, $(1-p)\\,w^3$: {test_z:.2f}"]
+            if not inverted:
+                labels.append(f"full network, $w^3$ unscaled: {unscaled:.2f}")
+            for line, text, label in zip(panel.values(), legend.get_texts(), labels):
+                line.set_label(label)
+                text.set_text(label)
+            ax.relim()
+            ax.autoscale_view(scaley=False)
+            if top is None:  # the shared y-axis: the first panel's counts, with headroom
+                counts = np.array([b.get_height() for b in old])
+                top = float(counts.max()) * (1.0 + ax.margins()[1]) * 1.35 * 1.35
+            parts.append(f"{'inverted' if inverted else 'slides'}: mean over {samples} masks "
+                         f"{z.mean():.3f}, test-time z {test_z:.3f}")
+        axes[0].set_ylim(0.0, top)
+        text = (f"a test digit '{j}', p_drop = {p_drop:g}: what output neuron {j} receives "
+                "with random masks")
+        if title:
+            title[0].set_text(text)  # where the layout put it (fig.suptitle would move it back)
+        else:
+            title.append(fig.suptitle(text, fontsize="medium"))
+        if room and any(new > old for new, old in zip(draw.text_sizes(fig), room[0])):
+            return None
+        return "; ".join(parts) + f"; unscaled full network {unscaled:.3f}"
+
+    caption = show(p_drop)
+    changing = [*(b for h in hists for b in h), *(line for d in lines for line in d.values()),
+                *legends, *title, *(a for ax in axes for a in (ax.xaxis, ax.yaxis)),
+                *(spine for ax in axes for spine in ax.spines.values())]
+    return updatable(fig, show, changing), caption
 
 
 def _gap(run):

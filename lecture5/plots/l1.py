@@ -48,6 +48,7 @@ def penalty_step_figure(lmbda=2.0, eta=0.5, n=10, w_max=1.0):
     n = _validate.integer("n", n, low=1)
     w = _w_grid(_validate.number("w_max", w_max, low=0.0, low_open=True))
     fig, (ax1, ax2) = new_figure(1, 2)
+    draw.layout_once(fig)  # frames and saves after an update keep this layout
     ax1.plot(w, w, color=METHOD_COLOURS["grey"], lw=1.2, ls=":", label="no penalty: w' = w")
     kinds = ("l2", "l1", "l1_prox")
     styles = [dict(color=METHOD_COLOURS[c], ls=ls) for c, ls in
@@ -64,16 +65,19 @@ def penalty_step_figure(lmbda=2.0, eta=0.5, n=10, w_max=1.0):
     ax2.set(xlabel="weight w before the step", ylabel="amount removed  w - w'",
             title="amount removed by one step")
     legends.append(ax2.legend(loc="upper left", fontsize="small"))
-    widths = []  # the tick labels of the autoscaled y-axis of the right panel, as first built
+    room = []  # the right panel's y tick labels as first laid out (measured at the first update)
 
     def show(lmbda):
         """The curves for this lambda (the right panel's y-axis scales with the step): the
-        caption, or None when the new tick labels are longer than the first (build afresh)."""
+        caption, or None when the new tick labels are longer than those the figure was laid
+        out for (the app builds it afresh, laid out again)."""
         lmbda = _validate.number("lmbda", lmbda, low=0.0)
         step = eta * lmbda / n
         if step >= 1.0:
             raise ValueError(f"ηλ/n = {step:.3g} must stay below 1 (the L2 factor 1 − ηλ/n "
                              "would flip or zero every weight); lower λ (lmbda)")
+        if hasattr(fig, "lecture5_update") and not room:
+            room.append(draw.tick_label_width(ax2.yaxis))
         after = [apply_penalty_step(w.copy(), eta, lmbda, n, p) for p in kinds]
         for line, gone, a in zip(new_w, removed, after):
             line.set_ydata(a)
@@ -81,11 +85,9 @@ def penalty_step_figure(lmbda=2.0, eta=0.5, n=10, w_max=1.0):
         for ax in (ax1, ax2):
             ax.relim()
             ax.autoscale_view()
-        width = draw.tick_label_width(ax2.yaxis)
-        if widths and any(new > old for new, old in zip(width, widths[0])):
+        if room and any(new > old for new, old in
+                        zip(draw.tick_label_width(ax2.yaxis), room[0])):
             return None
-        widths.append(width)
-        draw.keep_layout(fig)
         return (f"ηλ/n = {eta:g} × {lmbda:.3g} / {n} = {step:.4g}: L2 keeps the fraction "
                 f"{1 - step:.4f} of every weight; L1 removes {step:.4g} from every |w|, and "
                 f"weights with |w| < {step:.4g} cross zero (sgn step) or stop at 0 (soft "
@@ -122,6 +124,7 @@ def l1_l2_eigen_figure(lmbda=1.0, eigenvalues=(0.1, 0.3, 1.0, 3.0, 10.0),
         raise ValueError("eigenvalues must be > 0 (a minimum w* needs a positive definite H)")
     k = np.arange(D.size)
     fig, ax = new_figure()
+    draw.layout_once(fig)  # frames and saves after an update keep this layout
     width = 0.27
     ax.bar(k - width, ws, width, color="white", edgecolor="black", label="$w^*$ (no penalty)")
     l2_bars = ax.bar(k, ws, width, color=METHOD_COLOURS["l2"], label="L2 minimizer (38)")
@@ -148,7 +151,6 @@ def l1_l2_eigen_figure(lmbda=1.0, eigenvalues=(0.1, 0.3, 1.0, 3.0, 10.0),
             text.set_visible(bool(w == 0))
         ax.set_title(f"diagonal H, λ = {lmbda:.3g}: L2 shrinks every weight, L1 zeroes the "
                      "flat ones")
-        draw.keep_layout(fig)
         n_zero = int(np.count_nonzero(w_l1 == 0))
         return (f"diagonal H, λ = {lmbda:.3g}: L1 sets {n_zero} of {D.size} weights exactly to "
                 f"0 (those with |w*_i| <= λ / H_ii); L2 sets none to 0, its factors "
@@ -387,6 +389,7 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
                                                   right=0.98, bottom=0.12, top=0.92,
                                                   wspace=0.18))
     fig.set_layout_engine("none")  # fixed margins: cheaper to draw while the slider moves
+    draw.layout_once(fig)  # projection mode lays it out: frames and saves keep that
     levels = float(C.max()) * np.geomspace(2e-3, 0.6, 8)
     ax.contour(W1, W2, C, levels=levels, colors="#90a4ae", linewidths=0.8, zorder=1.9)
     zero_lines = [ax.axhline(0, color=GREY_700, lw=0.8), ax.axvline(0, color=GREY_700, lw=0.8)]

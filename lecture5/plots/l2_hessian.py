@@ -109,6 +109,7 @@ def l2_hessian_picture(lmbda, eig1=L2_EIGENVALUES[0], eig2=L2_EIGENVALUES[1],
                                                     right=0.98, bottom=0.17, top=0.9,
                                                     wspace=0.12))
     fig.set_layout_engine("none")  # the fixed margins above: a third cheaper to draw
+    draw.layout_once(fig)  # projection mode lays it out: frames and saves keep that
     angles = np.linspace(0, 2 * np.pi, 160)
     circle = np.stack([np.cos(angles), np.sin(angles)])
     rings = [ax.plot(*(rad * circle), ":", color=RED, lw=0.8)[0]
