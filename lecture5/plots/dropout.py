@@ -44,6 +44,7 @@ def dropout_network_figure(mini_batch=1, p_drop=0.5, sizes=(5, 8, 8, 3), seed=0)
     draw.dropout_network(ax1, sizes)
     ax1.set_title("full network\n(used at test time)")
     net = draw.network_skeleton(ax2, sizes)
+    ax2.set_title("")  # the title's font as built; an update only changes its text
 
     def show(mini_batch=None, p_drop=None):
         """Delete the nodes of this mini-batch's masks (None: as it is): the caption."""
@@ -54,8 +55,8 @@ def dropout_network_figure(mini_batch=1, p_drop=0.5, sizes=(5, 8, 8, 3), seed=0)
         now.update(mini_batch=mini_batch, p_drop=p_drop)
         deleted = draw.set_dropout_network(net, masks)
         n_del = sum(len(d) for d in deleted)
-        ax2.set_title(f"mini-batch {mini_batch}:\n{n_del} of {sum(sizes[1:-1])} hidden nodes "
-                      "deleted")
+        ax2.title.set_text(f"mini-batch {mini_batch}:\n{n_del} of {sum(sizes[1:-1])} hidden "
+                           "nodes deleted")
         parts = [f"layer {i + 2}: nodes {', '.join(str(j + 1) for j in d) or 'none'}"
                  for i, d in enumerate(deleted)]
         return f"mini-batch {mini_batch}, p_drop = {p_drop:g}: deleted " + "; ".join(parts)

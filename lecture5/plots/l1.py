@@ -134,7 +134,7 @@ def l1_l2_eigen_figure(lmbda=1.0, eigenvalues=(0.1, 0.3, 1.0, 3.0, 10.0),
                      fontweight="bold") for i in range(D.size)]
     axis_line = ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(k, [f"$H_{{{i + 1}{i + 1}}}$ = {d:g}" for i, d in enumerate(D)])
-    ax.set(xlabel="weight i (its curvature H_ii; H diagonal)", ylabel="weight")
+    ax.set(xlabel="weight i (its curvature H_ii; H diagonal)", ylabel="weight", title="")
     top = float(np.abs(ws).max())
     ax.set_ylim(min(0.0, float(ws.min())) * 1.15, top * 1.45)
     legend = ax.legend(loc="upper left", fontsize="small", ncol=3)
@@ -149,8 +149,8 @@ def l1_l2_eigen_figure(lmbda=1.0, eigenvalues=(0.1, 0.3, 1.0, 3.0, 10.0),
                 bar.set_height(h)
         for text, w in zip(zeros, w_l1):
             text.set_visible(bool(w == 0))
-        ax.set_title(f"diagonal H, λ = {lmbda:.3g}: L2 shrinks every weight, L1 zeroes the "
-                     "flat ones")
+        ax.title.set_text(f"diagonal H, λ = {lmbda:.3g}: L2 shrinks every weight, L1 zeroes "
+                          "the flat ones")
         n_zero = int(np.count_nonzero(w_l1 == 0))
         return (f"diagonal H, λ = {lmbda:.3g}: L1 sets {n_zero} of {D.size} weights exactly to "
                 f"0 (those with |w*_i| <= λ / H_ii); L2 sets none to 0, its factors "
@@ -414,7 +414,7 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
     ax.set_aspect("equal")
     ax.locator_params(nbins=5)
     ax.grid(False)
-    ax.set(xlabel="w₁", ylabel="w₂")
+    ax.set(xlabel="w₁", ylabel="w₂", title="")  # the title's font as built; updates set its text
 
     for i, ls in ((0, "-"), (1, "--")):
         ax_l.plot(grid, p_l1[:, i], ls, color=METHOD_COLOURS["l1"], label=f"L1: w{'₁₂'[i]}")
@@ -463,7 +463,7 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
             draw.replace_changing(fig, [] if legends[0] is None else legends[:1], [])
             legends[0] = ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
             draw.replace_changing(fig, [], legends[:1])
-        ax.set_title(f"H rotated by {angle_degrees:g}°, λ = {lmbda:.3g}")
+        ax.title.set_text(f"H rotated by {angle_degrees:g}°, λ = {lmbda:.3g}")
         now.set_xdata([lmbda, lmbda])
         return (f"λ = {lmbda:.3g}: L1 minimiser w̃ = ({w_l1[0]:.3f}, {w_l1[1]:.3f}); eigen soft "
                 f"threshold ({w_eig[0]:.3f}, {w_eig[1]:.3f}); L2 (34) ({w_l2[0]:.3f}, "
