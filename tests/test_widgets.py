@@ -56,10 +56,11 @@ def test_an_app_changes_an_updatable_figure_in_place_and_rebuilds_the_others():
     app._show_error(ValueError("eta must be ..."))  # as a builder's message would
     app.controls["eta"].value = 0.2  # after an error the figure is built afresh
     assert app.error is None and app.figure is not fig
-    other = widgets.penalty_step_app()
-    first = other.figure
-    other.controls["lmbda"].value = 3.0
-    assert other.figure is not first
+    other = widgets.figure_app(lambda slope: (_figure(slope), f"slope {slope}"),
+                               slope=widgets.float_slider("slope", 1.0, 0.0, 2.0, 0.5))
+    first = other.figure  # a builder without an update in place: a new figure each time
+    other.controls["slope"].value = 2.0
+    assert other.figure is not first and other.caption.value == "slope 2.0"
 
 
 def test_captions_grow_in_projection_mode_and_errors_are_red():

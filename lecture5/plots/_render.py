@@ -188,6 +188,7 @@ def updatable(fig, update, changing=()):
     the artists that depend on them and returns the new caption.  It validates before it changes
     anything, and returns None for a change it cannot make in place (the app then rebuilds).
 
+    A keyword not given keeps the value shown (an app passes all of its values every time).
     ``changing`` lists every artist ``update`` may change (lines, texts, titles, images); if it
     is given, :class:`Frames` draws the rest of the picture once and afterwards only restores that
     and draws these artists over it.  An artist left out of ``changing`` would stay as it was:
@@ -195,7 +196,7 @@ def updatable(fig, update, changing=()):
     replaces an artist (a new contour set for the old one) puts the new one in its place in the
     list ``fig.lecture5_changing``."""
     fig.lecture5_update = update
-    fig.lecture5_changing = list(changing)
+    fig.lecture5_changing = changing if isinstance(changing, list) else list(changing)
     return fig
 
 
