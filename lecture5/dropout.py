@@ -213,13 +213,25 @@ def sample_preactivations(net, X, p_drop, rng, samples, inverted=False, exact=Tr
     a2 = _first_hidden(net, X)
     d2, m = a2.shape
     w3, b3 = net.weights[1], net.biases[1]
-    out = np.empty((samples, w3.shape[0], m))
-    sizes = [net.sizes[0], d2, w3.shape[0]]
-    for s in range(samples):
-        (mask,) = dropout_masks(sizes, p_drop, rng, m=m if inverted else 1, inverted=inverted,
-                                exact=exact)
-        out[s] = w3 @ (a2 * mask) + b3
-    return out
+    masks = _mask_stack(d2, m if inverted else 1, p_drop, rng, samples, exact)
+    if inverted:
+        masks *= 1.0 / (1.0 - p_drop)
+    # out[s] = w^3 (a^2 (.) mask_s) + b^3 for every mask s at once
+    return np.einsum("ij,sjm->sim", w3, a2 * masks) + b3
+
+
+def _mask_stack(d, m, p_drop, rng, samples, exact):
+    """``samples`` masks of one hidden layer of ``d`` nodes, shape ``(samples, d, m)``: the
+    masks that ``samples`` calls of :func:`dropout_masks` draw, in one go and from the same
+    random numbers in the same order (tests/test_dropout.py checks they are equal)."""
+    if not exact:
+        return (rng.random((samples, d, m)) >= p_drop).astype(float)
+    target = round(p_drop * d, 9)
+    k = math.floor(target)
+    u = rng.random((samples, m + d * m))  # per mask: m uniforms for the counts, then d x m keys
+    counts = k + (u[:, :m] < target - k)
+    ranks = u[:, m:].reshape(samples, d, m).argsort(axis=1)
+    return (ranks >= counts[:, None, :]).astype(float)
 
 
 def test_time_preactivation(net, X, p_drop, inverted=False):

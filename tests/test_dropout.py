@@ -349,3 +349,22 @@ def test_mask_average_refuses_two_hidden_layers_and_other_outputs():
     net = Network([6, 10, 3], seed=0, output_activation="linear")
     with pytest.raises(ValueError, match="sigmoid output"):
         mask_average_output(net, X, 0.5, np.random.default_rng(0), 10)
+
+
+@pytest.mark.parametrize("inverted", [False, True])
+@pytest.mark.parametrize("exact", [True, False])
+@pytest.mark.parametrize("p_drop", [0.0, 0.29, 0.5, 0.9])
+def test_sampled_preactivations_are_one_dropout_masks_call_per_sample(inverted, exact, p_drop):
+    """sample_preactivations draws all its masks at once: the same masks, from the same random
+    numbers, as one call of dropout_masks per sample, and the same z^3 as computing each."""
+    net = Network([6, 7, 3], seed=2)
+    X = np.random.default_rng(3).random((6, 4))
+    z = sample_preactivations(net, X, p_drop, np.random.default_rng(5), 40, inverted=inverted,
+                              exact=exact)
+    rng = np.random.default_rng(5)
+    a2 = 1.0 / (1.0 + np.exp(-(net.weights[0] @ X + net.biases[0])))
+    for s in range(40):
+        (mask,) = dropout_masks([6, 7, 3], p_drop, rng, m=4 if inverted else 1,
+                                inverted=inverted, exact=exact)
+        np.testing.assert_allclose(z[s], net.weights[1] @ (a2 * mask) + net.biases[1],
+                                   rtol=1e-12, atol=1e-12)

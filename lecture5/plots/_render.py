@@ -13,7 +13,8 @@ compressed at zlib level 6.  :class:`Frames` renders each figure once:
   texts came out longer than those of the remembered layout (a tick label going from "0.5" to
   "0.025", a title gaining a line): that frame is drawn a second time, with its own layout, so no
   text is ever pushed off the picture or into a neighbour;
-* the pixels are compressed at zlib level 1 (a larger PNG, several times faster to encode).
+* the pixels are compressed at zlib level 1 (a larger PNG, several times faster to encode),
+  as RGB when the figure is opaque (a third less to compress).
 
 The picture is the figure at its own size (no cropping), so successive frames have one size
 and the browser swaps them without a jump.
@@ -92,6 +93,8 @@ def _apply(fig, layout) -> None:
 def _png(canvas, compress_level) -> bytes:
     width, height = canvas.get_width_height(physical=True)
     image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    if canvas.figure.get_facecolor()[3] == 1.0:  # an opaque figure: RGB, a third faster
+        image = image.convert("RGB")
     buf = io.BytesIO()
     image.save(buf, format="png", compress_level=compress_level)
     return buf.getvalue()

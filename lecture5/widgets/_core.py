@@ -302,8 +302,8 @@ class FigureApp(w.VBox):
     def _show(self, fig, caption):
         self.error = None
         self.figure = fig
-        set_caption(self.caption, caption)
         show_figure(self.output, fig, self.frames)
+        set_caption(self.caption, caption)  # after the picture: the two arrive together
 
     def _show_error(self, exc):
         self.error = str(exc)
