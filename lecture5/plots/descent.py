@@ -105,6 +105,7 @@ def gd_quadratic(eta, eigenvalues=GD_EIGENVALUES, angle_degrees=GD_ANGLE, w_star
                            gridspec_kw=dict(height_ratios=[5.0, 0.7], left=0.07, right=0.98,
                                             bottom=0.1, top=0.94, wspace=0.25, hspace=0.38))
     fig.set_layout_engine("none")  # the fixed margins above: cheaper to redraw
+    draw.layout_once(fig)  # projection mode lays it out: frames and saves keep that layout
     gs = axes[1, 0].get_gridspec()
     axes[1, 0].remove()
     axes[1, 1].remove()
