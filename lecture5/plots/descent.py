@@ -16,7 +16,15 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import _validate, hessian
 from . import draw
-from ._style import FIGSIZE, GREY_800, REGIME_COLOURS, RUN_COLOURS, new_figure, styled
+from ._style import (
+    FIGSIZE,
+    GREY_800,
+    REGIME_COLOURS,
+    RUN_COLOURS,
+    app_projection,
+    new_figure,
+    styled,
+)
 
 __all__ = [
     "GD_EIGENVALUES", "GD_ANGLE", "GD_W_STAR", "GD_W0", "GD_STEPS", "GD_ETA_RANGE",
@@ -101,16 +109,22 @@ def gd_quadratic(eta, eigenvalues=GD_EIGENVALUES, angle_degrees=GD_ANGLE, w_star
     if not lo < hi:
         raise ValueError(f"eta_range must be (low, high) with low < high, got {eta_range}")
     run = _gd_run(eta, eigenvalues, angle_degrees, w_star, w0, steps)
+    # in an app on a projector the figure is short: the legend of the path goes beside the
+    # (small, square) path panel instead of covering it
+    wide = app_projection()
     fig, axes = new_figure(2, 2, figsize=(FIGSIZE[0], 5.8),
                            gridspec_kw=dict(height_ratios=[5.0, 0.7], left=0.07, right=0.98,
-                                            bottom=0.1, top=0.94, wspace=0.25, hspace=0.38))
+                                            bottom=0.1, top=0.94, wspace=0.25,
+                                            hspace=0.1 if wide else 0.38))
     fig.set_layout_engine("none")  # the fixed margins above: cheaper to redraw
     gs = axes[1, 0].get_gridspec()
     axes[1, 0].remove()
     axes[1, 1].remove()
     ax_path, ax_cost = axes[0]
     ax_eta = fig.add_subplot(gs[1, :])
-    draw.gd_path(ax_path, run, w_star, w0)
+    draw.gd_path(ax_path, run, w_star, w0, legend=not wide)
+    if wide:
+        ax_path.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), frameon=False)
     ax_path.set_title(f"η = {eta:.3g}: {run['regime']}", color=REGIME_COLOURS[run["regime"]])
     costs = run["costs"]
     t = np.arange(len(costs))

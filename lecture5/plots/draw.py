@@ -101,7 +101,10 @@ def eta_strip(ax, eta, D, eta_range):
         ax.axvline(th.diverging_above, color="black", ls="--", lw=1.2)
         ax.text(th.diverging_above, 1.04, f"$2/D_{{max}}$ = {th.diverging_above:.3g}",
                 ha="center", va="bottom", fontsize="small", transform=ax.get_xaxis_transform())
-    ax.axvline(min(max(eta, lo), hi), color="black", lw=3.5, zorder=1)
+    at = min(max(eta, lo), hi)
+    ax.axvline(at, color="black", lw=3.5, zorder=1)
+    # a triangle on the strip's top edge: visible where a regime's label hides the bar
+    ax.scatter([at], [1.0], marker="v", s=170, color="black", clip_on=False, zorder=5)
     ax.set_xscale("log")
     ax.set_xlim(lo, hi)
     decades = [10.0 ** k for k in range(math.ceil(math.log10(lo)),
@@ -111,7 +114,7 @@ def eta_strip(ax, eta, D, eta_range):
     ax.set_ylim(0, 1)
     ax.set_yticks([])
     ax.grid(False)
-    ax.set_xlabel("learning rate η (log scale); black bar = current η")
+    ax.set_xlabel("learning rate η (log scale); black bar and ▼ = current η")
 
 
 def plain_log_labels(ax):

@@ -15,7 +15,18 @@ from .. import _validate
 from ..activations import sigmoid
 from ..backprop import bp2, feedforward_trace, hadamard
 from . import draw
-from ._style import BLUE, FIGSIZE, GREEN, GREY, GREY_800, ORANGE, RED, new_figure, styled
+from ._style import (
+    BLUE,
+    FIGSIZE,
+    GREEN,
+    GREY,
+    GREY_800,
+    ORANGE,
+    RED,
+    app_projection,
+    new_figure,
+    styled,
+)
 
 __all__ = ["network_diagram", "hadamard_pictures", "hadamard_gate"]
 
@@ -66,9 +77,15 @@ def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
 
     fig, ax = new_figure(figsize=FIGSIZE)
     f = mpl.rcParams["font.size"] / 12.0  # > 1 in projection mode: bigger circles, more room
-    dx, r = 4.0, min(0.3 * f, 0.42)
+    # in an app on a projector the figure is wide and short: layers further apart, the labels
+    # of the weight matrices beside the layer names, one-line labels under the drawing and the
+    # equation of z to the left, so the drawing keeps its size in a short figure
+    wide = app_projection()
+    dx, r = (5.0 if wide else 4.0), min(0.3 * f, 0.42)
     top = (max(sizes) - 1) / 2
-    row1, row2 = -top - 0.8, -top - 0.8 - 0.9 * f
+    row1 = -top - (0.6 if wide else 0.8)
+    row2 = row1 - (0.65 if wide else 0.9 * f)
+    matrix_y = top + 0.45 if wide else top + 0.45 + 0.6 * f
 
     def pos(lay, neuron):  # layer 1..L, neuron 1..d_l, neuron 1 on top
         return (lay - 1) * dx, (sizes[lay - 1] - 1) / 2 - (neuron - 1)
@@ -80,7 +97,7 @@ def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
                 hot = (lay, jj, kk) == (hl, j, k)
                 ax.plot([x0 + r, x1 - r], [y0, y1], color=RED if hot else GREY,
                         lw=3.5 if hot else 0.9, alpha=1.0 if hot else 0.55, zorder=3 if hot else 1)
-        ax.text((lay - 1.5) * dx, top + 0.45 + 0.6 * f,
+        ax.text((lay - 1.5) * dx, matrix_y,
                 f"net.weights[{lay - 2}]\n$w^{{{lay}}} = W^{{({lay - 1})}}$,  "
                 f"{sizes[lay - 1]}×{sizes[lay - 2]}",
                 ha="center", va="bottom", fontsize="small", color="#333")
@@ -104,10 +121,10 @@ def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
                 ha="center", va="top", fontsize="medium", color=BLUE)
 
     left = -0.55 * dx
-    ax.text(left, row1, "backprop slides\n(input = layer 1)", ha="right", va="top",
-            fontsize="small")
-    ax.text(left, row2, "first slides\n(input = layer 0)", ha="right", va="top",
-            fontsize="small", color=BLUE)
+    ax.text(left, row1, "backprop slides:" if wide else "backprop slides\n(input = layer 1)",
+            ha="right", va="top", fontsize="small")
+    ax.text(left, row2, "first slides:" if wide else "first slides\n(input = layer 0)",
+            ha="right", va="top", fontsize="small", color=BLUE)
 
     (x0, y0), (x1, y1) = pos(hl - 1, k), pos(hl, j)
     # The label sits above the middle of the edge, on the side the edge climbs away from (up-left
@@ -124,14 +141,21 @@ def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
             va="center", fontsize="medium", color=RED, zorder=6,
             bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.9})
 
-    ax.set_xlim(left - 2.4, (L - 1) * dx + 1.4)
-    ax.set_ylim(row2 - 0.8 * f, top + 0.45 + 1.7 * f)
+    links = (f"$w^{{{hl}}}_{{{j}{k}}}$ links neuron k = {k} of layer {hl - 1} to neuron "
+             f"j = {j} of layer {hl}")
+    equation = (f"$z^{{{hl}}}_{{{j}}} = \\sum_k w^{{{hl}}}_{{{j}k}}\\, a^{{{hl - 1}}}_k + "
+                f"b^{{{hl}}}_{{{j}}}$")
+    if wide:
+        ax.text(left, 0.3 * top, equation, ha="right", va="center", fontsize="medium")
+        ax.set_xlim(left - 4.6, (L - 1) * dx + 2.1)
+        ax.set_ylim(row2 - 0.55, matrix_y + 0.95)
+        ax.set_title(links)
+    else:
+        ax.set_xlim(left - 2.4, (L - 1) * dx + 1.4)
+        ax.set_ylim(row2 - 0.8 * f, top + 0.45 + 1.7 * f)
+        ax.set_title(f"{links}\n{equation}")
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(f"$w^{{{hl}}}_{{{j}{k}}}$ links neuron k = {k} of layer {hl - 1} to neuron "
-                 f"j = {j} of layer {hl}\n"
-                 f"$z^{{{hl}}}_{{{j}}} = \\sum_k w^{{{hl}}}_{{{j}k}}\\, a^{{{hl - 1}}}_k + "
-                 f"b^{{{hl}}}_{{{j}}}$")
     caption = (f"w{_sup(hl)}{_sub(j, k)} = net.weights[{hl - 2}][{j - 1}, {k - 1}] "
                f"(row j−1, column k−1) = W{_sup(f'({hl - 1})')}{_sub(j, k)} in the first "
                "slides' numbering")
@@ -223,6 +247,7 @@ def hadamard_gate(example, weight_scale=1.0):
         ax.set_title(title)
     axes[1].axhline(0.25, color="black", ls="--", lw=1)
     axes[1].text(len(gate) + 0.4, 0.252, "max 1/4", ha="right", va="bottom", fontsize="small")
+    axes[1].set_ylim(0.0, 0.3)  # sigma' <= 1/4: room for the label above its line
     axes[2].bar(idx, incoming[:, 0], width=0.65, fill=False, edgecolor=BLUE, ls="--", lw=1.2)
     fig.suptitle(f"BP2 entry by entry: $\\delta^2 = ((w^3)^T\\delta^3)\\odot\\sigma'(z^2)$"
                  f"\nfirst-layer weights $w^2$ × {weight_scale:.3g}")
