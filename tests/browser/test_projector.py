@@ -6,7 +6,9 @@ notebook:
 * every control's text (labels, readouts, buttons, toggles, dropdowns) is at least 18 px;
 * its first slider (or control) and its whole figure are inside the visible notebook area;
 * no control is clipped: none sticks out of the app, and no label, readout or button is cut
-  short.
+  short;
+* its figure is shown at >= 70 % of its pixels (built wide and short for the space it gets), so
+  text of the projection style (15 pt and up, 21 px in the picture) stays >= about 14 px.
 
 Each notebook starts its own server-side kernel under the environment variable, so this module
 runs its own JupyterLab (the session's shared one has no projection mode).  Run it alone:
@@ -32,6 +34,8 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "projector"
 PROJECTOR = {"width": 1024, "height": 576}
 ZOOM = 1.25
 MIN_FONT_PX = 18.0
+#: least share of its pixels an app's figure is shown at (CSS width / natural width)
+MIN_SCALE = 0.70
 #: every notebook with an app
 NOTEBOOKS = ["01_notation.ipynb", "02_hadamard.ipynb", "03_backpropagation.ipynb", "04_sgd.ipynb",
              "05_l2_and_the_hessian.ipynb", "06_l1_sparsity.ipynb", "07_dropout.ipynb",
@@ -182,6 +186,9 @@ def test_every_app_fits_a_projector(projector_page, projector_server, notebook):
             problems.append(f"{where}: text under {MIN_FONT_PX:g} px: {m['small'][:5]}")
         if m["clipped"]:
             problems.append(f"{where}: clipped controls: {m['clipped'][:5]}")
+        if scale < MIN_SCALE:
+            problems.append(f"{where}: figure shown at {scale:.0%} of its pixels (< "
+                            f"{MIN_SCALE:.0%}): its text is too small to read from the back")
         together = m["sliderInside"] and m["figureInside"]
         if not together and not any(c in TOO_TALL for c in m["classes"]):
             problems.append(f"{where}: slider inside {m['sliderInside']}, figure inside "
