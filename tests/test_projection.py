@@ -161,6 +161,7 @@ CASES = [
     ("l1_l2_eigen_figure", True, lambda: plots.l1_l2_eigen_figure()),
     ("l1_l2_histograms", True, lambda: plots.l1_l2_histograms(_l1_runs(), lmbda=1.0)),
     ("l1_l2_weight_images", True, lambda: plots.l1_l2_weight_images(_l1_runs(), lmbda=1.0)),
+    ("l1_rotated_figure", True, lambda: plots.l1_rotated_figure(0.3)),
     ("l1_trajectories_figure", False,
      lambda: plots.l1_trajectories_figure(experiments.l1_weight_paths(3.0), lmbda=3.0)),
     ("dropout_network_figure", True, lambda: plots.dropout_network_figure()),

@@ -19,7 +19,16 @@ from .. import _validate, hessian
 from .._measures import layer_sizes
 from ..regularization import apply_penalty_step, soft_threshold
 from . import draw
-from ._style import FIGSIZE, GREY_400, GREY_700, METHOD_COLOURS, TEAL, new_figure, styled
+from ._style import (
+    FIGSIZE,
+    GREY_400,
+    GREY_700,
+    METHOD_COLOURS,
+    TEAL,
+    app_projection,
+    new_figure,
+    styled,
+)
 from .l2_hessian import L2_EIGENVALUES, L2_W_STAR
 
 __all__ = [
@@ -326,6 +335,12 @@ def _rotated_background(eigenvalues, angle_degrees, w_star):
             hessian.l1_path(H, ws, kinks), _kink_labels(H, ws, kinks))
 
 
+#: the legend of :func:`l1_rotated_figure` in an app on a projector (beside its panel)
+_SHORT_LABELS = {"L1 diamond through w̃ (L1)": "L1 diamond",
+                 "L2 circle through w̃ (L2)": "L2 circle", "kinks of the L1 path": "L1 kinks",
+                 "eigen soft threshold (wrong)": "eigen (wrong)"}
+
+
 @styled
 def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_ROTATED_ANGLE,
                       w_star=L2_W_STAR):
@@ -349,11 +364,13 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
     w_l2 = hessian.l2_minimizer(H, ws, lmbda)
     w_eig = _eigen_soft_threshold(Q, D, ws, lmbda) + 0.0
 
-    fig, (ax, ax_l) = new_figure(1, 2, figsize=(FIGSIZE[0], 4.8),
-                                 gridspec_kw=dict(width_ratios=[1.15, 1.0], left=0.07,
-                                                  right=0.98, bottom=0.12, top=0.92,
-                                                  wspace=0.18))
+    wide = app_projection()  # on a projector the legend gets a column between the panels
+    fig, axes = new_figure(1, 3 if wide else 2, figsize=(FIGSIZE[0], 4.8),
+                           gridspec_kw=dict(width_ratios=[1.0, 0.1, 1.0] if wide else [1.15, 1.0],
+                                            left=0.07,
+                                            right=0.98, bottom=0.12, top=0.92, wspace=0.18))
     fig.set_layout_engine("none")  # fixed margins: cheaper to draw while the slider moves
+    ax, ax_l = axes[0], axes[-1]
     levels = float(C.max()) * np.geomspace(2e-3, 0.6, 8)
     ax.contour(W1, W2, C, levels=levels, colors="#90a4ae", linewidths=0.8)
     for w_t, colour in ((w_l1, METHOD_COLOURS["l1"]), (w_l2, METHOD_COLOURS["l2"])):
@@ -385,7 +402,13 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
     ax.locator_params(nbins=5)
     ax.grid(False)
     ax.set(xlabel="w₁", ylabel="w₂", title=f"H rotated by {angle_degrees:g}°, λ = {lmbda:.3g}")
-    ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+    if wide:  # large text on a projector: short labels beside the panel, not over the contours
+        handles, labels = ax.get_legend_handles_labels()
+        axes[1].axis("off")
+        axes[1].legend(handles, [_SHORT_LABELS.get(label, label) for label in labels],
+                       loc="center", frameon=False)
+    else:
+        ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
 
     for i, ls in ((0, "-"), (1, "--")):
         ax_l.plot(grid, p_l1[:, i], ls, color=METHOD_COLOURS["l1"], label=f"L1: w{'₁₂'[i]}")
@@ -396,8 +419,9 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
     ax_l.axvline(lmbda, color="black", lw=2.0, alpha=0.6)
     ax_l.axhline(0, color=GREY_700, lw=0.8)
     ax_l.set_xlim(0, lam_top)
-    ax_l.set(xlabel="λ (black: current; dotted: kinks of L1)", ylabel="weight",
-             title="the paths w̃(λ), weight by weight")
+    ax_l.set(xlabel="λ (dotted: kinks)" if wide
+             else "λ (black: current; dotted: kinks of L1)", ylabel="weight",
+             title="paths w̃(λ); black: λ now" if wide else "the paths w̃(λ), weight by weight")
     ax_l.legend(loc="upper right", fontsize=8, ncols=2)
 
     kink_text = ", ".join(f"{lab} reaches 0 at λ = {lam:.3f}"
