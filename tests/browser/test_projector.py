@@ -27,9 +27,8 @@ from pathlib import Path
 import labkit
 import pytest
 
-# slow (about 6 minutes, every app of every notebook) and run with `-m slow` while issue 13 is
-# open: in the first CI rehearsal one notebook's check failed once and passed alone
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# in the default run (about 5 minutes: every notebook with an app is run once)
+pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "projector"
 
