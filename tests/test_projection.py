@@ -319,6 +319,27 @@ def test_an_app_figure_fits_under_two_rows_of_controls(projection, name, in_app,
                                 f"{scale:.0%} of its pixels on a projector")
 
 
+#: app figures drawn in closed form (quick to build twice); their captions must not depend on
+#: projection mode (the distortion grid's does: it draws two digits on a projector)
+CLOSED_FORM = ("network_diagram", "hadamard_gate", "output_saturation", "gd_quadratic good",
+               "penalty_step_figure", "l1_l2_eigen_figure", "l1_rotated_figure",
+               "l2_hessian_picture", "dropout_network_figure")
+
+
+@pytest.mark.parametrize("name, in_app, build",
+                         [pytest.param(*c, id=c[0]) for c in CASES if c[0] in CLOSED_FORM])
+def test_projection_mode_changes_the_layout_not_the_caption(name, in_app, build):
+    normal = build()[1]
+    before = dict(_style._PROJECTION)
+    plots.projection_mode(True)
+    try:
+        with _style.building_app():
+            projected = build()[1]
+    finally:
+        _style._PROJECTION.update(before)
+    assert projected == normal
+
+
 def test_projection_mode_grows_figures_and_keeps_app_figures_short(projection):
     fig = plots.backprop_speed(_timing_rows())
     width, height = fig.get_size_inches()

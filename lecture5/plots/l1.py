@@ -403,9 +403,9 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
     ax.grid(False)
     ax.set(xlabel="w₁", ylabel="w₂", title=f"H rotated by {angle_degrees:g}°, λ = {lmbda:.3g}")
     if wide:  # large text on a projector: short labels beside the panel, not over the contours
-        handles, labels = ax.get_legend_handles_labels()
+        handles, names = ax.get_legend_handles_labels()
         axes[1].axis("off")
-        axes[1].legend(handles, [_SHORT_LABELS.get(label, label) for label in labels],
+        axes[1].legend(handles, [_SHORT_LABELS.get(name, name) for name in names],
                        loc="center", frameon=False)
     else:
         ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
