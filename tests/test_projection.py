@@ -5,6 +5,10 @@ Text: each figure is built in projection mode, drawn with Agg, and the window ex
 visible, non-empty text artists (titles, axis labels, drawn tick labels, legend entries, notes)
 are compared pairwise; two that overlap by more than a pixel each way fail, naming both texts.
 
+Size: text of every figure is at least ``PROJECTION_MIN_POINTS`` in projection mode, and an app's
+figure is wide and short enough to be shown at >= 70 % of its pixels under two rows of controls on
+a 1280x720 projector at 125 % (the browser test tests/browser/test_projector.py measures it).
+
 Colour: each pair of series of one axes (labelled lines and scatters, the colours a legend tells
 apart) that contrast in normal vision (CIELAB distance >= ``MIN_DISTANCE``) must still be that far
 apart under a simulated deuteranopia (Machado, Oliveira & Fernandes 2009, severity 1).
@@ -25,6 +29,7 @@ from lecture5 import experiments, plots
 from lecture5.datasets import load_mnist
 from lecture5.gradcheck import TimingRow
 from lecture5.plots import _style
+from lecture5.widgets import _core
 
 #: least CIELAB distance (Delta E 1976) between two series colours, in normal and deutan vision
 MIN_DISTANCE = 20.0
@@ -156,6 +161,7 @@ CASES = [
     ("l1_l2_eigen_figure", True, lambda: plots.l1_l2_eigen_figure()),
     ("l1_l2_histograms", True, lambda: plots.l1_l2_histograms(_l1_runs(), lmbda=1.0)),
     ("l1_l2_weight_images", True, lambda: plots.l1_l2_weight_images(_l1_runs(), lmbda=1.0)),
+    ("l1_rotated_figure", True, lambda: plots.l1_rotated_figure(0.3)),
     ("l1_trajectories_figure", False,
      lambda: plots.l1_trajectories_figure(experiments.l1_weight_paths(3.0), lmbda=3.0)),
     ("dropout_network_figure", True, lambda: plots.dropout_network_figure()),
@@ -284,6 +290,54 @@ def test_no_two_series_differ_only_in_red_and_green(name, in_app, build):
             if red_green_only(c1, c2):
                 merged.append(f"{l1!r} and {l2!r}")
     assert not merged, f"{name}: series that differ only in red/green: {merged}"
+
+
+#: the notebook's width and an app figure's height under two rows of controls on a 1280x720
+#: projector at 125 % (CSS px, as the stylesheet caps it; measured in the browser test)
+NOTEBOOK_WIDTH = 840
+TWO_ROWS_HEIGHT = 576 - _core._FIGURE_BUDGET[2]
+MIN_SCALE = 0.70
+
+
+@pytest.mark.parametrize("name, in_app, build", [_case(*c) for c in CASES])
+def test_no_text_is_too_small_in_projection_mode(projection, name, in_app, build):
+    fig = _build(in_app, build)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    small = sorted({(round(t.get_fontsize(), 1), t.get_text()[:30])
+                    for t, _ in visible_texts(fig, canvas.get_renderer())
+                    if t.get_fontsize() < _style.PROJECTION_MIN_POINTS - 1e-9})
+    assert not small, f"{name}: text under {_style.PROJECTION_MIN_POINTS} pt: {small[:5]}"
+
+
+@pytest.mark.parametrize("name, in_app, build", [_case(*c) for c in CASES if c[1]])
+def test_an_app_figure_fits_under_two_rows_of_controls(projection, name, in_app, build):
+    fig = _build(in_app, build)
+    width, height = fig.get_size_inches() * fig.dpi
+    scale = min(1.0, NOTEBOOK_WIDTH / width, TWO_ROWS_HEIGHT / height)
+    assert scale >= MIN_SCALE, (f"{name}: {width:.0f}x{height:.0f} px would be shown at "
+                                f"{scale:.0%} of its pixels on a projector")
+
+
+#: app figures drawn in closed form (quick to build twice); their captions must not depend on
+#: projection mode (the distortion grid's does: it draws two digits on a projector)
+CLOSED_FORM = ("network_diagram", "hadamard_gate", "output_saturation", "gd_quadratic good",
+               "penalty_step_figure", "l1_l2_eigen_figure", "l1_rotated_figure",
+               "l2_hessian_picture", "dropout_network_figure")
+
+
+@pytest.mark.parametrize("name, in_app, build",
+                         [pytest.param(*c, id=c[0]) for c in CASES if c[0] in CLOSED_FORM])
+def test_projection_mode_changes_the_layout_not_the_caption(name, in_app, build):
+    normal = build()[1]
+    before = dict(_style._PROJECTION)
+    plots.projection_mode(True)
+    try:
+        with _style.building_app():
+            projected = build()[1]
+    finally:
+        _style._PROJECTION.update(before)
+    assert projected == normal
 
 
 def test_projection_mode_grows_figures_and_keeps_app_figures_short(projection):

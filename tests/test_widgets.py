@@ -11,7 +11,7 @@ import ipywidgets as w
 import numpy as np
 import pytest
 from PIL import Image
-from widget_helpers import extremes, png
+from widget_helpers import ends, extremes, png
 
 from lecture5 import Network, experiments, plots, widgets
 from lecture5.plots import more_data
@@ -129,11 +129,12 @@ def test_hadamard_gate_app_follows_the_weight_scale_to_both_ends():
     app = widgets.hadamard_gate_app()
     slider = app.controls["weight_scale"]
     before, ratio = png(app), _ratio(app)
-    slider.value = 10 ** slider.min
+    low, high = ends(slider)
+    slider.value = low
     assert app.error is None and png(app) != before and _ratio(app) > ratio
-    slider.value = 10 ** slider.max
+    slider.value = high
     assert app.error is None and _ratio(app) < ratio
-    assert "weights x 31.6" in app.caption.value
+    assert (low, high) == (0.05, 20.0) and "weights x 20:" in app.caption.value
 
 
 def _deltas(app):
@@ -161,13 +162,14 @@ def test_gd_app_redraws_while_eta_moves_and_survives_both_ends():
     eta = app.controls["eta"]
     assert eta.continuous_update and app.error is None and "regime: good" in app.caption.value
     before, caption = png(app), app.caption.value
-    eta.value = 0.33
+    eta.value = 0.3  # a stop of the slider: inside the oscillating band, as the text says
     assert app.error is None and "regime: oscillating" in app.caption.value
     assert app.caption.value != caption and png(app) != before
-    eta.value = 10 ** eta.max  # eta = 1: far past 2/D_max (a log slider's max is an exponent)
+    low, high = ends(eta)
+    eta.value = high  # eta = 1: far past 2/D_max
     assert app.error is None and "regime: diverging" in app.caption.value
     assert "left the picture" in app.caption.value
-    eta.value = 10 ** eta.min
+    eta.value = low
     assert app.error is None and "regime: slow" in app.caption.value
 
 
@@ -195,8 +197,7 @@ def test_l2_app_eigenvalue_and_angle_sliders_redraw():
 def test_l2_app_survives_every_slider_extreme():
     app = widgets.l2_hessian_app()
     for c in app.controls.values():
-        for value in (c.min, c.max) if not hasattr(c, "base") else (c.base ** c.min,
-                                                                     c.base ** c.max):
+        for value in ends(c):
             c.value = value
             assert app.error is None, (c.description, value, app.error)
             assert "w̃ = (" in app.caption.value
@@ -222,9 +223,9 @@ def test_penalty_step_app_moves_live_and_survives_its_extremes():
     slider.value = 5.0
     assert app.error is None and app.caption.value != caption and png(app) != before
     low, high = extremes(app, "lmbda")
-    # the top of the slider reads 17.8 (10**1.25 to the readout's 3 digits): the caption
-    # computes with the value shown, 0.5 x 17.8 / 10 = 0.89
-    assert "0.0005" in low and "× 17.8 / 10 = 0.89:" in high
+    # the slider's stops are 1-2-5 values: its top is 10 (10**1.25 = 17.8 is no stop), and the
+    # caption computes with the value shown, 0.5 x 10 / 10 = 0.5
+    assert "0.0005" in low and "× 10 / 10 = 0.5:" in high
 
 
 def test_l1_eigen_app_counts_zeroed_components():

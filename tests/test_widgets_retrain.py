@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 import pytest
-from widget_helpers import extremes, png
+from widget_helpers import ends, extremes, png
 
 from lecture5 import experiments, plots, widgets
 from lecture5.datasets import load_mnist
@@ -52,19 +52,20 @@ def test_sgd_eta_app_retrains_on_release_with_progress(small_mnist):
     seen = []
     app.caption.observe(lambda ch: seen.append(ch["new"]), names="value")
     before = png(app)
-    eta.value = 3.0
+    eta.value = 2.0  # a 1-2-5 stop of the slider
     assert any("training" in s and "…" in s for s in seen)  # said so while it trained
-    assert app.error is None and "η = 3:" in app.caption.value and png(app) != before
-    assert app.trainers["η = 3"].history["eta"] == [3.0, 3.0]
+    assert app.error is None and "η = 2:" in app.caption.value and png(app) != before
+    assert app.trainers["η = 2"].history["eta"] == [2.0, 2.0]
 
 
 def test_sgd_eta_app_extremes_give_numbers_not_tracebacks(small_mnist):
     app = widgets.sgd_eta_app(small_mnist, eta=0.5, epochs=2, sizes=(784, 10, 10))
     eta = app.controls["eta"]
-    eta.value = 10 ** eta.max  # eta = 100: the network saturates, the cost shoots up
+    low, top = ends(eta)
+    eta.value = top  # eta = 100: the network saturates, the cost shoots up
     assert app.error is None and "η = 100:" in app.caption.value
     high = app.trainers["η = 100"].history["train_cost"][-1]
-    eta.value = 10 ** eta.min  # eta = 0.001: hardly moves
+    eta.value = low  # eta = 0.001: hardly moves
     assert app.error is None
     low = app.trainers["η = 0.001"].history["train_cost"][-1]
     assert high > low  # diverging ends far above where a tiny step stays
@@ -123,7 +124,7 @@ def test_l1_l2_app_retrains_on_release_and_switches_views():
     slider = app.controls["lmbda"]
     assert not slider.continuous_update
     before, caption = png(app), app.caption.value
-    slider.value = 3.0
+    slider.value = 2.0  # a 1-2-5 stop
     assert app.error is None and png(app) != before
     assert _zero_percent(app.caption.value) > _zero_percent(caption)
     app.controls["view"].value = "weight images"
@@ -138,7 +139,7 @@ def test_l1_l2_app_retrains_on_release_and_switches_views():
 def test_l1_l2_app_at_the_slider_ends(end):
     app = widgets.l1_l2_app(**SMALL6)
     s = app.controls["lmbda"]
-    s.value = 10 ** getattr(s, end)
+    s.value = ends(s)[0 if end == "min" else 1]
     assert app.error is None and "test accuracy" in app.caption.value
 
 

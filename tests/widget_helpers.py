@@ -8,11 +8,19 @@ def png(app):
     return plots.to_png(app.figure)
 
 
+def ends(slider):
+    """The lowest and the highest value ``slider`` can show (a :class:`StepSlider`'s first and
+    last stop, a numeric slider's min and max)."""
+    if hasattr(slider, "values"):
+        return slider.values[0], slider.values[-1]
+    return slider.min, slider.max
+
+
 def extremes(app, name):
     """Move the slider ``name`` to its minimum and maximum; return the captions."""
     s = app.controls[name]
     out = []
-    for v in ((10 ** s.min, 10 ** s.max) if hasattr(s, "base") else (s.min, s.max)):
+    for v in ends(s):
         s.value = v
         assert app.error is None, app.error
         out.append(app.caption.value)

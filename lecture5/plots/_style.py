@@ -28,12 +28,13 @@ import os
 import matplotlib as mpl
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.text import Text
 from matplotlib.ticker import AutoLocator, MaxNLocator
 
 __all__ = ["FIGSIZE", "DPI", "projection_mode", "projection_on", "style", "new_figure", "styled",
            "to_png", "REGIME_COLOURS", "RUN_COLOURS", "RUN_STYLES", "METHOD_COLOURS",
            "PROJECTION_ENV", "PROJECTION_SCALE", "PROJECTION_ASPECT", "building_app",
-           "projection_figsize", "fit_projection"]
+           "projection_figsize", "fit_projection", "app_projection", "PROJECTION_MIN_POINTS"]
 #: default size in inches of a one-panel figure, and its resolution
 FIGSIZE = (9.0, 5.0)
 DPI = 100
@@ -71,9 +72,11 @@ PROJECTION_ENV = "LECTURE5_PROJECTION"
 #: grows less, so the text still ends up larger where the notebook shrinks the picture to fit)
 PROJECTION_SCALE = 1.25
 #: in projection mode a figure is at least this many times as wide as it is tall: shown across a
-#: 1280x720 projector at 125 % (about 880 px wide, 455 px of notebook height) a figure fits the
-#: screen, and a figure of an app fits under its title and a row of sliders
-PROJECTION_ASPECT = {"figure": 1.9, "app": 2.4}
+#: 1280x720 projector at 125 % (840 px of notebook width, 455 px of notebook height) a figure
+#: fits the screen, and a figure of an app fits under its title and two rows of controls at
+#: about three quarters of its pixels (1125 x 402 px, and 20 px of padding the inline backend's
+#: tight crop adds, shown 840 x 315), so its text stays >= 14 px
+PROJECTION_ASPECT = {"figure": 1.9, "app": 2.8}
 
 
 def _env_projection() -> bool:
@@ -132,6 +135,12 @@ def building_app():
         _PROJECTION["app"] -= 1
 
 
+def app_projection() -> bool:
+    """Whether the figure being built is an app's in projection mode: it then has to be wide and
+    short (builders with a fixed-aspect drawing choose a wide layout for it)."""
+    return _PROJECTION["on"] and _PROJECTION["app"] > 0
+
+
 def projection_figsize(figsize, capped=True):
     """The size a figure of ``figsize`` (inches) gets: unchanged normally; in projection mode
     :data:`PROJECTION_SCALE` times larger and (``capped``) no taller than
@@ -170,28 +179,38 @@ def styled(builder):
 
 #: in projection mode an x-axis gets at most one labelled tick per this many inches
 _INCHES_PER_TICK = 1.1
+#: in projection mode no text is smaller (points): shown at >= 70 % of its pixels on a projector
+#: (tests/browser/test_projector.py) it stays >= 14 px (14.4 pt = 20 px in the picture)
+PROJECTION_MIN_POINTS = 14.4
 
 
 def fit_projection(fig):
     """Adjust a finished figure to projection mode's large text (any builder, no topic code):
 
     * a figure whose panels all have a fixed aspect (digits, a network drawing) gets back its
-      full height: capping it (:func:`projection_figsize`) would only shrink the picture and
-      crowd its text;
+      full height, except in an app: capping it (:func:`projection_figsize`) would only shrink
+      the picture and crowd its text, while an app's figure has to share the screen with its
+      controls (its builder lays the drawing out wide instead, :func:`app_projection`);
     * a figure laid out with fixed margins gets the constrained layout: fixed margins were
       chosen for the normal fonts and would cut the larger titles and labels off;
     * x-axes left to matplotlib's default locator get fewer ticks (one per 1.1 inches), since
       that locator spaces ticks by font size, not label width, and large labels ("−0.75")
-      would run together.
+      would run together;
+    * text smaller than :data:`PROJECTION_MIN_POINTS` (a "x-small" legend, an annotation in
+      8 pt) grows to it, so nothing in the figure is too small to read from the back.
     """
     if not isinstance(fig, Figure):
         return fig
     axes = [ax for ax in fig.axes if ax.get_visible()]
     full = getattr(fig, "_lecture5_full_size", None)
-    if full is not None and axes and all(ax.get_aspect() != "auto" for ax in axes):
+    if (full is not None and axes and not app_projection()
+            and all(ax.get_aspect() != "auto" for ax in axes)):
         fig.set_size_inches(full)
     if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
         fig.set_layout_engine("constrained")
+    for text in fig.findobj(Text):
+        if text.get_fontsize() < PROJECTION_MIN_POINTS:
+            text.set_fontsize(PROJECTION_MIN_POINTS)
     width = fig.get_figwidth()
     for ax in axes:
         if type(ax.xaxis.get_major_locator()) is AutoLocator and ax.get_xscale() == "linear":

@@ -17,7 +17,15 @@ from matplotlib.ticker import MaxNLocator
 from .. import _validate, hessian
 from . import draw
 from ._render import updatable
-from ._style import FIGSIZE, GREY_800, REGIME_COLOURS, RUN_COLOURS, new_figure, styled
+from ._style import (
+    FIGSIZE,
+    GREY_800,
+    REGIME_COLOURS,
+    RUN_COLOURS,
+    app_projection,
+    new_figure,
+    styled,
+)
 
 __all__ = [
     "GD_EIGENVALUES", "GD_ANGLE", "GD_W_STAR", "GD_W0", "GD_STEPS", "GD_ETA_RANGE",
@@ -101,9 +109,13 @@ def gd_quadratic(eta, eigenvalues=GD_EIGENVALUES, angle_degrees=GD_ANGLE, w_star
     lo, hi = (_validate.number("eta_range", v, low=0.0, low_open=True) for v in eta_range)
     if not lo < hi:
         raise ValueError(f"eta_range must be (low, high) with low < high, got {eta_range}")
+    # in an app on a projector the figure is short: the legend of the path goes beside the
+    # (small, square) path panel instead of covering it
+    wide = app_projection()
     fig, axes = new_figure(2, 2, figsize=(FIGSIZE[0], 5.8),
                            gridspec_kw=dict(height_ratios=[5.0, 0.7], left=0.07, right=0.98,
-                                            bottom=0.1, top=0.94, wspace=0.25, hspace=0.38))
+                                            bottom=0.1, top=0.94, wspace=0.25,
+                                            hspace=0.1 if wide else 0.38))
     fig.set_layout_engine("none")  # the fixed margins above: cheaper to redraw
     draw.layout_once(fig)  # projection mode lays it out: frames and saves keep that layout
     gs = axes[1, 0].get_gridspec()
@@ -112,7 +124,9 @@ def gd_quadratic(eta, eigenvalues=GD_EIGENVALUES, angle_degrees=GD_ANGLE, w_star
     ax_path, ax_cost = axes[0]
     ax_eta = fig.add_subplot(gs[1, :])
     run = _gd_run(eta, eigenvalues, angle_degrees, w_star, w0, steps)
-    path, note = draw.gd_path(ax_path, run, w_star, w0)
+    path, note = draw.gd_path(ax_path, run, w_star, w0, legend=not wide)
+    if wide:
+        ax_path.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), frameon=False)
     (cost,) = ax_cost.semilogy([], [], "-o", ms=3.5)
     ax_cost.set_ylim(_COST_FLOOR, _COST_CEILING)
     ax_cost.set_yticks([1e-12, 1e-8, 1e-4, 1.0, 1e4], ["1e-12", "1e-8", "1e-4", "1", "1e4"])
@@ -137,10 +151,12 @@ def gd_quadratic(eta, eigenvalues=GD_EIGENVALUES, angle_degrees=GD_ANGLE, w_star
         cost.set_data(t[ok], costs[ok])
         cost.set_color(colour)
         bar.set_xdata([min(max(eta, lo), hi)] * 2)
+        marker.set_offsets([[min(max(eta, lo), hi), 1.0]])
         return _gd_caption(eta, run, len(costs) - 1)
 
+    marker = next(c for c in ax_eta.collections if c.get_label() == "_eta")
     caption = show(eta)
-    return updatable(fig, show, (path, note, ax_path.title, cost, bar)), caption
+    return updatable(fig, show, (path, note, ax_path.title, cost, bar, marker)), caption
 
 
 @styled

@@ -115,6 +115,10 @@ def eta_strip(ax, eta, D, eta_range):
         ax.text(th.diverging_above, 1.04, f"$2/D_{{max}}$ = {th.diverging_above:.3g}",
                 ha="center", va="bottom", fontsize="small", transform=ax.get_xaxis_transform())
     bar = ax.axvline(min(max(eta, lo), hi), color="black", lw=3.5, zorder=1)
+    # a triangle above the strip: visible where a regime's label hides the bar (moves with it:
+    # eta_strip_marker)
+    ax.scatter([bar.get_xdata()[0]], [1.0], marker="v", s=170, color="black", clip_on=False,
+               zorder=5, label="_eta")
     ax.set_xscale("log")
     ax.set_xlim(lo, hi)
     decades = [10.0 ** k for k in range(math.ceil(math.log10(lo)),
@@ -124,7 +128,7 @@ def eta_strip(ax, eta, D, eta_range):
     ax.set_ylim(0, 1)
     ax.set_yticks([])
     ax.grid(False)
-    ax.set_xlabel("learning rate η (log scale); black bar = current η")
+    ax.set_xlabel("learning rate η (log scale); black bar and ▼ = current η")
     return bar
 
 

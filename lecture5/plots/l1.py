@@ -20,7 +20,16 @@ from .._measures import layer_sizes
 from ..regularization import apply_penalty_step, soft_threshold
 from . import draw
 from ._render import updatable
-from ._style import FIGSIZE, GREY_400, GREY_700, METHOD_COLOURS, TEAL, new_figure, styled
+from ._style import (
+    FIGSIZE,
+    GREY_400,
+    GREY_700,
+    METHOD_COLOURS,
+    TEAL,
+    app_projection,
+    new_figure,
+    styled,
+)
 from .l2_hessian import L2_EIGENVALUES, L2_W_STAR
 
 __all__ = [
@@ -365,6 +374,12 @@ def _rotated_background(eigenvalues, angle_degrees, w_star):
             hessian.l1_path(H, ws, kinks), _kink_labels(H, ws, kinks))
 
 
+#: the legend of :func:`l1_rotated_figure` in an app on a projector (beside its panel)
+_SHORT_LABELS = {"L1 diamond through w̃ (L1)": "L1 diamond",
+                 "L2 circle through w̃ (L2)": "L2 circle", "kinks of the L1 path": "L1 kinks",
+                 "eigen soft threshold (wrong)": "eigen (wrong)"}
+
+
 @styled
 def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_ROTATED_ANGLE,
                       w_star=L2_W_STAR):
@@ -384,12 +399,16 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
            tuple(float(v) for v in np.ravel(w_star)))
     (H, Q, D, ws, kinks, lam_top, grid, (p_l1, p_l2), (xlim, ylim), (W1, W2, C), k_pts,
      labels) = _rotated_background(*key)
-    fig, (ax, ax_l) = new_figure(1, 2, figsize=(FIGSIZE[0], 4.8),
-                                 gridspec_kw=dict(width_ratios=[1.15, 1.0], left=0.07,
-                                                  right=0.98, bottom=0.12, top=0.92,
-                                                  wspace=0.18))
+    wide = app_projection()  # on a projector the legend gets a column between the panels
+    fig, axes = new_figure(1, 3 if wide else 2, figsize=(FIGSIZE[0], 4.8),
+                           gridspec_kw=dict(width_ratios=[1.0, 0.1, 1.0] if wide else [1.15, 1.0],
+                                            left=0.07,
+                                            right=0.98, bottom=0.12, top=0.92, wspace=0.18))
     fig.set_layout_engine("none")  # fixed margins: cheaper to draw while the slider moves
     draw.layout_once(fig)  # projection mode lays it out: frames and saves keep that
+    ax, ax_l = axes[0], axes[-1]
+    if wide:
+        axes[1].axis("off")
     levels = float(C.max()) * np.geomspace(2e-3, 0.6, 8)
     ax.contour(W1, W2, C, levels=levels, colors="#90a4ae", linewidths=0.8, zorder=1.9)
     zero_lines = [ax.axhline(0, color=GREY_700, lw=0.8), ax.axvline(0, color=GREY_700, lw=0.8)]
@@ -425,8 +444,9 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
     now = ax_l.axvline(lmbda, color="black", lw=2.0, alpha=0.6)
     zero_l = ax_l.axhline(0, color=GREY_700, lw=0.8)
     ax_l.set_xlim(0, lam_top)
-    ax_l.set(xlabel="λ (black: current; dotted: kinks of L1)", ylabel="weight",
-             title="the paths w̃(λ), weight by weight")
+    ax_l.set(xlabel="λ (dotted: kinks)" if wide
+             else "λ (black: current; dotted: kinks of L1)", ylabel="weight",
+             title="paths w̃(λ); black: λ now" if wide else "the paths w̃(λ), weight by weight")
     legends = [None, ax_l.legend(loc="upper right", fontsize=8, ncols=2)]
     contours = []  # the contours of C_0 through w~ (L1) and w~ (L2): new ones for every lambda
 
@@ -461,7 +481,13 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
             # one entry more or less: a new legend (the old one removed first, as it takes
             # the axes' legend with it)
             draw.replace_changing(fig, [] if legends[0] is None else legends[:1], [])
-            legends[0] = ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+            if wide:  # large text on a projector: short labels beside the panel
+                handles, names = ax.get_legend_handles_labels()
+                legends[0] = axes[1].legend(
+                    handles, [_SHORT_LABELS.get(name, name) for name in names], loc="center",
+                    frameon=False)
+            else:
+                legends[0] = ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
             draw.replace_changing(fig, [], legends[:1])
         ax.title.set_text(f"H rotated by {angle_degrees:g}°, λ = {lmbda:.3g}")
         now.set_xdata([lmbda, lmbda])

@@ -13,7 +13,17 @@ import numpy as np
 from .. import _validate, hessian
 from . import draw
 from ._render import updatable
-from ._style import BLUE, FIGSIZE, ORANGE, PURPLE, RED, RUN_COLOURS, new_figure, styled
+from ._style import (
+    BLUE,
+    FIGSIZE,
+    ORANGE,
+    PURPLE,
+    RED,
+    RUN_COLOURS,
+    app_projection,
+    new_figure,
+    styled,
+)
 
 _Q_COLOURS = (BLUE, ORANGE)  # the eigen-directions q_1, q_2
 
@@ -131,8 +141,14 @@ def l2_hessian_picture(lmbda, eig1=L2_EIGENVALUES[0], eig2=L2_EIGENVALUES[1],
     ax.grid(False)
     ax.set_xlabel("w₁")
     ax.set_ylabel("w₂")
-    ax.set_title("contours of C₀ and circles of equal penalty")
-    legend = ax.legend(loc="lower right", fontsize=10, framealpha=0.9)
+    # in an app on a projector the legend sits to the right of the panel: the title may run
+    # over it, starting at the panel's left edge
+    ax.set_title("contours of C₀ and circles of equal penalty",
+                 loc="left" if app_projection() else "center")
+    if app_projection():  # large text on a projector: beside the panel, not over the path
+        legend = ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), frameon=False)
+    else:
+        legend = ax.legend(loc="lower right", fontsize=10, framealpha=0.9)
 
     bars = ax_bar.bar([0, 1], [0.0, 0.0], color=_Q_COLOURS, width=0.6)
     values = [ax_bar.text(b.get_x() + b.get_width() / 2, 0.02, "", ha="center", va="bottom",

@@ -33,6 +33,9 @@ __all__ = [
 
 
 PLAYGROUND_FIGSIZE = (11.0, 7.0)
+#: its size in projection mode: as wide as the notebook shows at three quarters of its pixels on a
+#: 1280x720 projector at 125 % (grown to 1125 px, shown 840 px), so its text stays >= 14 px
+PROJECTION_PLAYGROUND_FIGSIZE = (9.0, 7.0)
 _PLAYGROUND_GRID = 90  # decision boundary evaluated on a 90 x 90 grid
 _PLAYGROUND_TILES = 30  # at most this many first-layer neurons drawn as images
 _CLASS_COLORS = (ORANGE, BLUE)  # class 0 orange, class 1 blue
@@ -123,6 +126,8 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
     Returns a :class:`LiveView` holding the Figure (``view.fig``) and the artists to update.
     """
     _validate.choice("kind", kind, ("2d", "mnist"))
+    if projection_on() and figsize == PLAYGROUND_FIGSIZE:
+        figsize = PROJECTION_PLAYGROUND_FIGSIZE
     fig, axes = new_figure(2, 2, figsize=figsize)
     ax_cost, ax_acc, ax_data, ax_hist = axes.ravel()
     view = LiveView(kind, fig, Frames())

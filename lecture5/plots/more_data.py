@@ -14,7 +14,7 @@ from matplotlib.patches import Rectangle
 from .. import _validate, augment
 from . import draw
 from ._render import updatable
-from ._style import BLUE, FIGSIZE, GREEN, ORANGE, RED, new_figure, styled
+from ._style import BLUE, FIGSIZE, GREEN, ORANGE, RED, app_projection, new_figure, styled
 from .draw import DIGIT_CMAP
 
 __all__ = ["rotation_figure", "distortion_grid", "training_size_figure"]
@@ -80,19 +80,29 @@ def distortion_grid(X, degrees=15.0, dx=2.0, dy=0.0, factor=0.3, alpha=34.0, sig
     or sigma deforms the same field smoothly.
 
     All panels are one mosaic image in one Axes, so a redraw is quick enough for a slider.
-    ``X``: (784, k) digits as columns, 1 <= k <= 6.  Returns ``(fig, caption)``; the caption
+    ``X``: (784, k) digits as columns, 1 <= k <= 6.  In an app on a projector
+    (:func:`~lecture5.plots._style.app_projection`) only the first two digits are drawn, larger,
+    and without the figure title (the app has its own), so they share the screen with the six
+    sliders.  Returns ``(fig, caption)``; the caption
     gives, for each transformation and averaged over the digits, the share of ink that moved
     (sum |new - old| / (2 sum old): 0 = nothing changed, 100% = no overlap) and the share of ink
     kept (sum new / sum old: ink pushed over the border is lost, interpolation can add a
     little), and the largest displacement of the elastic fields.
     """
     images = _images(X)
+    wide = app_projection()
+    if wide:
+        images = images[:2]
     seed = _validate.integer("seed", seed, low=0)
     k, cols, cell = images.shape[0], 6, SIDE + GAP
     grid_rows, grid_cols = np.mgrid[1:SIDE:3, 1:SIDE:3]
-    width, top_room = FIGSIZE[0] * 1.15, 10.0
     mosaic_shape = (k * cell + GAP, cols * cell + GAP)
-    height = round(width * (mosaic_shape[0] + top_room) / mosaic_shape[1] + 0.45, 2)
+    top_room = 12.0 if wide else 10.0
+    if wide:  # the height a projector screen has under six sliders; the mosaic is centred
+        width, height = FIGSIZE[0], 2.8
+    else:
+        width = FIGSIZE[0] * 1.15
+        height = round(width * (mosaic_shape[0] + top_room) / mosaic_shape[1] + 0.45, 2)
     fig, ax = new_figure(figsize=(width, height))
     image = ax.imshow(np.zeros(mosaic_shape), cmap=DIGIT_CMAP, vmin=0.0, vmax=1.0,
                       interpolation="nearest")
@@ -109,7 +119,8 @@ def distortion_grid(X, degrees=15.0, dx=2.0, dy=0.0, factor=0.3, alpha=34.0, sig
     ax.set_xlim(-0.5, mosaic_shape[1] - 0.5)
     ax.set_ylim(mosaic_shape[0] - 0.5, -0.5 - top_room)
     ax.axis("off")
-    ax.set_title("Every transformed digit is a new training example with the original's label")
+    if not wide:
+        ax.set_title("Every transformed digit is a new training example with the original's label")
 
     keep = object()  # a value not given to show stays as shown
     shown = {}
@@ -150,10 +161,13 @@ def distortion_grid(X, degrees=15.0, dx=2.0, dy=0.0, factor=0.3, alpha=34.0, sig
             fields[i].set_UVC(field_x[grid_rows, grid_cols], field_y[grid_rows, grid_cols])
         image.set_data(mosaic)
         turn = "left" if degrees >= 0 else "right"
+        gap = "\n" if wide else " "  # two-line titles over the narrower panels of a projector
+        field = ("ink read at\nthe arrow tip" if wide
+                 else "each pixel reads its\nink at the arrow tip")
         for text, title in zip(titles, [
-                "original", f"rotate {abs(degrees):g}° {turn}", f"shift ({dx:g}, {dy:g}) px",
-                f"skew {factor:g}", f"elastic α={alpha:g}, σ={sigma:g}",
-                "each pixel reads its\nink at the arrow tip"]):
+                "original", f"rotate{gap}{abs(degrees):g}° {turn}",
+                f"shift{gap}({dx:g}, {dy:g}) px", f"skew{gap}{factor:g}",
+                f"elastic{gap}α={alpha:g}, σ={sigma:g}", field]):
             text.set_text(title)
         parts = [f"{name} {100.0 * np.mean(moved[name]):.0f}% / {100.0 * np.mean(ink[name]):.0f}%"
                  for name in ink]

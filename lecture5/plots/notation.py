@@ -18,7 +18,18 @@ from ..activations import sigmoid
 from ..backprop import bp2, feedforward_trace, hadamard
 from . import draw
 from ._render import updatable
-from ._style import BLUE, FIGSIZE, GREEN, GREY, GREY_800, ORANGE, RED, new_figure, styled
+from ._style import (
+    BLUE,
+    FIGSIZE,
+    GREEN,
+    GREY,
+    GREY_800,
+    ORANGE,
+    RED,
+    app_projection,
+    new_figure,
+    styled,
+)
 
 __all__ = ["network_diagram", "hadamard_pictures", "hadamard_gate"]
 
@@ -73,9 +84,15 @@ def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
     _check_weight(sizes, layer, j, k)
     fig, ax = new_figure(figsize=FIGSIZE)
     f = mpl.rcParams["font.size"] / 12.0  # > 1 in projection mode: bigger circles, more room
-    dx, r = 4.0, min(0.3 * f, 0.42)
+    # in an app on a projector the figure is wide and short: layers further apart, the labels
+    # of the weight matrices beside the layer names, one-line labels under the drawing and the
+    # equation of z to the left, so the drawing keeps its size in a short figure
+    wide = app_projection()
+    dx, r = (5.0 if wide else 4.0), min(0.3 * f, 0.42)
     top = (max(sizes) - 1) / 2
-    row1, row2 = -top - 0.8, -top - 0.8 - 0.9 * f
+    row1 = -top - (0.6 if wide else 0.8)
+    row2 = row1 - (0.65 if wide else 0.9 * f)
+    matrix_y = top + 0.45 if wide else top + 0.45 + 0.6 * f
 
     def pos(lay, neuron):  # layer 1..L, neuron 1..d_l, neuron 1 on top
         return (lay - 1) * dx, (sizes[lay - 1] - 1) / 2 - (neuron - 1)
@@ -86,7 +103,7 @@ def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
             for kk in range(1, sizes[lay - 2] + 1):
                 (x0, y0), (x1, y1) = pos(lay - 1, kk), pos(lay, jj)
                 edges[lay, jj, kk], = ax.plot([x0 + r, x1 - r], [y0, y1])
-        ax.text((lay - 1.5) * dx, top + 0.45 + 0.6 * f,
+        ax.text((lay - 1.5) * dx, matrix_y,
                 f"net.weights[{lay - 2}]\n$w^{{{lay}}} = W^{{({lay - 1})}}$,  "
                 f"{sizes[lay - 1]}×{sizes[lay - 2]}",
                 ha="center", va="bottom", fontsize="small", color="#333")
@@ -108,17 +125,23 @@ def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
                 ha="center", va="top", fontsize="medium", color=BLUE)
 
     left = -0.55 * dx
-    ax.text(left, row1, "backprop slides\n(input = layer 1)", ha="right", va="top",
-            fontsize="small")
-    ax.text(left, row2, "first slides\n(input = layer 0)", ha="right", va="top",
-            fontsize="small", color=BLUE)
+    ax.text(left, row1, "backprop slides:" if wide else "backprop slides\n(input = layer 1)",
+            ha="right", va="top", fontsize="small")
+    ax.text(left, row2, "first slides:" if wide else "first slides\n(input = layer 0)",
+            ha="right", va="top", fontsize="small", color=BLUE)
 
     weight = ax.text(0.0, 0.0, "", va="bottom", fontsize="x-large", color=RED, zorder=6,
                      bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": RED, "lw": 0.8})
     neuron = ax.text(0.0, 0.0, "", ha="left", va="center", fontsize="medium", color=RED, zorder=6,
                      bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.9})
-    ax.set_xlim(left - 2.4, (L - 1) * dx + 1.4)
-    ax.set_ylim(row2 - 0.8 * f, top + 0.45 + 1.7 * f)
+    # on a projector the equation of z stands left of the drawing, under a one-line title
+    equation = ax.text(left, 0.3 * top, "", ha="right", va="center", fontsize="medium")
+    if wide:
+        ax.set_xlim(left - 4.6, (L - 1) * dx + 2.1)
+        ax.set_ylim(row2 - 0.55, matrix_y + 0.95)
+    else:
+        ax.set_xlim(left - 2.4, (L - 1) * dx + 1.4)
+        ax.set_ylim(row2 - 0.8 * f, top + 0.45 + 1.7 * f)
     ax.set_aspect("equal")
     ax.axis("off")
     title = ax.set_title("")  # changed by set_text: set_title would reset where it sits
@@ -148,10 +171,12 @@ def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
         weight.set(x=x0 + t * (x1 - x0) + (-gap if rising else gap), y=y0 + t * (y1 - y0) + gap,
                    text=f"$w^{{{hl}}}_{{{j}{k}}}$", ha="right" if rising else "left")
         neuron.set(x=x1 + r + 0.15, y=y1, text=f"$b^{{{hl}}}_{{{j}}}$, $z^{{{hl}}}_{{{j}}}$")
-        title.set_text(f"$w^{{{hl}}}_{{{j}{k}}}$ links neuron k = {k} of layer {hl - 1} to "
-                       f"neuron j = {j} of layer {hl}\n"
-                       f"$z^{{{hl}}}_{{{j}}} = \\sum_k w^{{{hl}}}_{{{j}k}}\\, a^{{{hl - 1}}}_k + "
-                       f"b^{{{hl}}}_{{{j}}}$")
+        links = (f"$w^{{{hl}}}_{{{j}{k}}}$ links neuron k = {k} of layer {hl - 1} to "
+                 f"neuron j = {j} of layer {hl}")
+        z = (f"$z^{{{hl}}}_{{{j}}} = \\sum_k w^{{{hl}}}_{{{j}k}}\\, a^{{{hl - 1}}}_k + "
+             f"b^{{{hl}}}_{{{j}}}$")
+        title.set_text(links if wide else f"{links}\n{z}")
+        equation.set_text(z if wide else "")
         caption = (f"w{_sup(hl)}{_sub(j, k)} = net.weights[{hl - 2}][{j - 1}, {k - 1}] "
                    f"(row j−1, column k−1) = W{_sup(f'({hl - 1})')}{_sub(j, k)} in the first "
                    "slides' numbering")
@@ -160,7 +185,7 @@ def network_diagram(layer=3, j=1, k=2, sizes=(3, 4, 2), net=None):
         return caption
 
     caption = show(layer, j, k)
-    changing = [*edges.values(), *neurons.values(), *names, weight, neuron, title]
+    changing = [*edges.values(), *neurons.values(), *names, weight, neuron, title, equation]
     return updatable(fig, show, changing), caption
 
 

@@ -14,13 +14,20 @@ from .. import experiments, plots
 from ..plots._style import building_app, projection_on
 
 __all__ = ["show_figure", "png_output", "set_caption", "title_html", "log_slider",
-           "float_slider", "int_slider", "eta_slider", "lmbda_slider", "FigureApp", "figure_app",
-           "RetrainApp", "PROJECTION_CLASS", "STYLESHEET", "stylesheet_widget", "dress",
-           "displayed_value", "placeholder"]
+           "float_slider", "int_slider", "one_two_five", "StepSlider", "eta_slider",
+           "lmbda_slider", "FigureApp", "figure_app", "RetrainApp", "PROJECTION_CLASS",
+           "STYLESHEET", "stylesheet_widget", "dress", "displayed_value", "placeholder"]
 
 #: a slider fills the width it is given, up to 560 px, and shrinks with a narrow notebook
 _SLIDER_LAYOUT = {"width": "100%", "max_width": "560px", "min_width": "0"}
 _SLIDER_STYLE = {"description_width": "140px"}
+#: the width a slider asks for in a row of controls (two a row in a notebook of 760 px or more)
+_SLIDER_BASIS = 380
+#: the notebook's width for outputs on a 1280x720 projector at 125 % (JupyterLab, side bars
+#: collapsed), measured by tests/browser/test_projector.py
+_NOTEBOOK_WIDTH = 840
+#: average width of a character of control text at 18 px, and what a button adds to its text
+_CHAR_PX, _BUTTON_PX = 10, 36
 _PROJECTION_DESCRIPTION_WIDTH = "190px"  # "regularization λ" at 18 px
 #: CSS class of every app in projection mode
 PROJECTION_CLASS = "lecture5-projection"
@@ -45,6 +52,9 @@ STYLESHEET = (
     f".{PROJECTION_CLASS} .widget-dropdown select{{min-width:0;height:auto}}"
     f".{PROJECTION_CLASS} .widget-button{{width:auto !important;min-width:6em;padding:0 12px}}"
     f".{PROJECTION_CLASS} .lecture5-caption{{font-size:18px}}"
+    # a toggle's label beside its buttons, not above them (one row, as _control_rows counts)
+    f".{PROJECTION_CLASS} .widget-toggle-buttons{{display:flex;flex-flow:row nowrap;"
+    "align-items:center}"
     # never wider than the notebook: pictures shrink to the width they have
     ".lecture5-app .lecture5-figure img{max-width:100%;height:auto}"
     ".lecture5-app .widget-inline-hbox{min-width:0}"
@@ -52,6 +62,18 @@ STYLESHEET = (
               f"{{max-height:calc(100vh - {b}px);width:auto;object-fit:contain}}"
               for n, b in _FIGURE_BUDGET.items())
     + "</style>")
+
+
+def _projected_width(control) -> int:
+    """About how wide ``control`` is in projection mode (px): a slider its flex basis, a toggle
+    or a button its 18 px text."""
+    if isinstance(control, w.ToggleButtons):
+        labels = [str(o[0] if isinstance(o, tuple) else o) for o in control.options]
+        return (12 + _CHAR_PX * len(control.description)
+                + sum(_CHAR_PX * len(t) + _BUTTON_PX for t in labels))
+    if isinstance(control, w.Button):
+        return _CHAR_PX * len(control.description) + _BUTTON_PX + 12
+    return _SLIDER_BASIS
 
 
 def stylesheet_widget() -> w.HTML:
@@ -87,6 +109,11 @@ def displayed_value(control):
     """The value a control shows: a float slider's value rounded as its readout prints it (a
     caption computed from it then agrees with the readout: 0.5 x 2 / 10 = 0.1, not 0.09976)."""
     value = control.value
+    if isinstance(control, StepSlider) and isinstance(value, float):
+        try:
+            return float(control.label)  # a stop set from Python shows 3 significant digits
+        except (TypeError, ValueError):
+            return value
     fmt = (getattr(control, "readout_format", None) or "").replace("~", "")  # d3's "trim zeros"
     if isinstance(value, float) and fmt and fmt[-1] in "gfe" and "%" not in fmt:
         try:
@@ -140,16 +167,86 @@ def _trimmed_readout():
     return traitlets.Unicode(".3~g", help="d3-format of the readout").tag(sync=True)
 
 
-class LogSlider(w.FloatLogSlider):
-    """:class:`ipywidgets.FloatLogSlider` whose readout drops trailing zeros."""
-
-    readout_format = _trimmed_readout()
-
-
 class FloatSlider(w.FloatSlider):
     """:class:`ipywidgets.FloatSlider` whose readout drops trailing zeros."""
 
     readout_format = _trimmed_readout()
+
+
+def one_two_five(low, high, named=()) -> list[float]:
+    """The values 1, 2, 5 times a power of ten from ``low`` to ``high`` (both included when they
+    are such values, to 2 %: 10**-1.3 = 0.0501 ends at 0.05), with the ``named`` values (those
+    the text uses, like eta = 0.15) added.
+
+    ``one_two_five(0.001, 1, named=[0.15])`` is [0.001, 0.002, 0.005, 0.01, ..., 0.1, 0.15, 0.2,
+    0.5, 1].  Values are the shortest floats that print as they read (0.2, not 0.2000000001).
+    """
+    if not (0 < low < high and math.isfinite(high)):
+        raise ValueError(f"one_two_five needs 0 < low < high, got low={low!r}, high={high!r}")
+    lo, hi = low * 0.98, high * 1.02
+    values = {float(v) for v in named if lo <= v <= hi}
+    for e in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1):
+        for m in (1, 2, 5):
+            v = float(f"{m}e{e}")
+            if lo <= v <= hi:
+                values.add(v)
+    return sorted(values)
+
+
+def _label(value) -> str:
+    """A slider's readout for ``value``: three significant digits at most, without trailing
+    zeros or an exponent ("0.15", "0.501", "1000")."""
+    return format(float(f"{value:.3g}"), "g") if 1e-4 <= abs(value) < 1e6 else f"{value:.3g}"
+
+
+class StepSlider(w.SelectionSlider):
+    """A slider over a list of numbers (:func:`one_two_five`), read out as the text writes them.
+
+    Every stop is a value the notebook uses, so no position shows 0.158 or 0.501.  The browser
+    moves the handle from stop to stop (arrow keys: one stop; dragging snaps); a number set from
+    Python (a preset, a button, a test) that is no stop becomes one, so the slider shows exactly
+    what the code chose, and a number beyond the ends is moved to the nearer end.  ``values``
+    lists the stops, ``min`` and ``max`` are the first and the last.
+    """
+
+    @property
+    def values(self) -> tuple:
+        return tuple(v for _, v in self._options_full)
+
+    @property
+    def min(self) -> float:
+        """The lowest stop (a value, not an exponent as with a FloatLogSlider)."""
+        return self.values[0]
+
+    @property
+    def max(self) -> float:
+        """The highest stop."""
+        return self.values[-1]
+
+    def _as_stop(self, value):
+        """``value`` as one of the stops: the stop it equals (to 1e-9), the nearer end when it
+        lies beyond the ends, or a new stop inserted in order."""
+        stops = self.values
+        if not stops or isinstance(value, bool) or not isinstance(value, (int, float)):
+            return value
+        for v in stops:
+            if math.isclose(v, value, rel_tol=1e-9, abs_tol=1e-15):
+                return v
+        if value <= stops[0] or value >= stops[-1]:
+            return stops[0] if value <= stops[0] else stops[-1]
+        value = float(value)
+        options = sorted([*self._options_full, (_label(value), value)], key=lambda o: o[1])
+        self._initializing_traits_ = True  # keep the handle where it is until value is set
+        try:
+            self.options = options
+        finally:
+            self._initializing_traits_ = False
+        return value
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal):
+        proposal.value = self._as_stop(proposal.value)
+        return super()._validate_value(proposal)
 
 
 def _slider(cls, description, value, continuous_update, **range_):
@@ -160,20 +257,18 @@ def _slider(cls, description, value, continuous_update, **range_):
                layout=w.Layout(**_SLIDER_LAYOUT), style=style, **range_)
 
 
-def log_slider(description, value, min_exp, max_exp, step=0.05, continuous_update=True,
-               readout_format=".3~g"):
-    """A slider over 10**min_exp .. 10**max_exp (eta and lambda span several decades); the
-    readout has 3 significant digits without trailing zeros ("0.5", as the text writes it).
-
-    The browser puts the handle on the grid min_exp + k step, so the step is shortened (by less
-    than one part in 2k) to put ``value`` on that grid: the slider starts on exactly the value the
-    text names (0.15, not 0.158; 0.5, not 0.501) and its ends stay 10**min_exp and 10**max_exp.
+def log_slider(description, value, min_exp, max_exp, continuous_update=True, named=()):
+    """A slider over 10**min_exp .. 10**max_exp (eta and lambda span several decades) whose
+    stops are the 1-2-5 values (0.001, 0.002, 0.005, 0.01, ...) plus ``value`` and the
+    ``named`` values: every position is a number the text can name, the readout shows it as
+    written ("0.15", "0.5"), and a caption computed from it agrees (:class:`StepSlider`).
     """
-    if value > 0 and step > 0 and min_exp < math.log10(value) <= max_exp:
-        span = math.log10(value) - min_exp
-        step = span / max(1, round(span / step))
-    return _slider(LogSlider, description, value, continuous_update, base=10, min=min_exp,
-                   max=max_exp, step=step, readout_format=readout_format)
+    if not (isinstance(value, (int, float)) and value > 0):
+        raise ValueError(f"log_slider {description!r}: value must be a positive number, "
+                         f"got {value!r}")
+    stops = one_two_five(10.0 ** min_exp, 10.0 ** max_exp, named=(value, *named))
+    return _slider(StepSlider, description, float(value), continuous_update,
+                   options=[(_label(v), v) for v in stops])
 
 
 def float_slider(description, value, lo, hi, step, continuous_update=True, readout_format=".3~g"):
@@ -188,24 +283,26 @@ def int_slider(description, value, lo, hi, continuous_update=True):
 
 
 def _toggle(description, options, value, button_width=None):
-    style = {"description_width": _PROJECTION_DESCRIPTION_WIDTH if projection_on()
-             else "140px"}
-    if button_width:  # in projection mode each button is as wide as its 18 px text
+    # in projection mode the label and each button are as wide as their 18 px text, so a
+    # toggle shares its row with a slider when both fit (see FigureApp._control_rows)
+    style = {"description_width": "auto" if projection_on() else "140px"}
+    if button_width:
         style["button_width"] = "auto" if projection_on() else button_width
     return w.ToggleButtons(options=options, value=value, description=description, style=style)
 
 
-def eta_slider(value=0.5, min_exp=-3, max_exp=1, continuous_update=True):
-    """The learning rate eta, on a log scale."""
-    s = log_slider("learning rate η", value, min_exp, max_exp, continuous_update=continuous_update)
+def eta_slider(value=0.5, min_exp=-3, max_exp=1, continuous_update=True, named=()):
+    """The learning rate eta, on a log scale of 1-2-5 stops (:func:`log_slider`)."""
+    s = log_slider("learning rate η", value, min_exp, max_exp,
+                   continuous_update=continuous_update, named=named)
     s.add_class("lecture5-eta")
     return s
 
 
-def lmbda_slider(value=1.0, min_exp=-3, max_exp=2, continuous_update=True):
-    """The regularization parameter lambda, on a log scale."""
+def lmbda_slider(value=1.0, min_exp=-3, max_exp=2, continuous_update=True, named=()):
+    """The regularization parameter lambda, on a log scale of 1-2-5 stops (:func:`log_slider`)."""
     s = log_slider("regularization λ", value, min_exp, max_exp,
-                   continuous_update=continuous_update)
+                   continuous_update=continuous_update, named=named)
     s.add_class("lecture5-lmbda")
     return s
 
@@ -233,8 +330,10 @@ class FigureApp(w.VBox):
         self.frames = plots.Frames()
         full = {"flex": "1 1 100%", "width": "100%"}
         children = [w.HTML(title_html(title), layout=w.Layout(**full))] if title else []
-        for c in self.controls.values():  # two controls a row when they fit, else one
-            c.layout.flex = "1 1 380px"
+        for c in self.controls.values():  # two sliders a row when they fit, else one
+            # a toggle in projection mode is as wide as its text; everything else grows
+            toggle = isinstance(c, w.ToggleButtons) and projection_on()
+            c.layout.flex = "0 1 auto" if toggle else f"1 1 {_SLIDER_BASIS}px"
             c.layout.width = "auto"
         children += [*self.controls.values(), *extra, self.output, self.caption,
                      stylesheet_widget()]
@@ -249,10 +348,17 @@ class FigureApp(w.VBox):
         self.refresh()
 
     def _control_rows(self) -> int:
-        """Rows the controls take above the figure: two a row, a row of toggle buttons alone."""
+        """Rows the controls take above the figure in projection mode: they are packed into rows
+        of the notebook's width on a projector as the browser's flex-wrap packs them, each as
+        wide as :func:`_projected_width` estimates."""
         controls = [c for c in self.children if c not in self._fixed_children]
-        wide = sum(isinstance(c, w.ToggleButtons) for c in controls)
-        return math.ceil((len(controls) - wide) / 2) + wide
+        rows, used = 0, _NOTEBOOK_WIDTH
+        for c in controls:
+            width = min(_projected_width(c), _NOTEBOOK_WIDTH)
+            if used + width > _NOTEBOOK_WIDTH:
+                rows, used = rows + 1, 0
+            used += width
+        return max(rows, 1)
 
     def _on_children(self, _change):
         for cls in [c for c in self._dom_classes if c.startswith("lecture5-rows-")]:
@@ -261,7 +367,8 @@ class FigureApp(w.VBox):
 
     def __repr__(self):
         """What a saved notebook shows before the cell runs (widgets need a live kernel)."""
-        sliders = all(isinstance(c, (w.FloatSlider, w.FloatLogSlider, w.IntSlider))
+        sliders = all(isinstance(c, (w.FloatSlider, w.FloatLogSlider, w.IntSlider,
+                                     w.SelectionSlider))
                       for c in self.controls.values())
         return placeholder([getattr(c, "description", "") or name
                             for name, c in self.controls.items()],

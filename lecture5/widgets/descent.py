@@ -25,7 +25,8 @@ def gd_quadratic_app(eta=0.15, **fixed) -> FigureApp:
     while it moves.  ``fixed`` goes to :func:`lecture5.plots.gd_quadratic` (eigenvalues, w0,
     ...)."""
     lo, hi = fixed.get("eta_range", plots.GD_ETA_RANGE)
-    s = eta_slider(eta, math.log10(lo), math.log10(hi))
+    # 0.3: inside the oscillating band, next to eta_opt = 1/3 of the text
+    s = eta_slider(eta, math.log10(lo), math.log10(hi), named=(0.3,))
     return figure_app(functools.partial(plots.gd_quadratic, **fixed),
                       title="Drag η: slow, good, oscillating, diverging (2/D_max is marked)",
                       eta=s)
@@ -42,7 +43,8 @@ def l2_hessian_app(lmbda=0.5, eig1=plots.L2_EIGENVALUES[0], eig2=plots.L2_EIGENV
         c.add_class(f"lecture5-{name}")
     return figure_app(plots.l2_hessian_picture,
                       title="Move λ: w̃ slides from w* towards 0, fastest along flat directions",
-                      lmbda=lmbda_slider(lmbda, -3, 2), eig1=e1, eig2=e2, angle_degrees=angle)
+                      lmbda=lmbda_slider(lmbda, -3, 2, named=(eig1,)), eig1=e1, eig2=e2,
+                      angle_degrees=angle)
 
 
 def sgd_eta_app(data=None, eta=0.5, epochs=8, n_train=1000, n_test=1000, sizes=(784, 30, 10),

@@ -51,11 +51,11 @@ def l1_l2_app(lmbda=1.0, l1_form="l1_prox", **settings) -> RetrainApp:
             return plots.l1_l2_weight_images(runs, lmbda)
         return plots.l1_l2_histograms(runs, lmbda)
 
-    controls = {
+    controls = {  # on a projector: the slider and "show" share a row, "L1 step" has the next
         "lmbda": lmbda_slider(lmbda, min_exp=-1, max_exp=1.5),
+        "view": _toggle("show", ["histograms", "weight images"], "histograms", "150px"),
         "l1_form": _toggle("L1 step", [("soft threshold", "l1_prox"), ("sgn(w), eq (41)", "l1")],
                            l1_form, "150px"),
-        "view": _toggle("show", ["histograms", "weight images"], "histograms", "150px"),
     }
     app = RetrainApp(build, controls, title="L1 against L2 on 500 MNIST digits (retrains when "
                                             "the slider is released)")
@@ -69,7 +69,7 @@ def dropout_network_app(p_drop=0.5, sizes=(5, 8, 8, 3)) -> FigureApp:
     The "new mini-batch" button moves the mini-batch slider on by one."""
     batch = int_slider("mini-batch", 1, 1, 100)
     batch.add_class("lecture5-mini-batch")
-    drop = float_slider("p_drop", p_drop, 0.0, 0.75, 0.05)
+    drop = float_slider("dropout p", p_drop, 0.0, 0.75, 0.05)
     drop.add_class("lecture5-p-drop")
     app = FigureApp(lambda mini_batch, p_drop: plots.dropout_network_figure(
         mini_batch, p_drop, sizes=sizes), {"mini_batch": batch, "p_drop": drop},
@@ -94,7 +94,7 @@ def dropout_expectation_app(p_drop=0.5, **settings) -> FigureApp:
     kw = {**experiments.DROPOUT_PROBLEM, **settings}
     net = experiments.trained_network(experiments.dropout_run(0.5, **settings), kw["sizes"])
     test = load_mnist(n_train=1, n_test=kw["n_test"], seed=kw.get("seed", 0))
-    drop = float_slider("p_drop", p_drop, 0.05, 0.9, 0.05, continuous_update=False)
+    drop = float_slider("dropout p", p_drop, 0.05, 0.9, 0.05, continuous_update=False)
     app = figure_app(functools.partial(plots.dropout_expectation_figure, net, test), p_drop=drop)
     app.add_class("lecture5-dropout-expectation-app")
     return app
@@ -105,7 +105,7 @@ def dropout_app(p_drop=0.5, dropout="slides", **settings) -> RetrainApp:
     released, and compare training and test curves with the run without dropout.
     ``settings`` go to the builder (a smaller training problem, for tests)."""
     controls = {
-        "p_drop": float_slider("p_drop", p_drop, 0.0, 0.8, 0.1),
+        "p_drop": float_slider("dropout p", p_drop, 0.0, 0.8, 0.1),
         "dropout": _toggle("dropout", [("slides: scale at test", "slides"),
                                        ("inverted", "inverted")], dropout, "150px"),
     }
@@ -165,7 +165,7 @@ def filter_app(tau=20, lmbda=None, eta=None) -> FigureApp:
     eta = es_plots.FILTER_ETA if eta is None else eta
     if lmbda is None:
         lmbda = matching_lambda(eta, tau)
-    tau_s = log_slider("steps τ", tau, 0, 3, step=0.02, readout_format=".0f")
+    tau_s = log_slider("steps τ", tau, 0, 3)
     tau_s.add_class("lecture5-tau")
     lam = lmbda_slider(lmbda, min_exp=-3, max_exp=2)
     match = w.Button(description="set λ = 1/(ητ)", layout=w.Layout(width="200px"))
@@ -210,7 +210,7 @@ def dropout_versions_app(p_drop=0.5, dropout="slides", **settings) -> RetrainApp
     retrains on release; the switch changes only where the factor 1/(1 - p) goes (both versions
     draw one mask per mini-batch).  ``settings`` go to the builder (a smaller problem, tests)."""
     controls = {
-        "p_drop": float_slider("p_drop", p_drop, 0.1, 0.8, 0.1),
+        "p_drop": float_slider("dropout p", p_drop, 0.1, 0.8, 0.1),
         "dropout": _toggle("dropout", [("slides: scale at test", "slides"),
                                        ("inverted: scale in training", "inverted")], dropout,
                            "190px"),
