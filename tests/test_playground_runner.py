@@ -275,8 +275,9 @@ def test_in_a_real_kernel_widget_messages_reach_the_running_training():
         execute("from IPython.display import display\n"
                 "from lecture5.playground import Playground\n"
                 "app = Playground(preset='overfit 1,000 digits')\ndisplay(app)\napp.play()")
-        eta_id, pause_id = execute("print(app.controls['eta'].model_id, "
-                                   "app.buttons['pause'].model_id)").split()
+        eta_id, pause_id, stop = execute("print(app.controls['eta'].model_id, "
+                                         "app.buttons['pause'].model_id, "
+                                         "app.controls['eta'].values.index(0.05))").split()
         steps = 0
         for _ in range(100):  # training runs between our requests
             steps = int(execute("print(app.trainer.steps)"))
@@ -284,7 +285,8 @@ def test_in_a_real_kernel_widget_messages_reach_the_running_training():
                 break
             time.sleep(0.05)
         assert steps > 100
-        comm(eta_id, {"method": "update", "state": {"value": 0.05}, "buffer_paths": []})
+        # the eta slider stops at 1-2-5 values: the browser sends the index of the stop
+        comm(eta_id, {"method": "update", "state": {"index": int(stop)}, "buffer_paths": []})
         got = execute("print(app.running, app.trainer.eta, app.trainer.steps, app.stats['resets'])")
         running, eta, later, resets = got.split()
         assert running == "True" and float(eta) == 0.05 and int(later) >= steps and resets == "1"
