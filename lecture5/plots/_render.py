@@ -29,7 +29,7 @@ import matplotlib as mpl
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from ._style import style
+from ._style import projection_on, raise_small_text, style
 
 __all__ = ["Frames", "render_once", "updatable", "update_in_place"]
 
@@ -210,4 +210,7 @@ def update_in_place(fig, values: dict):
     if update is None or not set(values) <= set(inspect.signature(update).parameters):
         return None
     with mpl.rc_context(style()):
-        return update(**values)
+        caption = update(**values)
+    if caption is not None and projection_on():
+        raise_small_text(fig)  # as fit_projection did to the figure's first texts
+    return caption

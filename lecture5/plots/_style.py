@@ -208,9 +208,7 @@ def fit_projection(fig):
         fig.set_size_inches(full)
     if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
         fig.set_layout_engine("constrained")
-    for text in fig.findobj(Text):
-        if text.get_fontsize() < PROJECTION_MIN_POINTS:
-            text.set_fontsize(PROJECTION_MIN_POINTS)
+    raise_small_text(fig)
     width = fig.get_figwidth()
     for ax in axes:
         if type(ax.xaxis.get_major_locator()) is AutoLocator and ax.get_xscale() == "linear":
@@ -218,6 +216,15 @@ def fit_projection(fig):
             ax.xaxis.set_major_locator(MaxNLocator(nbins=max(2, int(inches / _INCHES_PER_TICK)),
                                                    steps=[1, 2, 2.5, 5, 10]))
     return fig
+
+
+def raise_small_text(fig):
+    """In projection mode no text of ``fig`` is smaller than :data:`PROJECTION_MIN_POINTS`
+    (:func:`fit_projection` after a build; :func:`lecture5.plots.update_in_place` after an
+    update that made new texts, a legend made afresh)."""
+    for text in fig.findobj(Text):
+        if text.get_fontsize() < PROJECTION_MIN_POINTS:
+            text.set_fontsize(PROJECTION_MIN_POINTS)
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, figsize=None, **subplot_kw):
