@@ -109,7 +109,7 @@ _MEASURE_JS = """
       .filter(([, px]) => px < minFont);
   const appRect = app.getBoundingClientRect();
   const controls = [...app.querySelectorAll(
-      '.widget-slider, .widget-dropdown, .widget-toggle-buttons, .jupyter-button, '
+      '.widget-hslider, .widget-dropdown, .widget-toggle-buttons, .jupyter-button, '
       + '.widget-toggle-button, .widget-text, .widget-readout, .widget-label')].filter(shown);
   const clipped = [];
   for (const el of controls) {
@@ -121,7 +121,7 @@ _MEASURE_JS = """
       clipped.push(name(el) + ' cut short');
     }
   }
-  const slider = app.querySelector('.widget-slider') || controls[0];
+  const slider = app.querySelector('.widget-hslider') || controls[0];
   const img = app.querySelector('.lecture5-figure img');
   const r = img ? img.getBoundingClientRect() : null;
   return {
