@@ -177,6 +177,8 @@ def styled(builder):
     return wrapper
 
 
+#: horizontal padding (inches) of the constrained layout around each panel in projection mode
+_PROJECTION_W_PAD = 6 / 72
 #: in projection mode an x-axis gets at most one labelled tick per this many inches
 _INCHES_PER_TICK = 1.1
 #: in projection mode no text is smaller (points): shown at >= 70 % of its pixels on a projector
@@ -208,6 +210,10 @@ def fit_projection(fig):
         fig.set_size_inches(full)
     if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
         fig.set_layout_engine("constrained")
+        # twice the default padding at the sides: these figures were drawn for fixed margins,
+        # and matplotlib 3.10 measures large text a pixel or two wider than 3.11, enough to
+        # push a y label or a title wider than its panel off the edge
+        fig.get_layout_engine().set(w_pad=_PROJECTION_W_PAD)
     raise_small_text(fig)
     width = fig.get_figwidth()
     for ax in axes:

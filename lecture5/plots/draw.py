@@ -295,18 +295,20 @@ def layout_once(fig):
     cid = fig.canvas.mpl_connect("draw_event", freeze)
 
 def text_sizes(fig) -> tuple:
-    """The room ``fig``'s texts take, before any draw: per axes, the characters of the longest
-    tick label of each axis and of its offset text (:func:`tick_label_width`), of its title and
-    axis labels, and of its legend's longest entry; and of the suptitle.  An update that makes
-    one of them larger than the figure was laid out for returns None (build afresh)."""
+    """The room ``fig``'s texts take in its layout, before any draw: per axes, the characters
+    of the longest tick label of each axis and of its offset text (:func:`tick_label_width`:
+    they set the margins), and the lines of its title and axis labels; the lines of the
+    suptitle.  A longer title or a longer legend entry inside an axes needs no other layout
+    (the constrained layout gives titles their height, not their width).  An update that makes
+    one of these larger than the figure was laid out for returns None (build afresh)."""
+    def lines(text):
+        return text.count("\n") + 1 if text else 0
+
     sizes = []
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             sizes.extend(tick_label_width(axis))
-            sizes.append(len(axis.label.get_text()))
-        sizes.append(len(ax.get_title()))
-        legend = ax.get_legend()
-        if legend is not None:
-            sizes.append(max((len(t.get_text()) for t in legend.get_texts()), default=0))
-    sizes.append(len(fig.get_suptitle()))
+            sizes.append(lines(axis.label.get_text()))
+        sizes.append(lines(ax.get_title()))
+    sizes.append(lines(fig.get_suptitle()))
     return tuple(sizes)

@@ -258,7 +258,9 @@ def update_playground_figure(view, net, history, bins=None):
     hax.set_xlim(-r, r)
     hax.set_ylim(0, max(1, counts.max()) * 1.08)
     # plain text, not mathtext: a changing mathtext string would fill matplotlib's parse cache
-    hax.set_title(f"weights: {100 * zero:.1f}% exactly 0, ‖w‖ = {norm:.3g}")
+    # on two lines in projection mode, where one would be wider than its panel
+    sep = "\n" if projection_on() else ", "
+    hax.set_title(f"weights: {100 * zero:.1f}% exactly 0{sep}‖w‖ = {norm:.3g}")
 
     if len(epochs):
         caption = (f"epoch {int(epochs[-1])}: training cost {history['train_cost'][-1]:.3f}, "
