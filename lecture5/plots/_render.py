@@ -49,27 +49,23 @@ def _structure(fig) -> tuple:
 
 
 def _text_sizes(fig) -> tuple:
-    """Characters and lines of every text the layout makes room for (after a draw: tick labels
-    are only known then)."""
-    def size(text):
+    """What of the texts sets the layout's margins (after a draw: tick labels are only known
+    then): the characters of the longest tick label of each axis, and the lines of every axis
+    label, title and suptitle.  A longer title or legend entry needs no other layout (the
+    constrained layout gives titles their height, not their width): counting its characters
+    would lay the playground out again whenever a number in a title gained a digit."""
+    def lines(text):
         s = text.get_text() if text is not None and text.get_visible() else ""
-        return len(s), s.count("\n")
+        return s.count("\n") + 1 if s else 0
 
     sizes = []
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             ticks = [t for t in axis.get_ticklabels() if t.get_visible()]
             sizes.append(max((len(t.get_text()) for t in ticks), default=0))
-            sizes.extend(size(axis.label))
-        for title in (ax.title, ax._left_title, ax._right_title):
-            sizes.extend(size(title))
-        legend = ax.get_legend()
-        if legend is not None:
-            sizes.append(max((len(t.get_text()) for t in legend.get_texts()), default=0))
-    for text in (fig._suptitle, fig._supxlabel, fig._supylabel):
-        sizes.extend(size(text))
-    for legend in fig.legends:
-        sizes.append(max((len(t.get_text()) for t in legend.get_texts()), default=0))
+            sizes.append(lines(axis.label))
+        sizes.extend(lines(t) for t in (ax.title, ax._left_title, ax._right_title))
+    sizes.extend(lines(t) for t in (fig._suptitle, fig._supxlabel, fig._supylabel))
     return tuple(sizes)
 
 
@@ -122,6 +118,7 @@ class Frames:
         self.stats = {"frames": 0, "layouts": 0, "blits": 0}
         self._canvas = None
         self._blitted = None  # the figure whose unchanging part is in _background
+        self._positioned = None  # the figure that has the remembered layout already
         self._background = None
 
     def _canvas_for(self, fig):
@@ -135,6 +132,7 @@ class Frames:
         return self._canvas
 
     def _draw_with_own_layout(self, fig, canvas) -> None:
+        self._positioned = None  # the next frame gives this layout to the figure it draws
         canvas.draw()
         self._structure = _structure(fig)
         self._layout = _layout_of(fig)
@@ -168,14 +166,17 @@ class Frames:
 
     def _draw(self, fig, canvas):
         """A full draw, with the remembered layout when it fits ``fig``."""
-        engine = fig.get_layout_engine()
         if self._layout is None or _structure(fig) != self._structure:
             self._draw_with_own_layout(fig, canvas)
             return
-        _apply(fig, self._layout)
+        if not hasattr(fig, "_lecture5_own_layout"):  # its engine, before _apply turns it off
+            fig._lecture5_own_layout = fig.get_layout_engine()
+        if fig is not self._positioned:  # a figure drawn again as it is needs no new positions
+            _apply(fig, self._layout)
+            self._positioned = fig
         canvas.draw()
         if any(new > old for new, old in zip(_text_sizes(fig), self._sizes)):
-            fig.set_layout_engine(engine)  # longer texts: this frame gets its own layout
+            fig.set_layout_engine(fig._lecture5_own_layout)  # longer texts: laid out again
             self._draw_with_own_layout(fig, canvas)
 
     @staticmethod

@@ -532,7 +532,7 @@ _SLIDERS_JS = """
   const figures = [...panel.querySelectorAll('.' + figureCls)];
   const anchor = panel.querySelector('.jp-Cell') || panel.firstElementChild;
   const out = [];
-  for (const el of panel.querySelectorAll('.jupyter-widgets.widget-hslider')) {
+  for (const el of panel.querySelectorAll('.widget-hslider')) {
     // the figures of the app this slider belongs to: the nearest ancestor holding any, within
     // the cell's own output area (the one not inside a widget)
     let node = el.parentElement, mine = [];
@@ -565,8 +565,8 @@ _SLIDERS_JS = """
 """
 
 #: every horizontal slider: numbers (FloatSlider, FloatLogSlider, IntSlider: also .widget-slider)
-#: and stops (SelectionSlider, the package's StepSlider: only .widget-hslider)
-SLIDER = ".jupyter-widgets.widget-hslider"
+#: and stops (SelectionSlider, the package's StepSlider, whose element lacks .jupyter-widgets)
+SLIDER = ".widget-hslider"
 
 
 def sliders(page, scope: str = PANEL) -> list[dict]:

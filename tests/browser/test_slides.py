@@ -44,7 +44,7 @@ _STATE_JS = """
     run: prompts.filter(p => /\\[\\d+\\]/.test(p)).length,
     busy: prompts.some(p => p.includes('*')),
     sliders: document.querySelectorAll(
-        '.reveal .jupyter-widgets.widget-hslider.lecture5-eta').length,
+        '.reveal .widget-hslider.lecture5-eta').length,
     reprs: text.filter(t => /^\\w+App\\(children=/.test(t.trim())).map(t => t.slice(0, 120)),
     errors: text.filter(t => /Traceback|Error displaying widget/.test(t)).map(t => t.slice(-400)),
     slides: document.querySelectorAll('.reveal .slides > section').length,
@@ -112,7 +112,7 @@ def test_a_notebook_as_slides_runs_and_its_slider_moves_the_figure(page, rise_se
 
     _run_until_a_slider(page, timeout=400)
     scope = ".reveal"
-    slider = page.locator(f"{SLIDE} .jupyter-widgets.widget-hslider.{labkit.ETA}").first
+    slider = page.locator(f"{SLIDE} .widget-hslider.{labkit.ETA}").first
     slider.wait_for(state="visible", timeout=30_000)
     figs = labkit.figures(page, scope)
     assert figs and figs[0]["images"] == 1, f"no figure beside the slider: {figs}"
