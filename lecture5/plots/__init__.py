@@ -8,7 +8,8 @@ maths.  A builder returns a Figure, or ``(fig, caption)`` when a line of numbers
 - :mod:`._render`: :class:`Frames`, how an app renders one figure after another fast
 - :mod:`.draw`: helpers that take an ``ax`` (matrices, digits, a gradient-descent path, ...)
 - one module per topic, in lecture order: :mod:`.notation` (01-02), :mod:`.backprop` (03),
-  :mod:`.descent` (04), :mod:`.l2_hessian` (05), :mod:`.l1` (06), :mod:`.dropout` (07),
+  :mod:`.descent` (04), :mod:`.l2_hessian` (05), :mod:`.l1` and :mod:`.l1_rotated` (06),
+  :mod:`.dropout` (07),
   :mod:`.early_stopping` (08), :mod:`.more_data` (09), :mod:`.live` (10, the playground)
 
 ``from lecture5 import plots; plots.gd_quadratic(0.1)`` works for every builder.
@@ -52,10 +53,10 @@ from .l1 import (
     l1_l2_eigen_figure,
     l1_l2_histograms,
     l1_l2_weight_images,
-    l1_rotated_figure,
     l1_trajectories_figure,
     penalty_step_figure,
 )
+from .l1_rotated import l1_rotated_figure
 from .l2_hessian import L2_ANGLE, L2_EIGENVALUES, L2_W_STAR, hessian_spectrum, l2_hessian_picture
 from .live import (
     PLAYGROUND_FIGSIZE,
