@@ -7,20 +7,20 @@ closing releases every widget; the status line uses the theme's colours.
 
 from __future__ import annotations
 
-import base64
 import gc
 import warnings
 
 import ipywidgets as w
 import numpy as np
 
+from lecture5 import widgets
 from lecture5.network import Network
 from lecture5.playground import DEFAULTS, PRESETS, Playground, session
 from lecture5.playground.session import TRAINING_WARNING
 
 
 def png_of(app):
-    return base64.b64decode(app.output.outputs[0]["data"]["image/png"])
+    return widgets.shown_png(app.picture)
 
 
 
@@ -192,7 +192,7 @@ def test_memory_stays_flat_over_many_updates_and_redraws():
     # a figure that gained artists, or a history that kept growing, would add thousands of objects
     assert len(gc.get_objects()) - objects < 600
     assert [len(ax.get_children()) for ax in app.figure.axes] == artists
-    assert len(app.output.outputs) == 1 and len(app.trainer.history["epoch"]) <= 100
+    assert png_of(app).startswith(b"\x89PNG") and len(app.trainer.history["epoch"]) <= 100
 
 
 # ------------------------------------------------------------------ figures and exercises
@@ -217,7 +217,8 @@ def test_figures_for_2d_and_mnist_show_what_they_should():
 def test_the_picture_is_drawn_once_the_app_is_displayed():
     app = Playground()
     app.run_epochs(2)
-    assert app.output.outputs == () and app.stats["renders"] == 0  # driven from code only
+    assert png_of(app) == b"" and app.stats["renders"] == 0  # driven from code only
+    assert app.picture.layout.display == "none"  # no broken-image icon meanwhile
     assert "epoch 2" in app.caption.value  # numbers and artists are up to date all the same
     bundle = app._repr_mimebundle_()  # what IPython calls to display the app
     assert "application/vnd.jupyter.widget-view+json" in bundle

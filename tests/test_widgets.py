@@ -2,7 +2,6 @@
 titles) and the apps whose figures redraw while a slider moves (no training).  Move a slider, the
 figure and the numbers move; the slider extremes give a message, never a traceback."""
 
-import base64
 import io
 import re
 import time
@@ -29,21 +28,26 @@ def _figure(slope):
     return fig
 
 
-def test_show_figure_replaces_the_output_in_one_state_update():
-    out = w.Output()
+def test_show_figure_replaces_the_picture_in_one_state_update():
+    box, image = widgets.figure_place()
+    assert "lecture5-figure" in box._dom_classes and box.children == (image,)
+    assert image.layout.display == "none"  # no broken-image icon before the first picture
     seen = []
-    out.observe(lambda change: seen.append(change["new"]), names="outputs")
-    widgets.show_figure(out, _figure(1.0))
-    widgets.show_figure(out, _figure(2.0), plots.Frames())
-    assert len(out.outputs) == 1  # never two pictures stacked
-    assert out.outputs[0]["output_type"] == "display_data"
-    assert out.outputs[0]["data"]["text/plain"] == "<Figure size 900x400 with 1 Axes>"
-    shown = base64.b64decode(out.outputs[0]["data"]["image/png"])
+    image.observe(lambda change: seen.append(change["new"]), names="value")
+    widgets.show_figure(image, _figure(1.0))
+    widgets.show_figure(image, _figure(2.0), plots.Frames())
+    assert image.layout.display is None and bytes(image.value).startswith(b"data:image/png")
+    shown = Image.open(io.BytesIO(widgets.shown_png(image)))
+    assert shown.size == (900, 400)  # the figure's size in pixels
     expected = plots.to_png(_figure(2.0))
     # the same pixels as the figure saved as PNG, compressed less
-    np.testing.assert_array_equal(*(np.asarray(Image.open(io.BytesIO(b)).convert("RGBA"))
-                                    for b in (shown, expected)))
-    assert len(seen) == 2 and all(len(v) == 1 for v in seen)  # no empty frame in between
+    np.testing.assert_array_equal(np.asarray(shown.convert("RGBA")),
+                                  np.asarray(Image.open(io.BytesIO(expected)).convert("RGBA")))
+    # two pictures, never an empty one between them ("iVBOR": a PNG's signature in base64)
+    assert len(seen) == 2 and all(bytes(v).startswith(b"data:image/png;base64,iVBOR")
+                                  for v in seen)
+    widgets.clear_figure(image)
+    assert widgets.shown_png(image) == b"" and image.layout.display == "none"
 
 
 def test_an_app_changes_an_updatable_figure_in_place_and_rebuilds_the_others():

@@ -34,11 +34,13 @@ import ipywidgets as w
 from .. import _validate, plots
 from ..plots._style import projection_on
 from ..widgets import (
+    clear_figure,
     dress,
     eta_slider,
+    figure_place,
     float_slider,
     lmbda_slider,
-    png_output,
+    show_png,
     stylesheet_widget,
 )
 from .runner import MIN_REDRAW_INTERVAL, PACES, SLICE_SECONDS, Runner, check_pace
@@ -234,8 +236,7 @@ class Playground(w.VBox):
         self.epoch_label.add_class("lecture5-epoch")
         self.status = w.HTML()
         self.status.add_class("lecture5-status")
-        self.output = w.Output(layout=w.Layout(min_height="420px"))
-        self.output.add_class("lecture5-figure")
+        self.output, self.picture = figure_place(min_height="420px")
         self.caption = w.HTML()
         self.caption.add_class("lecture5-caption")
         super().__init__(rows(self))
@@ -289,8 +290,8 @@ class Playground(w.VBox):
             self.figure = self.view.fig
             if old is not None:
                 old.fig.clear()  # drop the old artists at once (no pyplot registry to close)
-        else:  # same data: keep the figure (and its layout), start its histogram afresh
-            self.view.hist_range = 0.0
+        else:  # same data: keep the figure (and its layout), start its axes afresh
+            self.view.restart()
         self._runner.rate_samples.clear()
         self.update_enabled()
         self.say(text)
@@ -352,9 +353,9 @@ class Playground(w.VBox):
         caption = plots.update_playground_figure(self.view, self.net, self.trainer.history)
         png = plots.render_png(self.view) if self.rendering else None
         if png is not None:
-            # the output is replaced as widget state, not printed into the Output: a display()
-            # from a background task can be routed to the wrong cell, a state update cannot
-            self.output.outputs = png_output(self.view.fig, png)
+            # widget state, not a display(): a display() from a background task can be routed
+            # to the wrong cell, a state update cannot
+            show_png(self.picture, png)
             self.stats["renders"] += 1
         self.caption_text = caption
         self._show_caption()
@@ -475,8 +476,8 @@ class Playground(w.VBox):
         if getattr(self, "_runner", None) is not None:
             self._runner.playing = False
         self.view = None
-        if getattr(self, "output", None) is not None:
-            self.output.outputs = ()  # a notebook saved afterwards keeps no stale picture
+        if getattr(self, "picture", None) is not None:
+            clear_figure(self.picture)  # a notebook saved afterwards keeps no stale picture
         if getattr(self, "children", None) is not None:
             close_tree(self, self)
         super().close()

@@ -13,7 +13,8 @@ import traitlets
 from .. import experiments, plots
 from ..plots._style import building_app, projection_on
 
-__all__ = ["show_figure", "png_output", "set_caption", "title_html", "log_slider",
+__all__ = ["figure_place", "show_figure", "show_png", "shown_png", "clear_figure", "set_caption",
+           "title_html", "log_slider",
            "float_slider", "int_slider", "one_two_five", "StepSlider", "eta_slider",
            "lmbda_slider", "FigureApp", "figure_app", "RetrainApp", "PROJECTION_CLASS",
            "STYLESHEET", "stylesheet_widget", "dress", "displayed_value", "placeholder"]
@@ -123,28 +124,51 @@ def displayed_value(control):
     return value
 
 
-def png_output(fig, png: bytes) -> tuple:
-    """An Output widget's ``outputs`` showing ``png`` (the picture of ``fig``): one display_data
-    with the PNG and the figure's usual text form."""
-    w_px, h_px = (int(round(x)) for x in fig.get_size_inches() * fig.dpi)
-    return ({"output_type": "display_data", "metadata": {},
-             "data": {"image/png": base64.b64encode(png).decode("ascii"),
-                      "text/plain": f"<Figure size {w_px}x{h_px} with {len(fig.axes)} Axes>"}},)
+def figure_place(**layout) -> tuple[w.Box, w.Image]:
+    """Where an app shows its figure: a box with the CSS class ``lecture5-figure`` holding one
+    :class:`ipywidgets.Image` (hidden until it has a picture).
 
-
-def show_figure(out: w.Output, fig, frames: plots.Frames | None = None) -> None:
-    """Replace whatever ``out`` shows by ``fig``, without a blank frame in between.
-
-    The picture is rendered here (by ``frames``, an app's :class:`lecture5.plots.Frames`: one
-    draw, the app's remembered layout, fast compression; else once with the figure's own
-    layout) and set as the Output widget's whole list of outputs, one state update, instead of
-    being printed into the widget with ``with out: display(fig)``.  Printing depends on the
-    kernel routing the display message to the widget, which fails when callbacks run on a
-    kernel subshell (the picture lands in JupyterLab's Log Console) and left Voila waiting for
-    ever on some cells; setting the state does not depend on it.
+    A new picture is one state update of the Image, sent as a binary message, and the browser
+    swaps it inside the same ``<img>``: no output area is rebuilt, so nothing stacks, and
+    nothing is printed (a printed figure can land in JupyterLab's Log Console when callbacks run
+    on a kernel subshell).  The picture goes as a ``data:`` URL, which Chromium decodes as it
+    is set; the Image's usual ``blob:`` URL loads asynchronously and can leave a frame blank.
     """
-    png = frames.png(fig) if frames is not None else plots.render_once(fig)
-    out.outputs = png_output(fig, png)
+    image = w.Image(format="url", layout=w.Layout(display="none"))
+    box = w.Box([image], layout=w.Layout(**layout))
+    box.add_class("lecture5-figure")
+    return box, image
+
+
+_DATA_URL = b"data:image/png;base64,"
+
+
+def show_figure(image: w.Image, fig, frames: plots.Frames | None = None) -> None:
+    """Show ``fig`` in ``image`` (from :func:`figure_place`), replacing what it showed.
+
+    The picture is rendered here: by ``frames``, an app's :class:`lecture5.plots.Frames` (one
+    draw, the app's remembered layout, fast compression), else once with the figure's own
+    layout.  It is one state update of the Image, never a blank frame in between.
+    """
+    show_png(image, frames.png(fig) if frames is not None else plots.render_once(fig))
+
+
+def show_png(image: w.Image, png: bytes) -> None:
+    """Show the picture ``png`` in ``image`` (from :func:`figure_place`)."""
+    image.value = _DATA_URL + base64.b64encode(png)
+    image.layout.display = None
+
+
+def shown_png(image: w.Image) -> bytes:
+    """The PNG that ``image`` (from :func:`figure_place`) shows; b"" when it shows none."""
+    value = bytes(image.value)
+    return base64.b64decode(value[len(_DATA_URL):]) if value.startswith(_DATA_URL) else b""
+
+
+def clear_figure(image: w.Image) -> None:
+    """Show no picture (a notebook saved afterwards keeps no stale one)."""
+    image.layout.display = "none"
+    image.value = b""
 
 
 def title_html(title: str) -> str:
@@ -321,8 +345,7 @@ class FigureApp(w.VBox):
     def __init__(self, builder, controls: dict, title: str | None = None, extra=()):
         self.builder = builder
         self.controls = dict(controls)
-        self.output = w.Output(layout=w.Layout(width="100%"))
-        self.output.add_class("lecture5-figure")
+        self.output, self.picture = figure_place(width="100%")
         self.caption = w.HTML(layout=w.Layout(width="100%"))
         self.caption.add_class("lecture5-caption")
         self.figure = None
@@ -409,7 +432,7 @@ class FigureApp(w.VBox):
     def _show(self, fig, caption):
         self.error = None
         self.figure = fig
-        show_figure(self.output, fig, self.frames)
+        show_figure(self.picture, fig, self.frames)
         set_caption(self.caption, caption)  # after the picture: the two arrive together
 
     def _show_error(self, exc):

@@ -23,9 +23,10 @@ capturing ``keydown`` listener stamps ``performance.now()`` at the first press, 
 A move with no figure change (the playground's training controls change only its caption while
 it is paused) counts in ``response`` only.  ``kB/frame`` is what the kernel's websocket delivered
 during the move divided by the figure frames seen (distinct figure signatures; two updates inside
-one animation frame count as one), ``png kB`` the size of the last inline PNG shown, and
+one animation frame count as one), ``png kB`` the size of the last PNG shown, and
 ``blank`` the animation frames (over all moves) in which the figure showed nothing: no picture,
-or a picture not decoded yet (a flicker).
+or a picture with no decoded pixels yet (a flicker; an ``img`` whose ``src`` changes keeps its
+old picture until the new one is decoded, which is not blank).
 
 Kind: ``retraining`` when the app's outermost widget carries the CSS class ``lecture5-retrain``;
 until the package adds that class, apps are classified by :data:`RETRAINING_FALLBACK` below (the
@@ -167,10 +168,12 @@ _WATCH_JS = """
     const t = performance.now();
     w.frames += 1;
     if (w.t0 !== null) {
-      // a frame where the figure shows nothing: no picture, or one not decoded yet (flicker)
+      // a frame where the figure shows nothing: no picture, or one not decoded yet (flicker);
+      // an <img> whose src changed keeps showing the old picture (and its naturalWidth) until
+      // the new one is decoded, so only a picture with no size at all is blank
       const imgs = [...root.querySelectorAll('.FIGURE img')];
       if (!imgs.length && !root.querySelector('.FIGURE canvas')
-          || imgs.some(i => !i.complete || !i.naturalWidth)) w.blank += 1;
+          || imgs.some(i => !i.naturalWidth)) w.blank += 1;
       const f = figSig(), r = respSig();
       if (!same(f, w.fig)) {
         w.fig = f; w.figFrames += 1; w.lastFig = t;
@@ -190,16 +193,22 @@ _WATCH_JS = """
 """
 
 _WATCH_STATE_JS = """
-() => {
+async () => {
   const w = window.__bench_sliders;
   if (!w) return null;
   const rel = (t) => (t === null || w.t0 === null) ? null : t - w.t0;
-  const srcs = w.fig.filter(s => s.startsWith('data:'));
+  // the PNG bytes shown: a data: URL (an output area) or a blob: URL (an ipywidgets Image)
+  let pngBytes = 0;
+  for (const s of w.fig) {
+    if (s.startsWith('data:')) pngBytes += Math.floor((s.length - s.indexOf(',') - 1) * 3 / 4);
+    else if (s.startsWith('blob:')) {
+      try { pngBytes += (await (await fetch(s)).blob()).size; } catch (e) { /* replaced */ }
+    }
+  }
   return {now: rel(performance.now()), t0: w.t0, firstResp: rel(w.firstResp),
           firstFig: rel(w.firstFig), lastFig: rel(w.lastFig), lastResp: rel(w.lastResp),
           figFrames: w.figFrames, respFrames: w.respFrames, frames: w.frames, blank: w.blank,
-          pngBytes: srcs.reduce((s, x) => s + Math.floor((x.length - x.indexOf(',') - 1) * 3 / 4),
-                                0)};
+          pngBytes};
 }
 """
 

@@ -585,7 +585,8 @@ _FIGURES_JS = """
   return [...root.querySelectorAll('.' + figureCls)].map(f => {
     const imgs = [...f.querySelectorAll('img')];
     const canvases = f.querySelectorAll('canvas').length;
-    const outputs = f.querySelectorAll('.jp-OutputArea-child').length;
+    // what holds a picture: an ipywidgets Image (the apps), or an output area's child
+    const outputs = f.querySelectorAll('.widget-image, .jp-OutputArea-child').length;
     const r = f.getBoundingClientRect();
     return {
       images: imgs.length + canvases,
