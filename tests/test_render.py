@@ -14,6 +14,7 @@ from PIL import Image
 from lecture5 import experiments, plots
 from lecture5.datasets import load_mnist
 from lecture5.plots import Frames, render_once, update_in_place
+from lecture5.plots import _render as render
 from lecture5.plots import early_stopping as es_plots
 
 #: upd2: a small version of notebook 07's dropout problem (as tests/test_plots_dropout.py)
@@ -215,3 +216,50 @@ def test_update_in_place_declines_what_it_cannot_do():
     assert update_in_place(_curve(), {"top": 2.0}) is None  # no hook: build afresh
     fig, _ = plots.gd_quadratic(0.15)
     assert update_in_place(fig, {"eta": 0.2, "eigenvalues": (4.0, 1.0)}) is None
+
+
+@pytest.mark.parametrize("channels", [3, 4])
+def test_encode_png_gives_exactly_the_pixels(channels):
+    rng = np.random.default_rng(channels)
+    flat = np.zeros((37, 53, channels), dtype=np.uint8)  # a figure: flat areas and some noise
+    flat[5:20, 7:40] = rng.integers(0, 256, size=(15, 33, channels), dtype=np.uint8)
+    flat[..., :3] += 200
+    decoded = Image.open(io.BytesIO(render.encode_png(flat)))
+    assert decoded.mode == ("RGB" if channels == 3 else "RGBA") and decoded.size == (53, 37)
+    np.testing.assert_array_equal(np.asarray(decoded), flat)
+
+
+def test_a_blitted_frame_is_drawn_again_whole_when_an_axis_limit_changed():
+    fig = _curve()
+    (line,) = fig.axes[0].get_lines()
+    fig.lecture5_changing = [line]
+    frames = Frames()
+    frames.png(fig)
+    line.set_ydata([0, 0.8])  # within the axis: only the line is drawn again
+    inside = frames.png(fig)
+    assert frames.stats["blits"] == 1
+    np.testing.assert_array_equal(pixels(inside), savefig_pixels(fig))
+    fig.axes[0].set_ylim(-1, 2)  # other ticks: the picture behind the line changed too
+    outside = frames.png(fig)
+    assert frames.stats["blits"] == 1
+    np.testing.assert_array_equal(pixels(outside), savefig_pixels(fig))
+
+
+@pytest.mark.parametrize("preset", ["moons, a small network", "overfit 1,000 digits"])
+def test_the_playground_redraws_only_what_moved_and_shows_the_whole_figure(preset):
+    from lecture5.playground import Playground
+    from lecture5.widgets import shown_png
+
+    app = Playground(preset=preset, render=True)
+    app.run_epochs(15)  # the first epochs widen the epoch axis often (1, 1.5, 2, 3, 5, ...)
+    frames = app.view.frames
+    before = dict(frames.stats)
+    shown = []
+    for _ in range(15):
+        app.run_epochs(1)  # one refresh each
+        shown.append(shown_png(app.picture))
+    # most refreshes leave every axis as it was and draw only the curves, picture and histogram
+    assert frames.stats["frames"] - before["frames"] == 15
+    assert frames.stats["blits"] - before["blits"] >= 10, (before, frames.stats)
+    # the last one is what the figure shows drawn whole
+    np.testing.assert_array_equal(pixels(shown[-1]), savefig_pixels(app.view.fig))

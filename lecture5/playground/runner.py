@@ -28,7 +28,7 @@ from .. import _validate
 __all__ = ["Runner", "PACES", "SLICE_SECONDS", "MIN_REDRAW_INTERVAL", "MAX_DRAW_SHARE"]
 
 SLICE_SECONDS = 0.03  # how long the training task keeps the event loop before it yields
-MIN_REDRAW_INTERVAL = 0.25  # at most 4 figure refreshes a second
+MIN_REDRAW_INTERVAL = 0.4  # at most 2.5 figure refreshes a second: enough to follow, cheap
 MAX_DRAW_SHARE = 0.3  # figures may take at most this share of the time while training runs
 LABEL_INTERVAL = 0.1  # the epoch counter changes at most 10 times a second
 MAX_PACE_LAG = 0.5  # seconds a paced run may fall behind (a slow machine) before it lets go

@@ -9,8 +9,12 @@ while the late epochs, where test cost turns up (overfitting), keep most of it; 
 it needs no special case for epoch 0 and reads like an ordinary axis with uneven ticks.
 
 Building the figure once and moving its artists keeps a redraw cheap and the memory flat over a
-whole lecture.  Numbering: Nielsen's (input = layer 1), so net.weights[0] is w^2, the first layer
-of weights.
+whole lecture.  The axes move in steps (the epoch axis ends at 1, 1.5, 2, 3, 5, 7, 10, 15, ...;
+cost and count axes at "nice" tops they keep while the data fit), so most refreshes leave every
+axis as it was, and :class:`Frames` then draws only the curves, the picture and the histogram
+over the rest of the figure, saved from the last full draw.
+
+Numbering: Nielsen's (input = layer 1), so net.weights[0] is w^2, the first layer of weights.
 """
 
 from __future__ import annotations
@@ -58,6 +62,13 @@ class LiveView:
     grid: np.ndarray | None = None  # (2, G) grid points of a 2-D set, one column each
     hist: object = None  # StepPatch: the histogram of all weights
     hist_range: float = 0.0  # its x range, which only grows
+    #: the nice tops (:func:`sticky_top`) of the cost and count axes, which move in steps
+    tops: dict = field(default_factory=dict)
+
+    def restart(self):
+        """Forget the ranges of the last run (the next one may have other weights and costs)."""
+        self.hist_range = 0.0
+        self.tops.clear()
 
 
 #: epoch ticks to choose from (1-2-5): the epoch axes label a few of these
@@ -134,16 +145,19 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
 
     ax_cost.set_title("cost per epoch (data part $C_0$ and penalty)")
     ax_cost.set_ylabel("cost")
-    view.train_cost, = ax_cost.plot([], [], color=BLUE, label="training $C_0$")
-    view.test_cost, = ax_cost.plot([], [], color=ORANGE, label="test $C_0$")
+    view.train_cost, = ax_cost.plot([], [], color=BLUE, label="training")
+    view.test_cost, = ax_cost.plot([], [], color=ORANGE, label="test")
     view.penalty, = ax_cost.plot([], [], color=GREY_600, ls="--", label="penalty")
-    ax_cost.legend(loc="upper right")
 
     ax_acc.set_title("accuracy per epoch")
     ax_acc.set_ylabel("accuracy")
     view.train_acc, = ax_acc.plot([], [], color=BLUE, label="training")
     view.test_acc, = ax_acc.plot([], [], color=ORANGE, label="test")
-    ax_acc.legend(loc="lower right")
+    # one legend for both curve panels, above them: it never covers a curve, and a refresh
+    # does not draw it again
+    fig.legend(handles=[view.train_cost, view.test_cost, view.penalty],
+               labels=["training set", "test set", "penalty (cost panel)"],
+               loc="outside upper center", ncols=3)
     for ax in (ax_cost, ax_acc):
         _epoch_axis(ax)
 
@@ -164,11 +178,12 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
                                        cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto",
                                        interpolation="bilinear")
         colors = np.array(_CLASS_COLORS)
-        ax_data.scatter(X_train[0], X_train[1], c=colors[np.asarray(y_train)], s=22,
-                        edgecolors="white", linewidths=0.6, label="training", zorder=3)
-        ax_data.scatter(X_test[0], X_test[1], facecolors="none",
-                        edgecolors=colors[np.asarray(y_test)], s=22, linewidths=1.0,
-                        label="test", zorder=3)
+        points = [ax_data.scatter(X_train[0], X_train[1], c=colors[np.asarray(y_train)], s=22,
+                                  edgecolors="white", linewidths=0.6, label="training",
+                                  zorder=3),
+                  ax_data.scatter(X_test[0], X_test[1], facecolors="none",
+                                  edgecolors=colors[np.asarray(y_test)], s=22, linewidths=1.0,
+                                  label="test", zorder=3)]
         ax_data.set_xlim(extent[:2])
         ax_data.set_ylim(extent[2:])
         ax_data.set_xlabel("$x_1$")
@@ -176,6 +191,7 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
         ax_data.grid(False)
         ax_data.set_title("data and the network's output (blue: class 1)")
     else:
+        points = []
         view.image = ax_data.imshow(np.zeros((28, 28)), cmap="RdBu_r", vmin=-1, vmax=1,
                                        interpolation="nearest")
         ax_data.set_axis_off()
@@ -183,27 +199,83 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
 
     ax_hist.set_xlabel("weight $w$ (all layers)")
     ax_hist.set_ylabel("count")
+    # over the grid lines (zorder 1.5), which a refresh does not draw again
     view.hist = ax_hist.stairs(np.zeros(1), np.array([-1.0, 1.0]), fill=True, color=BLUE,
-                                  alpha=0.8)
+                                  alpha=0.8, zorder=1.6)
     view.ax = {"cost": ax_cost, "acc": ax_acc, "data": ax_data, "hist": ax_hist}
+    # what a refresh changes; Frames draws the rest once and, while no axis limit changes,
+    # only these over it: the points because they lie on the network's output, the spines
+    # because a curve at 0 (the penalty without lambda) or a histogram's foot lies under them
+    spines = [sp for ax in (ax_cost, ax_acc, ax_data, ax_hist) if ax.axison
+              for sp in ax.spines.values()]
+    fig.lecture5_changing = [view.train_cost, view.test_cost, view.penalty, view.train_acc,
+                             view.test_acc, view.image, *points, view.hist, ax_hist.title,
+                             *spines]
     return view
 
 
-def _set_curves(ax, pairs, epochs, clamp_top=None):
+#: where an epoch axis may end: steps of about 1.5x (the curves always reach at least 80 % of
+#: the square-root axis), so the axis, its ticks and the picture behind the curves stay the
+#: same for many epochs and a refresh only draws what moved (see :class:`LiveView`)
+_EPOCH_ENDS = tuple(float(f"{m}e{k}") for k in range(7) for m in (1, 1.5, 2, 3, 5, 7))
+#: the tops an axis of counts or costs may have (1-1.2-1.5-2-2.5-3-4-5-6-8 times a power of 10)
+_NICE = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8)
+
+
+def epoch_axis_end(last) -> float:
+    """Where the epoch axis of a run at epoch ``last`` ends: the first of :data:`_EPOCH_ENDS`
+    at or beyond it (the first epoch is 1; a panel before it shows 0 to 10)."""
+    last = max(float(last), 1.0)
+    return float(next((e for e in _EPOCH_ENDS if e >= last), last))
+
+
+def nice_top(x) -> float:
+    """The smallest 1-1.2-1.5-2-2.5-3-4-5-6-8 times a power of ten at or above ``x`` > 0."""
+    e = math.floor(math.log10(x))
+    for k in (e - 1, e, e + 1):
+        for m in _NICE:
+            top = float(f"{m}e{k}")  # 0.3, not 3 * 0.1 = 0.30000000000000004
+            if top >= x * (1 - 1e-12):
+                return top
+    return float(x)
+
+
+def sticky_top(current, needed, shrink=0.4) -> float:
+    """An axis top that follows ``needed`` in steps: kept while ``needed`` fits under it and is
+    more than ``shrink`` of it, else the next :func:`nice_top` (so a slowly growing curve or
+    histogram changes its axis a few times a run instead of every refresh)."""
+    if not (math.isfinite(needed) and needed > 0):
+        return current
+    if current > 0 and shrink * current < needed <= current:
+        return current
+    return nice_top(needed)
+
+
+#: an axis of costs or counts goes this much beyond its nice top: the top tick label then
+#: stays clear of the panel's title
+_HEADROOM = 1.05
+
+
+def _set_curves(ax, pairs, epochs, tops=None):
+    """Put the curves on ``ax``; its limits move in steps (:func:`epoch_axis_end`; a cost axis
+    from 0 to a :func:`sticky_top` kept in ``tops["cost"]``; without ``tops``, an accuracy axis
+    in steps of 0.1 up to 1.01), so most refreshes leave the axis as it was."""
     for line, values in pairs:
         line.set_data(epochs, _finite(values))
-    last = float(epochs[-1]) if len(epochs) else 10.0  # an empty panel until the first epoch
-    ax.xaxis.set_major_locator(FixedLocator(epoch_ticks(last)))
-    if not len(epochs):
-        ax.set_xlim(0, last)
+    end = epoch_axis_end(epochs[-1] if len(epochs) else 10.0)  # empty until the first epoch
+    ax.xaxis.set_major_locator(FixedLocator(epoch_ticks(end)))
+    ax.set_xlim(0, end)
+    values = np.concatenate([_finite(v)[-len(epochs):] for _, v in pairs]) if len(epochs) else []
+    values = np.asarray(values)[np.isfinite(values)] if len(values) else np.array([])
+    if not values.size:
         ax.set_ylim(0, 1)
-        return
-    ax.set_autoscale_on(True)
-    ax.relim()
-    ax.autoscale_view(scalex=False)
-    ax.set_xlim(0, max(last, 1.0))
-    if clamp_top is not None and ax.get_ylim()[1] > clamp_top:
-        ax.set_ylim(top=clamp_top)
+    elif tops is None:  # accuracy: tenths, with room for a curve at 1
+        lo = max(0.0, math.floor(values.min() * 10 - 1e-9) / 10 - 0.01)
+        hi = min(1.01, math.ceil(values.max() * 10 + 1e-9) / 10 + 0.01)
+        ax.set_ylim(lo, hi)
+    else:  # a cost is never negative
+        tops["cost"] = sticky_top(tops.get("cost", 0.0), min(float(values.max()), 1e12))
+        ax.set_ylim(0, tops["cost"] * _HEADROOM)
 
 
 @styled
@@ -222,10 +294,9 @@ def update_playground_figure(view, net, history, bins=None):
     ax = view.ax
     _set_curves(ax["cost"], [(view.train_cost, history["train_cost"]),
                              (view.test_cost, history["eval_cost"]),
-                             (view.penalty, history["train_penalty"])], epochs)
+                             (view.penalty, history["train_penalty"])], epochs, view.tops)
     _set_curves(ax["acc"], [(view.train_acc, history["train_accuracy"]),
-                            (view.test_acc, history["eval_accuracy"])], epochs,
-                clamp_top=1.01)
+                            (view.test_acc, history["eval_accuracy"])], epochs)
 
     with np.errstate(all="ignore"):
         if view.kind == "2d":
@@ -246,8 +317,9 @@ def update_playground_figure(view, net, history, bins=None):
         zero = float(np.mean(w_all == 0))
         # the range covers 99.5% of the weights (a few large ones go into the end bins)
         top = float(np.quantile(np.abs(finite), 0.995)) if finite.size else 1.0
-        # capped so that a run on its way to divergence cannot overflow the axis arithmetic
-        view.hist_range = min(max(view.hist_range, top, 1e-3), 1e12)
+        # capped so that a run on its way to divergence cannot overflow the axis arithmetic;
+        # in steps (nice_top), so that the axis stays the same for many refreshes
+        view.hist_range = max(view.hist_range, nice_top(min(max(top, 1e-3), 1e12)))
         r = view.hist_range
         if bins is None:  # about 2 sqrt(number of weights), between 11 and 81
             bins = int(np.clip(2 * math.sqrt(w_all.size), 11, 81))
@@ -256,7 +328,8 @@ def update_playground_figure(view, net, history, bins=None):
     view.hist.set_data(counts, edges)
     hax = ax["hist"]
     hax.set_xlim(-r, r)
-    hax.set_ylim(0, max(1, counts.max()) * 1.08)
+    view.tops["count"] = sticky_top(view.tops.get("count", 0.0), max(1, counts.max()))
+    hax.set_ylim(0, view.tops["count"] * _HEADROOM)
     # plain text, not mathtext: a changing mathtext string would fill matplotlib's parse cache
     # on two lines in projection mode, where one would be wider than its panel
     sep = "\n" if projection_on() else ", "
