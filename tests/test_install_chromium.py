@@ -129,3 +129,23 @@ def test_pytest_stops_with_one_line_before_any_browser_test(tmp_path):
     proc = subprocess.run([*cmd, "-m", "not browser"], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=170)
     assert "no-chromium" not in proc.stdout + proc.stderr
+
+
+def test_on_every_core_too_pytest_stops_with_one_line(tmp_path):
+    """The same with pytest-xdist (the README's command runs on every core): one line from the
+    controller, before any worker starts."""
+    env = dict(os.environ, LECTURE5_CHROMIUM=str(tmp_path / "no-chromium"))
+    cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-o", "addopts=", "-n", "2"]
+    proc = subprocess.run([*cmd, "tests/browser"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=170)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == pytest.ExitCode.USAGE_ERROR, out
+    hits = [ln for ln in out.splitlines() if "no-chromium is not an executable" in ln]
+    assert len(hits) == 1, out
+    assert "Traceback" not in out and " passed" not in out and "created:" not in out, out
+
+    # a run that cannot select a browser test looks for nothing
+    proc = subprocess.run([*cmd, "-m", "not browser", "tests/test_costs.py"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=170)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "no-chromium" not in proc.stdout + proc.stderr
