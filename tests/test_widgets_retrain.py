@@ -2,6 +2,7 @@
 Sliders act on release, the caption says "training…" meanwhile, errors are messages; the MNIST apps
 get a small data set and few epochs so the whole file stays fast."""
 
+import asyncio
 import re
 
 import numpy as np
@@ -41,6 +42,31 @@ def test_retrain_app_says_training_while_it_builds():
     slider.value = 2.0
     assert len(seen) == 1 and "training" in seen[0] and "x = 2" in seen[0]
     assert "training" not in app.caption.value and "0.1" in app.caption.value
+
+
+def test_a_burst_of_key_presses_in_the_browser_trains_once_for_the_last_value():
+    trained = []
+
+    def builder(x):
+        trained.append(x)
+        return plots.penalty_step_figure(lmbda=x)
+
+    slider = widgets.float_slider("x", 1.0, 0.5, 2.0, 0.5)
+    app = widgets.RetrainApp(builder, {"x": slider})
+    trained.clear()
+
+    async def three_presses():
+        for x in (1.5, 2.0, 1.5):  # as the browser sends them: state updates of the slider
+            slider.set_state({"value": x})
+            assert "training (x = " in app.caption.value  # said at once
+        assert trained == []  # not yet: more presses may follow
+        await asyncio.sleep(widgets.RETRAIN_DELAY + 0.3)
+
+    asyncio.run(three_presses())
+    assert trained == [1.5] and "training" not in app.caption.value
+    # a change made in Python trains at once, with or without an event loop
+    slider.value = 0.5
+    assert trained == [1.5, 0.5]
 
 
 def test_sgd_eta_app_retrains_on_release_with_progress(small_mnist):

@@ -27,6 +27,7 @@ importable from ``lecture5.widgets``.
 """
 from ._core import (  # noqa: F401  (re-exported)
     PROJECTION_CLASS,
+    RETRAIN_DELAY,
     STYLESHEET,
     FigureApp,
     RetrainApp,
@@ -75,6 +76,7 @@ __all__ = [
     "FigureApp",
     "PROJECTION_CLASS",
     "RetrainApp",
+    "RETRAIN_DELAY",
     "STYLESHEET",
     "displayed_value",
     "dress",

@@ -3,6 +3,7 @@ projection mode (see :mod:`lecture5.widgets`)."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import math
@@ -16,7 +17,8 @@ from ..plots._style import building_app, projection_on
 __all__ = ["figure_place", "show_figure", "show_png", "shown_png", "clear_figure", "set_caption",
            "title_html", "log_slider",
            "float_slider", "int_slider", "one_two_five", "StepSlider", "eta_slider",
-           "lmbda_slider", "FigureApp", "figure_app", "RetrainApp", "PROJECTION_CLASS",
+           "lmbda_slider", "FigureApp", "figure_app", "RetrainApp", "RETRAIN_DELAY",
+           "PROJECTION_CLASS",
            "STYLESHEET", "stylesheet_widget", "dress", "displayed_value", "placeholder"]
 
 #: a slider fills the width it is given, up to 560 px, and shrinks with a narrow notebook
@@ -331,6 +333,10 @@ def lmbda_slider(value=1.0, min_exp=-3, max_exp=2, continuous_update=True, named
     return s
 
 
+#: seconds a retraining app waits after a change from the browser before it trains, so that a
+#: burst of key presses trains once (:meth:`RetrainApp._on_change`)
+RETRAIN_DELAY = 0.15
+
 #: errors a callback shows as a message under the figure instead of a traceback
 _SHOWN_ERRORS = (ValueError, FloatingPointError, OverflowError)
 
@@ -448,7 +454,8 @@ class RetrainApp(FigureApp):
     """A :class:`FigureApp` whose builder trains a network: the one retrain-on-release mechanism.
 
     Controls act when released, the caption says "training (setting)…" until the new figure is
-    there, the outermost widget has the CSS class ``lecture5-retrain``.  ``progress=True`` adds a
+    there (a burst of key presses trains once, for the last value), the outermost widget has the
+    CSS class ``lecture5-retrain``.  ``progress=True`` adds a
     bar and calls ``builder(**values, progress=callback)``; ``callback(done, total)`` moves it.
     """
 
@@ -465,6 +472,7 @@ class RetrainApp(FigureApp):
         for c in controls.values():
             if hasattr(c, "continuous_update"):
                 c.continuous_update = False
+        self._pending = None  # the retraining a burst of key presses has scheduled
         super().__init__(builder, controls, title=title, extra=extra)
         self.add_class("lecture5-retrain")
 
@@ -481,13 +489,41 @@ class RetrainApp(FigureApp):
         self.progress.max = max(1, total)
         self.progress.value = min(done, self.progress.max)
 
-    def refresh(self):
-        """Say "training…", retrain for the current control values, then redraw."""
+    def _say_training(self):
         setting = ", ".join(f"{k} = {v:.3g}" if isinstance(v, float) else f"{k} = {v}"
                             for k, v in self.values().items())
         set_caption(self.caption, f"training ({setting})…")
         if self.progress is not None:
             self.progress.value = 0
+
+    def _on_change(self, _change):
+        """A change from the browser (a key press, a release) says "training…" at once and
+        retrains :data:`RETRAIN_DELAY` seconds later, once for a burst of changes: three quick
+        key presses train one network, for the value the slider ended on.  A change made in
+        Python (a cell, a test) retrains at once, so the next line sees the new figure."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None or not any(getattr(c, "_property_lock", None)
+                                   for c in self.controls.values()):
+            self.refresh()
+            return
+        self._say_training()
+        if self._pending is not None:
+            self._pending.cancel()
+        self._pending = loop.call_later(RETRAIN_DELAY, self._retrain_pending)
+
+    def _retrain_pending(self):
+        self._pending = None
+        try:
+            self.refresh()
+        except Exception as exc:  # a timer callback must not raise into the event loop
+            self._show_error(exc)
+
+    def refresh(self):
+        """Say "training…", retrain for the current control values, then redraw."""
+        self._say_training()
         super().refresh()
 
 
