@@ -263,3 +263,27 @@ def test_the_playground_redraws_only_what_moved_and_shows_the_whole_figure(prese
     assert frames.stats["blits"] - before["blits"] >= 10, (before, frames.stats)
     # the last one is what the figure shows drawn whole
     np.testing.assert_array_equal(pixels(shown[-1]), savefig_pixels(app.view.fig))
+
+
+def test_a_legend_drawn_again_as_it_was_is_pasted_and_the_frame_stays_exact():
+    """A legend or an axis in the same state over the same pixels is pasted from an earlier
+    frame (lecture5.plots._pastes); over other pixels (a line moved under a half-transparent
+    legend) it is drawn again.  Every frame is what a full draw gives."""
+    fig = _curve()
+    ax = fig.axes[0]
+    ax.set_ylim(0, 1)
+    (line,) = ax.get_lines()
+    line.set_label("a line")
+    legend = ax.legend(loc="upper left", framealpha=0.5)
+    fig.lecture5_changing = [line, legend, ax.yaxis, *ax.spines.values()]  # spines over the line
+    frames = Frames()
+    frames.png(fig)
+    for top in (0.95, 0.95, 0.3, 0.3, 0.97, 0.97):  # under the legend at 0.95 and 0.97 only
+        line.set_ydata([top, 0.0])
+        np.testing.assert_array_equal(pixels(frames.png(fig)), savefig_pixels(fig), str(top))
+    stats = frames.pastes.stats
+    assert stats["pasted"] >= 5 and stats["under changed"] >= 2, stats
+    legend.get_texts()[0].set_text("another line")  # another state: drawn, not pasted
+    pasted = stats["pasted"]
+    np.testing.assert_array_equal(pixels(frames.png(fig)), savefig_pixels(fig))
+    assert stats["pasted"] == pasted + 1  # the axis only

@@ -19,7 +19,9 @@ compressed at zlib level 6.  :class:`Frames` renders each figure once:
 A figure that lists the artists its updates change (``fig.lecture5_changing``, see
 :func:`updatable`) is drawn whole once without them; that picture is saved, and every later frame
 restores it and draws only those artists over it (blitting), until an axis limit drawn in the
-saved picture changes (its ticks would be stale), which draws the figure whole again.
+saved picture changes (its ticks would be stale), which draws the figure whole again.  Of the
+changing artists, a legend or an axis drawn again exactly as it was is pasted from the frame
+before (:mod:`lecture5.plots._pastes`).
 
 The picture is the figure at its own size (no cropping), so successive frames have one size
 and the browser swaps them without a jump.
@@ -35,6 +37,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from ._pastes import Pastes
 from ._style import projection_on, raise_small_text, style
 
 __all__ = ["Frames", "render_once", "updatable", "update_in_place"]
@@ -154,6 +157,7 @@ class Frames:
         self._positioned = None  # the figure that has the remembered layout already
         self._background = None
         self._limits = None  # the axis limits the background was drawn with
+        self.pastes = Pastes()  # legends and axes drawn again as they were: pasted
 
     def _canvas_for(self, fig):
         """One Agg canvas for every frame: its renderer (and so matplotlib's cache of text
@@ -167,6 +171,7 @@ class Frames:
 
     def _draw_with_own_layout(self, fig, canvas) -> None:
         self._positioned = None  # the next frame gives this layout to the figure it draws
+        self.pastes.clear()
         canvas.draw()
         self._structure = _structure(fig)
         self._layout = _layout_of(fig)
@@ -214,11 +219,9 @@ class Frames:
             fig.set_layout_engine(fig._lecture5_own_layout)  # longer texts: laid out again
             self._draw_with_own_layout(fig, canvas)
 
-    @staticmethod
-    def _draw_changing(fig, changing):
-        for artist in sorted(changing, key=lambda a: a.get_zorder()):
-            if artist.get_visible():
-                fig.draw_artist(artist)
+    def _draw_changing(self, fig, changing):
+        ordered = sorted(changing, key=lambda a: a.get_zorder())
+        self.pastes.draw(fig, ordered, np.asarray(self._canvas.buffer_rgba()))
 
 
 def updatable(fig, update, changing=()):
