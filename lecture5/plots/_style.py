@@ -96,6 +96,11 @@ _BASE_STYLE = {
     "grid.alpha": 0.3,
     "axes.spines.top": False,
     "axes.spines.right": False,
+    # legends opaque, square and borderless: a curve moving under one never changes its pixels,
+    # so a slider's frame pastes the legend instead of drawing it again (plots/_pastes.py)
+    "legend.framealpha": 1.0,
+    "legend.fancybox": False,
+    "legend.edgecolor": "none",
 }
 
 _PROJECTION_STYLE = {

@@ -71,7 +71,7 @@ def gd_path(ax, run, w_star, w0, legend=True):
     ax.set_xlabel("w₁")
     ax.set_ylabel("w₂")
     if legend:
-        ax.legend(loc="lower right", fontsize="x-small", framealpha=0.9)
+        ax.legend(loc="lower right", fontsize="x-small")
     note = ax.text(0.03, 0.97, "", transform=ax.transAxes, va="top", fontsize="small",
                    color=REGIME_COLOURS["diverging"],
                    bbox=dict(boxstyle="round", fc="white", ec=REGIME_COLOURS["diverging"]))

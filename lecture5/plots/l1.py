@@ -130,6 +130,7 @@ def l1_l2_eigen_figure(lmbda=1.0, eigenvalues=(0.1, 0.3, 1.0, 3.0, 10.0),
     k = np.arange(D.size)
     fig, ax = new_figure()
     draw.layout_once(fig)  # frames and saves after an update keep this layout
+    ax.set_axisbelow(True)  # the grid under the bars: the axes stay out of a slider's frames
     width = 0.27
     ax.bar(k - width, ws, width, color="white", edgecolor="black", label="$w^*$ (no penalty)")
     l2_bars = ax.bar(k, ws, width, color=METHOD_COLOURS["l2"], label="L2 minimizer (38)")
@@ -162,9 +163,7 @@ def l1_l2_eigen_figure(lmbda=1.0, eigenvalues=(0.1, 0.3, 1.0, 3.0, 10.0),
                 f"H_ii/(H_ii+λ) range from {w_l2[0] / ws[0]:.3f} to {w_l2[-1] / ws[-1]:.3f}")
 
     caption = show(lmbda)
-    # the grid is drawn over the bars (axes.axisbelow "line"): the axes are redrawn over them
-    changing = [*l2_bars, *l1_bars, ax.xaxis, ax.yaxis, *zeros, axis_line, legend, ax.title,
-                *ax.spines.values()]
+    changing = [*l2_bars, *l1_bars, *zeros, axis_line, legend, ax.title, *ax.spines.values()]
     return updatable(fig, show, changing), caption
 
 

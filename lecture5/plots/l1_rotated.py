@@ -172,7 +172,7 @@ def l1_rotated_figure(lmbda=0.3, eigenvalues=L2_EIGENVALUES, angle_degrees=L1_RO
                     handles, [_SHORT_LABELS.get(name, name) for name in names], loc="center",
                     frameon=False)
             else:
-                legends[0] = ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+                legends[0] = ax.legend(loc="upper left", fontsize=8)
             draw.replace_changing(fig, [], legends[:1])
         ax.title.set_text(f"H rotated by {angle_degrees:g}°, λ = {lmbda:.3g}")
         now.set_xdata([lmbda, lmbda])

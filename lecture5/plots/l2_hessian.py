@@ -147,10 +147,8 @@ def l2_hessian_picture(lmbda, eig1=L2_EIGENVALUES[0], eig2=L2_EIGENVALUES[1],
                  loc="left" if app_projection() else "center")
     if app_projection():  # large text on a projector: beside the panel, not over the path
         legend = ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), frameon=False)
-    else:  # opaque and borderless: the contours moving under it never change its pixels, so a
-        # slider's frame pastes it instead of drawing it again (lecture5.plots._pastes)
-        legend = ax.legend(loc="lower right", fontsize=10, framealpha=1.0, fancybox=False,
-                           edgecolor="none")
+    else:
+        legend = ax.legend(loc="lower right", fontsize=10)
 
     bars = ax_bar.bar([0, 1], [0.0, 0.0], color=_Q_COLOURS, width=0.6)
     values = [ax_bar.text(b.get_x() + b.get_width() / 2, 0.02, "", ha="center", va="bottom",
