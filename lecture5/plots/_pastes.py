@@ -116,6 +116,7 @@ class Pastes:
         self._entries = {}  # key -> (region, pixels under it, pixels after drawing)
         self._last = {}  # place in the list of changing artists -> the key it had last frame
         self.stats = {"pasted": 0, "under changed": 0, "remembered": 0}
+        self.axes_drawn = []  # the axes the last call of draw() drew (their ticks may be new)
 
     def clear(self):
         self._entries.clear()
@@ -123,11 +124,14 @@ class Pastes:
 
     def draw(self, fig, artists, pixels: np.ndarray) -> None:
         """Draw ``artists`` (in this order) on ``fig``'s canvas, whose pixels are ``pixels``."""
+        self.axes_drawn = []
         for place, artist in enumerate(artists):
-            if artist.get_visible():
-                self._draw_one(fig, artist, place, pixels)
+            if (artist.get_visible() and not self._draw_one(fig, artist, place, pixels)
+                    and isinstance(artist, Axis)):
+                self.axes_drawn.append(artist)
 
-    def _draw_one(self, fig, artist, place, pixels):
+    def _draw_one(self, fig, artist, place, pixels) -> bool:
+        """Draw or paste ``artist``: True when pasted."""
         k = key(artist)
         if k is None:
             fig.draw_artist(artist)
@@ -136,13 +140,13 @@ class Pastes:
         entry = self._entries.get(k)
         if entry is not None:
             if entry[0] is None:  # it draws nothing
-                return
+                return True
             (region, touched, depends), under, after = entry
             now = pixels[region]
             if np.array_equal(now[depends], under):
                 now[touched] = after
                 self.stats["pasted"] += 1
-                return
+                return True
             self.stats["under changed"] += 1
             under = now[depends]  # a copy (boolean indexing), taken before the artist is drawn
             fig.draw_artist(artist)

@@ -35,6 +35,7 @@ import zlib
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from ._pastes import Pastes
@@ -57,12 +58,20 @@ def _structure(fig) -> tuple:
     return (tuple(fig.get_size_inches()), fig.dpi, tuple(panels), texts, len(fig.legends))
 
 
-def _text_sizes(fig) -> tuple:
-    """What of the texts sets the layout's margins (after a draw: tick labels are only known
-    then): the characters of the longest tick label of each axis, and the lines of every axis
-    label, title and suptitle.  A longer title or legend entry needs no other layout (the
-    constrained layout gives titles their height, not their width): counting its characters
-    would lay the playground out again whenever a number in a title gained a digit."""
+def _tick_chars(axis, drawn=False) -> int:
+    """The characters of the longest tick label ``axis`` shows; ``drawn``: as its last draw
+    left them (without working the ticks out again)."""
+    if drawn:
+        ticks = axis.get_major_ticks(len(axis.get_majorticklocs()))
+        labels = [label for t in ticks for label in (t.label1, t.label2)]
+    else:
+        labels = axis.get_ticklabels()
+    return max((len(t.get_text()) for t in labels if t.get_visible()), default=0)
+
+
+def _sized(fig) -> list:
+    """(what, size) for :func:`_text_sizes`: an axis and its tick labels' characters, a text
+    and its lines."""
     def lines(text):
         s = text.get_text() if text is not None and text.get_visible() else ""
         return s.count("\n") + 1 if s else 0
@@ -70,20 +79,29 @@ def _text_sizes(fig) -> tuple:
     sizes = []
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
-            ticks = [t for t in axis.get_ticklabels() if t.get_visible()]
-            sizes.append(max((len(t.get_text()) for t in ticks), default=0))
-            sizes.append(lines(axis.label))
-        sizes.extend(lines(t) for t in (ax.title, ax._left_title, ax._right_title))
-    sizes.extend(lines(t) for t in (fig._suptitle, fig._supxlabel, fig._supylabel))
-    return tuple(sizes)
+            sizes += [(axis, _tick_chars(axis)), (axis.label, lines(axis.label))]
+        sizes += [(t, lines(t)) for t in (ax.title, ax._left_title, ax._right_title)]
+    sizes += [(t, lines(t)) for t in (fig._suptitle, fig._supxlabel, fig._supylabel)]
+    return sizes
+
+
+def _text_sizes(fig) -> tuple:
+    """What of the texts sets the layout's margins (after a draw: tick labels are only known
+    then): the characters of the longest tick label of each axis, and the lines of every axis
+    label, title and suptitle.  A longer title or legend entry needs no other layout (the
+    constrained layout gives titles their height, not their width): counting its characters
+    would lay the playground out again whenever a number in a title gained a digit."""
+    return tuple(size for _, size in _sized(fig))
 
 
 def _limits(fig) -> tuple:
-    """The axis limits of ``fig`` whose axis is drawn with the unchanging part of the picture:
-    when one changes, so do its ticks, and that part has to be drawn again.  (A builder whose
-    update moves an axis lists the axis among its changing artists instead.)"""
+    """Where each panel of ``fig`` is and the limits of each axis drawn with the unchanging part
+    of the picture: when a limit changes, so do its ticks, and that part has to be drawn again
+    (a builder whose update moves an axis lists the axis among its changing artists instead);
+    so does it when a panel moved (a save laid the figure out again)."""
     changing = {id(a) for a in getattr(fig, "lecture5_changing", ())}
-    return tuple((ax.get_xlim() if id(ax.xaxis) not in changing else None,
+    return tuple((tuple(ax.get_position().bounds),
+                  ax.get_xlim() if id(ax.xaxis) not in changing else None,
                   ax.get_ylim() if id(ax.yaxis) not in changing else None) for ax in fig.axes)
 
 
@@ -151,6 +169,7 @@ class Frames:
         self._structure = None
         self._layout = None
         self._sizes = None
+        self._room = {}
         self.stats = {"frames": 0, "layouts": 0, "blits": 0}
         self._canvas = None
         self._blitted = None  # the figure whose unchanging part is in _background
@@ -175,7 +194,10 @@ class Frames:
         canvas.draw()
         self._structure = _structure(fig)
         self._layout = _layout_of(fig)
-        self._sizes = _text_sizes(fig)
+        sized = _sized(fig)
+        self._sizes = tuple(size for _, size in sized)
+        # the tick labels' characters each axis had room for
+        self._room = {id(a): size for a, size in sized if isinstance(a, Axis)}
         self.stats["layouts"] += 1
 
     def png(self, fig) -> bytes:
@@ -186,8 +208,12 @@ class Frames:
                 and _limits(fig) == self._limits):
             canvas.restore_region(self._background)  # the unchanged picture, then the rest
             self._draw_changing(fig, changing)
-            self.stats["blits"] += 1
-            return _png(canvas, self.compress_level)
+            # an axis drawn again may have longer tick labels than the layout was made for:
+            # then the whole figure, laid out again if they no longer fit
+            if not any(_tick_chars(a, drawn=True) > self._room.get(id(a), 0)
+                       for a in self.pastes.axes_drawn):
+                self.stats["blits"] += 1
+                return _png(canvas, self.compress_level)
         # the changing artists are left out of the full draw (matplotlib's "animated"), only
         # for it: the figure saved or shown any other way stays whole
         for artist in changing:
