@@ -13,6 +13,7 @@ from matplotlib.patches import Rectangle
 
 from .. import _validate, augment
 from . import draw
+from ._fast_artists import Field, Mosaic
 from ._render import updatable
 from ._style import BLUE, FIGSIZE, GREEN, ORANGE, RED, app_projection, new_figure, styled
 from .draw import DIGIT_CMAP
@@ -79,7 +80,8 @@ def distortion_grid(X, degrees=15.0, dx=2.0, dy=0.0, factor=0.3, alpha=34.0, sig
     roughly against the arrows.  Row i uses the random field of seed ``seed + i``, so moving alpha
     or sigma deforms the same field smoothly.
 
-    All panels are one mosaic image in one Axes, so a redraw is quick enough for a slider.
+    All panels are one mosaic image in one Axes, so a redraw is quick enough for a slider (a
+    redraw transforms again only what the changed settings change).
     ``X``: (784, k) digits as columns, 1 <= k <= 6.  In an app on a projector
     (:func:`~lecture5.plots._style.app_projection`) only the first two digits are drawn, larger,
     and without the figure title (the app has its own), so they share the screen with the six
@@ -104,14 +106,20 @@ def distortion_grid(X, degrees=15.0, dx=2.0, dy=0.0, factor=0.3, alpha=34.0, sig
         width = FIGSIZE[0] * 1.15
         height = round(width * (mosaic_shape[0] + top_room) / mosaic_shape[1] + 0.45, 2)
     fig, ax = new_figure(figsize=(width, height))
-    image = ax.imshow(np.zeros(mosaic_shape), cmap=DIGIT_CMAP, vmin=0.0, vmax=1.0,
-                      interpolation="nearest")
+    image = Mosaic(ax, cmap=DIGIT_CMAP, interpolation="nearest")  # what imshow makes
+    image.set_data(np.zeros(mosaic_shape))
+    image.set_clim(0.0, 1.0)
+    image.set_clip_path(ax.patch)
+    image.set_extent(image.get_extent())
+    ax.add_image(image)
+    ax.set_aspect("equal")
     fields = []  # one quiver a row: the elastic field, arrows cut at the panel's border
     for i in range(k):
         left, top = GAP + 5 * cell, GAP + i * cell
-        fields.append(ax.quiver(left + grid_cols, top + grid_rows, np.zeros(grid_rows.shape),
-                                np.zeros(grid_rows.shape), angles="xy", scale_units="xy",
-                                scale=1.0, color=RED, width=0.0022))
+        fields.append(Field(ax, left + grid_cols, top + grid_rows, np.zeros(grid_rows.shape),
+                             np.zeros(grid_rows.shape), angles="xy", scale_units="xy",
+                             scale=1.0, color=RED, width=0.0022))
+        ax.add_collection(fields[-1])  # as ax.quiver does
         fields[-1].set_clip_path(Rectangle((left - 0.5, top - 0.5), SIDE, SIDE,
                                            transform=ax.transData))
     titles = [ax.text(GAP + j * cell + SIDE / 2, -1.0, "", ha="center", va="bottom",
@@ -124,9 +132,24 @@ def distortion_grid(X, degrees=15.0, dx=2.0, dy=0.0, factor=0.3, alpha=34.0, sig
 
     keep = object()  # a value not given to show stays as shown
     shown = {}
+    made = {}  # name -> (the settings it was made for, what was made)
+    quivers_show = None  # the field the quivers show
+
+    def remember(name, settings, make):
+        """``make()``, called again only when its settings changed (a slider moves one)."""
+        if name not in made or made[name][0] != settings:
+            made[name] = (settings, make())
+        return made[name][1]
+
+    def measured(outs):
+        """(output, ink kept, ink moved) of every digit."""
+        totals = [float(img.sum()) for img in images]
+        return [(out, float(out.sum()) / total, float(np.abs(out - img).sum()) / (2.0 * total))
+                for out, img, total in zip(outs, images, totals)]
 
     def show(degrees=keep, dx=keep, dy=keep, factor=keep, alpha=keep, sigma=keep):
         """Transform the digits for these settings, show them and the fields: the caption."""
+        nonlocal quivers_show
         given = dict(degrees=degrees, dx=dx, dy=dy, factor=factor, alpha=alpha, sigma=sigma)
         given = {name: shown[name] if v is keep else v for name, v in given.items()}
         degrees = _validate.number("degrees", given["degrees"], low=-180.0, high=180.0)
@@ -136,41 +159,46 @@ def distortion_grid(X, degrees=15.0, dx=2.0, dy=0.0, factor=0.3, alpha=34.0, sig
         alpha = _validate.number("alpha", given["alpha"], low=0.0)
         sigma = _validate.number("sigma", given["sigma"], low=0.0, low_open=True)
         shown.update(degrees=degrees, dx=dx, dy=dy, factor=factor, alpha=alpha, sigma=sigma)
+        # row i's random field (seed + i) for alpha = 1, times alpha: exactly the field of
+        # elastic_field(shape, alpha, sigma, seed + i), which elastic_distortion warps by
+        unit = remember("unit field", sigma, lambda: [
+            augment.elastic_field(img.shape, 1.0, sigma, seed + i) for i, img in enumerate(images)])
+        field = remember("field", (alpha, sigma), lambda: [
+            (alpha * ux, alpha * uy) for ux, uy in unit])
+        outs = {
+            "rotate": remember("rotate", degrees, lambda: measured([
+                augment.rotate(img, degrees) for img in images])),
+            "shift": remember("shift", (dx, dy), lambda: measured([
+                augment.shift(img, dx, dy) for img in images])),
+            "skew": remember("skew", factor, lambda: measured([
+                augment.skew(img, factor) for img in images])),
+            "elastic": remember("elastic", (alpha, sigma), lambda: measured([
+                augment.elastic_distortion(img, alpha, sigma, rng=seed + i)
+                for i, img in enumerate(images)])),
+        }
         mosaic = np.full(mosaic_shape, 0.08)
-        ink = {"rotate": [], "shift": [], "skew": [], "elastic": []}
-        moved = {name: [] for name in ink}
-        largest = 0.0
         for i, img in enumerate(images):
-            # the same seed gives elastic_distortion the very field drawn in the last column
-            field_x, field_y = augment.elastic_field(img.shape, alpha, sigma, seed + i)
-            outs = {
-                "rotate": augment.rotate(img, degrees),
-                "shift": augment.shift(img, dx, dy),
-                "skew": augment.skew(img, factor),
-                "elastic": augment.elastic_distortion(img, alpha, sigma, rng=seed + i),
-            }
-            total = float(img.sum())
-            for name, out in outs.items():
-                ink[name].append(float(out.sum()) / total)
-                moved[name].append(float(np.abs(out - img).sum()) / (2.0 * total))
-            largest = max(largest, float(np.hypot(field_x, field_y).max()))
             top = GAP + i * cell
-            for j, panel in enumerate([img, *outs.values(), 0.25 * img]):
+            for j, panel in enumerate([img, *(out[i][0] for out in outs.values()), 0.25 * img]):
                 left = GAP + j * cell
                 mosaic[top:top + SIDE, left:left + SIDE] = np.clip(panel, 0.0, 1.0)
-            fields[i].set_UVC(field_x[grid_rows, grid_cols], field_y[grid_rows, grid_cols])
+        if quivers_show is not field:  # set_UVC makes the arrows again: only for a new field
+            quivers_show = field
+            for quiver, (field_x, field_y) in zip(fields, field):
+                quiver.set_UVC(field_x[grid_rows, grid_cols], field_y[grid_rows, grid_cols])
+        largest = max(float(np.hypot(field_x, field_y).max()) for field_x, field_y in field)
         image.set_data(mosaic)
         turn = "left" if degrees >= 0 else "right"
         gap = "\n" if wide else " "  # two-line titles over the narrower panels of a projector
-        field = ("ink read at\nthe arrow tip" if wide
-                 else "each pixel reads its\nink at the arrow tip")
+        arrows = ("ink read at\nthe arrow tip" if wide
+                  else "each pixel reads its\nink at the arrow tip")
         for text, title in zip(titles, [
                 "original", f"rotate{gap}{abs(degrees):g}° {turn}",
                 f"shift{gap}({dx:g}, {dy:g}) px", f"skew{gap}{factor:g}",
-                f"elastic{gap}α={alpha:g}, σ={sigma:g}", field]):
+                f"elastic{gap}α={alpha:g}, σ={sigma:g}", arrows]):
             text.set_text(title)
-        parts = [f"{name} {100.0 * np.mean(moved[name]):.0f}% / {100.0 * np.mean(ink[name]):.0f}%"
-                 for name in ink]
+        parts = [f"{name} {100.0 * np.mean([o[2] for o in out]):.0f}% / "
+                 f"{100.0 * np.mean([o[1] for o in out]):.0f}%" for name, out in outs.items()]
         return (f"ink moved / ink kept: {', '.join(parts)}; "
                 f"largest elastic displacement {largest:.2f} px")
 
