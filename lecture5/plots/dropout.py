@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+from matplotlib.collections import PolyCollection
 from matplotlib.ticker import MaxNLocator
 
 from .. import _validate
@@ -80,8 +81,10 @@ def dropout_expectation_figure(net, data, p_drop=0.5, samples=4000, example=0, s
     (:func:`lecture5.dropout.sample_preactivations`) equals z^3 of the full network with
     (1 - p_drop) w^3 (:func:`lecture5.dropout.test_time_preactivation`), not z^3 with w^3 itself.
     Right: inverted dropout (kept nodes pass a^2 / (1 - p_drop)); the average equals the
-    unscaled z^3.  The neuron shown is the one of the digit's true class.  Returns
-    ``(fig, caption)``.
+    unscaled z^3.  The neuron shown is the one of the digit's true class.  Each panel's x-axis
+    spans the histogram and the lines, the shared y-axis the slides' histogram with room for the
+    legends, both widened to round numbers (:func:`_rounded_out`), so that a small change of
+    p_drop mostly keeps the axes where they were.  Returns ``(fig, caption)``.
     """
     example = _validate.integer("example", example, low=0, high=data.X_test.shape[1] - 1)
     x = data.X_test[:, example:example + 1]
@@ -102,30 +105,52 @@ def dropout_expectation_figure(net, data, p_drop=0.5, samples=4000, example=0, s
                else "slides' dropout: kept $a^2$ unchanged")
         legends.append(ax.legend(loc="upper left", fontsize="small"))
     axes[0].set_ylabel("number of masks")
-    hists = [[], []]  # the bars of each panel's histogram: new ones for every p_drop
+    # each panel's histogram: its 50 bars as one artist (drawn in one call), made once and
+    # given new bars by every update (ax.hist would add 50 new patches each time); the bars look
+    # as ax.hist draws them (grey, white edges), below the lines; the axes, grid included, are
+    # drawn below the bars, so an app's frame can paste an axis that stayed as it was
+    # (lecture5/plots/_pastes.py) and draw the bars over it
+    hists = [ax.add_collection(PolyCollection(
+        [], facecolors=METHOD_COLOURS["grey"], edgecolors="white", joinstyle="miter",
+        capstyle="butt"), autolim=False) for ax in axes]
+    for ax in axes:
+        ax.set_axisbelow(True)
     room = []  # the room the texts had as first laid out (measured at the first update)
+    fits = set()  # the axis limits whose tick labels were found to fit in that room
     title = []
+    sampled = {}  # p_drop -> what the masks gave each panel (the same seed: the same masks)
+
+    def sample(p_drop):
+        """Per panel: the histogram's counts and bin edges, the mean over the masks and z^3
+        of the full network at test time (kept for the last 64 values of p_drop sampled)."""
+        if p_drop not in sampled:
+            if len(sampled) >= 64:
+                sampled.pop(next(iter(sampled)))
+            rng = np.random.default_rng(seed)
+            panels = []
+            for inverted in (False, True):
+                z = sample_preactivations(net, x, p_drop, rng, samples,
+                                          inverted=inverted)[:, j, 0]
+                test_z = float(test_time_preactivation(net, x, p_drop, inverted=inverted)[j, 0])
+                # the bins ax.hist(z, bins=50) would use
+                panels.append((*np.histogram(z, bins=50), float(z.mean()), test_z))
+            sampled[p_drop] = panels
+        return sampled[p_drop]
 
     def show(p_drop):
-        """Sample the masks for this p_drop and redraw the histograms, lines, limits and
-        numbers: the caption, or None when a text came out longer than the figure was laid out
-        for (the app builds it afresh, laid out again)."""
+        """Sample the masks for this p_drop (or recall them) and redraw the histograms, lines,
+        limits and numbers: the caption, or None when a text came out longer than the figure
+        was laid out for (the app builds it afresh, laid out again)."""
         p_drop = check_p_drop(p_drop)
         if hasattr(fig, "lecture5_update") and not room:
             room.append(draw.text_sizes(fig))
-        rng = np.random.default_rng(seed)
         parts, top = [], None
-        for ax, inverted, panel, old, legend in zip(axes, (False, True), lines, hists,
-                                                    legends):
-            z = sample_preactivations(net, x, p_drop, rng, samples,
-                                      inverted=inverted)[:, j, 0]
-            test_z = float(test_time_preactivation(net, x, p_drop, inverted=inverted)[j, 0])
-            bars = list(ax.hist(z, bins=50, color=METHOD_COLOURS["grey"], edgecolor="white")[2])
-            draw.replace_changing(fig, old, bars)
-            old[:] = bars
-            panel["mean"].set_xdata([z.mean()] * 2)
+        for ax, inverted, panel, bars, legend, (counts, edges, mean, test_z) in zip(
+                axes, (False, True), lines, hists, legends, sample(p_drop)):
+            bars.set_verts(_bar_outlines(counts, edges))
+            panel["mean"].set_xdata([mean] * 2)
             panel["test"].set_xdata([test_z] * 2)
-            labels = [f"average over masks: {z.mean():.2f}",
+            labels = [f"average over masks: {mean:.2f}",
                       f"full network, $w^3$ as trained: {test_z:.2f}" if inverted
                       else f"full network, $(1-p)\\,w^3$: {test_z:.2f}"]
             if not inverted:
@@ -133,13 +158,13 @@ def dropout_expectation_figure(net, data, p_drop=0.5, samples=4000, example=0, s
             for line, text, label in zip(panel.values(), legend.get_texts(), labels):
                 line.set_label(label)
                 text.set_text(label)
-            ax.relim()
-            ax.autoscale_view(scaley=False)
+            spots = (edges[0], edges[-1], mean, test_z, *([] if inverted else [unscaled]))
+            ax.set_xlim(*_rounded_out(min(spots), max(spots)))
             if top is None:  # the shared y-axis: the first panel's counts, with headroom
-                counts = np.array([b.get_height() for b in old])
                 top = float(counts.max()) * (1.0 + ax.margins()[1]) * 1.35 * 1.35
+                top = _rounded_out(0.0, top, bins=10)[1]
             parts.append(f"{'inverted' if inverted else 'slides'}: mean over {samples} masks "
-                         f"{z.mean():.3f}, test-time z {test_z:.3f}")
+                         f"{mean:.3f}, test-time z {test_z:.3f}")
         axes[0].set_ylim(0.0, top)
         text = (f"a test digit '{j}', p_drop = {p_drop:g}: what output neuron {j} receives "
                 "with random masks")
@@ -147,15 +172,46 @@ def dropout_expectation_figure(net, data, p_drop=0.5, samples=4000, example=0, s
             title[0].set_text(text)  # where the layout put it (fig.suptitle would move it back)
         else:
             title.append(fig.suptitle(text, fontsize="medium"))
-        if room and any(new > old for new, old in zip(draw.text_sizes(fig), room[0])):
-            return None
+        # the tick labels are all that can outgrow the layout, and they follow the limits
+        limits = (*(ax.get_xlim() for ax in axes), axes[0].get_ylim())
+        if room and limits not in fits:
+            if any(new > old for new, old in zip(draw.text_sizes(fig), room[0])):
+                return None
+            fits.add(limits)
         return "; ".join(parts) + f"; unscaled full network {unscaled:.3f}"
 
     caption = show(p_drop)
-    changing = [*(b for h in hists for b in h), *(line for d in lines for line in d.values()),
-                *legends, *title, *(a for ax in axes for a in (ax.xaxis, ax.yaxis)),
+    # the axes first (drawn first: below everything else), the y-axes before the x-axes whose
+    # grids cross them: an axis is pasted only while what was drawn under it stayed the same
+    changing = [*(ax.yaxis for ax in axes), *(ax.xaxis for ax in axes), *hists,
+                *(line for d in lines for line in d.values()), *legends, *title,
                 *(spine for ax in axes for spine in ax.spines.values())]
     return updatable(fig, show, changing), caption
+
+
+def _rounded_out(lo, hi, bins=5):
+    """``(lo, hi)`` widened to the next multiples of a round step (1, 2, 2.5 or 5 times a power
+    of ten, about ``1/bins`` of the span): limits that move in steps as ``lo`` and ``hi`` move.
+    They are narrowed by a millionth of the span, which leaves the ticks at those multiples
+    just out of view: no tick label at the ends, as with limits found by autoscaling (a label
+    "100" at the top as soon as the counts passed 80 would be longer than the labels the
+    figure may have been laid out for, and the app would build it afresh)."""
+    locator = MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10])
+    step = float(np.diff(locator.tick_values(lo, hi))[0])
+    digits = max(0, 1 - int(np.floor(np.log10(step))))  # the decimals of step's multiples
+    lo, hi = (round(float(v) * step, digits) + 0.0 for v in (np.floor(lo / step),
+                                                             np.ceil(hi / step)))
+    inset = (hi - lo) * 1e-6
+    return lo + inset, hi - inset
+
+
+def _bar_outlines(counts, edges):
+    """The corners of a histogram's bars, shape (bins, 4, 2): from (left, 0) up, across and
+    down to (right, 0), for a :class:`~matplotlib.collections.PolyCollection`."""
+    verts = np.zeros((len(counts), 4, 2))
+    verts[:, :2, 0], verts[:, 2:, 0] = edges[:-1, None], edges[1:, None]
+    verts[:, 1:3, 1] = np.asarray(counts, dtype=float)[:, None]
+    return verts
 
 
 def _gap(run):
