@@ -5,7 +5,9 @@ Every builder computes its numbers with the package's maths modules (or takes th
 maths.  A builder returns a Figure, or ``(fig, caption)`` when a line of numbers goes with it.
 
 - :mod:`._style`: sizes, fonts, the palette, :func:`new_figure`, :func:`styled`, :func:`to_png`
-- :mod:`._render`: :class:`Frames`, how an app renders one figure after another fast
+- :mod:`._render`: :class:`Frames`, how an app renders one figure after another fast; behind
+  it :mod:`._pastes` (a legend or an axis drawn again as it was is pasted) and
+  :mod:`._fast_artists` (notebook 09's image and arrows, drawn as matplotlib draws them, faster)
 - :mod:`.draw`: helpers that take an ``ax`` (matrices, digits, a gradient-descent path, ...)
 - one module per topic, in lecture order: :mod:`.notation` (01-02), :mod:`.backprop` (03),
   :mod:`.descent` (04), :mod:`.l2_hessian` (05), :mod:`.l1` and :mod:`.l1_rotated` (06),

@@ -7,9 +7,11 @@ text while the curves under it move, the axis keeps its limits.  :class:`Pastes`
 such an artist, the pixels under it and the pixels after drawing it; when the artist is in the
 same state (:func:`key`) and the pixels under it are the same, drawing it again would give the same
 pixels, so they are pasted instead.  Exact by construction: the paste happens only when every
-input of the drawing is equal, and the region is every pixel the artist touches (found by
-drawing it alone on a transparent canvas), so the frames are pixel for pixel what drawing gives
-(``tests/test_render.py`` compares them with figures built afresh).
+input of the drawing is equal.  The pixels it pastes are every pixel the artist touches (found by
+drawing it alone on a transparent canvas); the pixels under it that must be the same are those
+whose colour depends on what is under them (an opaque legend's inside does not: only its
+antialiased edges would).  The frames are pixel for pixel what drawing gives
+(``tests/test_render.py`` compares them with full draws and with figures built afresh).
 """
 
 from __future__ import annotations
@@ -113,7 +115,9 @@ class Pastes:
     pastes."""
 
     def __init__(self):
-        self._entries = {}  # key -> (region, pixels under it, pixels after drawing)
+        # key -> ((region, touched, depends), the depending pixels under it, the touched
+        # pixels after drawing it)
+        self._entries = {}
         self._last = {}  # place in the list of changing artists -> the key it had last frame
         self.stats = {"pasted": 0, "under changed": 0, "remembered": 0}
         self.axes_drawn = []  # the axes the last call of draw() drew (their ticks may be new)
@@ -135,7 +139,7 @@ class Pastes:
         k = key(artist)
         if k is None:
             fig.draw_artist(artist)
-            return
+            return False
         steady, self._last[place] = self._last.get(place) == k, k
         entry = self._entries.get(k)
         if entry is not None:
@@ -151,13 +155,14 @@ class Pastes:
             under = now[depends]  # a copy (boolean indexing), taken before the artist is drawn
             fig.draw_artist(artist)
             self._entries[k] = (entry[0], under, pixels[region][touched])
-            return
+            return False
         if not steady:  # a state not seen twice in a row: it changes with the slider
             fig.draw_artist(artist)
-            return
+            return False
         before = pixels.copy()
         fig.draw_artist(artist)
         self._remember(k, _footprint(artist, pixels.shape, fig.dpi), before, pixels)
+        return False
 
     def _remember(self, k, footprint, before, pixels):
         self.stats["remembered"] += 1
