@@ -35,3 +35,15 @@ def test_a_slider_move_changes_the_figure_in_place(name):
         values = {k: displayed_value(c) for k, c in app.controls.items()}
         _, caption = app.builder(**values)
         assert app.caption.value == html.escape(caption), (name, control, value)
+
+
+def test_an_app_takes_the_path_of_a_move_once_when_made_so_its_first_move_costs_no_more():
+    """FigureApp._prime: made, the app has already drawn a frame over its saved picture and
+    remembered the legends it pastes, so its first move pastes them at once."""
+    app = widgets.penalty_step_app()
+    stats, pastes = app.frames.stats, app.frames.pastes.stats
+    assert stats["frames"] == 2 and stats["blits"] == 1 and pastes["remembered"] >= 2
+    before = app.caption.value
+    app.controls["lmbda"].index += 1
+    assert stats["blits"] == 2 and pastes["pasted"] >= 2  # the two legends, not drawn again
+    assert app.caption.value != before
