@@ -274,11 +274,15 @@ def test_the_playground_redraws_only_what_moved_and_shows_the_whole_figure(prese
     # the last one is what the figure shows drawn whole, laid out as its frames are (a save
     # would lay it out afresh, from the widths of its texts now)
     np.testing.assert_array_equal(pixels(shown[-1]), pixels_as_laid_out(app.view.fig))
-    # a save moved the panels: the next frame is drawn whole, not over the old picture
-    savefig_pixels(app.view.fig)
+    # a panel moved (a save that lays the figure out again can move them): the next frame is
+    # drawn whole, not over the old picture
+    ax = app.view.ax["hist"]
+    x0, y0, width, height = ax.get_position().bounds
+    ax.set_position([x0 + 0.02, y0, width - 0.02, height])
     blits = frames.stats["blits"]
-    np.testing.assert_array_equal(pixels(frames.png(app.view.fig)), savefig_pixels(app.view.fig))
+    frame = pixels(frames.png(app.view.fig))
     assert frames.stats["blits"] == blits
+    np.testing.assert_array_equal(frame, pixels_as_laid_out(app.view.fig))
 
 
 def test_a_legend_drawn_again_as_it_was_is_pasted_and_the_frame_stays_exact():

@@ -199,22 +199,18 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
 
     ax_hist.set_xlabel("weight $w$ (all layers)")
     ax_hist.set_ylabel("count")
+    # over the grid lines (zorder 1.5), which a refresh does not draw again
     view.hist = ax_hist.stairs(np.zeros(1), np.array([-1.0, 1.0]), fill=True, color=BLUE,
                                   alpha=0.8, zorder=1.6)
     view.ax = {"cost": ax_cost, "acc": ax_acc, "data": ax_data, "hist": ax_hist}
-    # what a refresh changes; Frames draws the rest once and afterwards only these over it:
-    # the points because they lie on the network's output, the spines because a curve at 0
-    # (the penalty without lambda) or a histogram's foot lies under them, and the axes of the
-    # curves and the histogram, whose limits move with the run (an axis that stayed as it was
-    # is pasted, plots/_pastes.py), with their grids under everything else
+    # what a refresh changes; Frames draws the rest once and, while no axis limit changes,
+    # only these over it: the points because they lie on the network's output, the spines
+    # because a curve at 0 (the penalty without lambda) or a histogram's foot lies under them
     spines = [sp for ax in (ax_cost, ax_acc, ax_data, ax_hist) if ax.axison
               for sp in ax.spines.values()]
-    moving = [ax_cost, ax_acc, ax_hist]
-    for ax in moving:
-        ax.set_axisbelow(True)
     fig.lecture5_changing = [view.train_cost, view.test_cost, view.penalty, view.train_acc,
                              view.test_acc, view.image, *points, view.hist, ax_hist.title,
-                             *spines, *(a for ax in moving for a in (ax.xaxis, ax.yaxis))]
+                             *spines]
     return view
 
 
