@@ -32,6 +32,7 @@ from .hessian import _array, _power_of_two, _square, _vector
 __all__ = [
     "quadratic_cost",
     "quadratic_gradient",
+    "level_curve",
     "hessian_2d",
     "gradient_descent",
     "StepThresholds",
@@ -84,6 +85,28 @@ def quadratic_gradient(w, H, w_star, lmbda=0.0):
     w = _points(w, k)
     d = w - (w_star if w.ndim == 1 else w_star[:, None])
     return H @ d + lmbda * w
+
+
+def level_curve(H, w_star, level, num=240):
+    """The contour C_0(w) - C_0(w*) = ``level`` of the quadratic (31) for a 2x2 positive definite
+    H: ``num`` points w (a (2, num) array, the first repeated last), an ellipse around w*.
+
+    With H = Q D Q^T (eq (35)), w = w* + Q u and 1/2 u^T D u = level: the ellipse's half-axis
+    along the eigenvector q_i is sqrt(2 level / D_ii), long where the cost is flat.
+    ``level = 0`` gives w* alone (every point)."""
+    H = _square("H", H, symmetric=True)
+    if H.shape != (2, 2):
+        raise ValueError(f"H must be 2x2 (a contour in the plane), got shape {H.shape}")
+    w_star = _vector("w_star", w_star, 2)
+    level = _validate.number("level", level, low=0.0)
+    num = _validate.integer("num", num, low=3)
+    D, Q = np.linalg.eigh(0.5 * (H + H.T))
+    if D.min() <= 0:
+        raise ValueError(f"H must be positive definite (closed contours), but its eigenvalues "
+                         f"are {D[0]:.3g} and {D[1]:.3g}")
+    t = np.linspace(0.0, 2.0 * np.pi, num)
+    u = np.sqrt(2.0 * level / D)[:, None] * np.stack([np.cos(t), np.sin(t)])
+    return w_star[:, None] + Q @ u
 
 
 def hessian_2d(eigenvalues, angle_degrees):

@@ -45,7 +45,9 @@ def test_l2_picture_puts_w_tilde_at_eq_34_and_bars_at_eq_38(lmbda):
     fig, caption = plots.l2_hessian_picture(lmbda, 0.3, 2.5, 40.0)
     H, _, D = hessian_2d((0.3, 2.5), 40.0)
     ax, ax_bar = fig.axes
-    np.testing.assert_allclose(_marker(ax, "w̃ (λ"), l2_minimizer(H, plots.L2_W_STAR, lmbda))
+    np.testing.assert_allclose(_marker(ax, "w̃ (with the penalty"),
+                               l2_minimizer(H, plots.L2_W_STAR, lmbda))
+    assert f"λ = {lmbda:.3g}:" in ax_bar.get_title()
     np.testing.assert_allclose([p.get_height() for p in ax_bar.patches], shrink_factors(D, lmbda))
     assert f"λ = {lmbda:.3g} " in caption
     f = shrink_factors(D, lmbda)
@@ -96,6 +98,6 @@ def test_l2_picture_never_fails_on_the_slider_ranges(log_lmbda, log_e1, log_e2, 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fig, caption = plots.l2_hessian_picture(10 ** log_lmbda, 10 ** log_e1, 10 ** log_e2, angle)
-    w_t = _marker(fig.axes[0], "w̃ (λ")
+    w_t = _marker(fig.axes[0], "w̃ (with the penalty")
     assert np.linalg.norm(w_t) <= np.linalg.norm(plots.L2_W_STAR) + 1e-12
     assert math.isfinite(float(re.search(r"‖w̃‖ = ([0-9.]+)", caption).group(1)))

@@ -14,6 +14,7 @@ from lecture5.quadratic import (
     early_stopping_factors,
     gradient_descent,
     hessian_2d,
+    level_curve,
     matching_lambda,
     optimal_step,
     quadratic_cost,
@@ -271,5 +272,32 @@ def test_early_stopping_and_l2_are_nearly_the_same_filter():
     (lambda: matching_lambda(-0.1, 5), ValueError, "eta"),
 ])
 def test_per_direction_helpers_name_the_argument(call, error, name):
+    with pytest.raises(error, match=f"^{name}"):
+        call()
+
+
+@pytest.mark.parametrize("eigenvalues, angle", [((0.25, 2.0), 0.0), ((0.01, 10.0), 30.0),
+                                                ((3.0, 3.0), -75.0)])
+def test_level_curve_is_the_contour_of_eq_31_with_half_axes_sqrt_2c_over_d(eigenvalues, angle):
+    H, Q, D = hessian_2d(eigenvalues, angle)
+    w_star, level = np.array([2.0, 1.2]), 0.7
+    points = level_curve(H, w_star, level, num=101)
+    assert points.shape == (2, 101)
+    np.testing.assert_allclose(quadratic_cost(points, H, w_star), level, rtol=1e-12)
+    np.testing.assert_allclose(points[:, 0], points[:, -1], atol=1e-12)  # closed
+    # its extent along each eigenvector q_i is +-sqrt(2 level / D_ii) around w*
+    along = Q.T @ (points - w_star[:, None])
+    np.testing.assert_allclose(np.abs(along).max(axis=1), np.sqrt(2 * level / D), rtol=1e-3)
+    np.testing.assert_allclose(level_curve(H, w_star, 0.0), np.repeat(w_star[:, None], 240, 1))
+
+
+@pytest.mark.parametrize("call, error, name", [
+    (lambda: level_curve(np.diag([1.0, -1.0]), [0.0, 0.0], 1.0), ValueError, "H"),
+    (lambda: level_curve(np.eye(3), [0.0, 0.0, 0.0], 1.0), ValueError, "H"),
+    (lambda: level_curve(np.eye(2), [0.0], 1.0), ValueError, "w_star"),
+    (lambda: level_curve(np.eye(2), [0.0, 0.0], -1.0), ValueError, "level"),
+    (lambda: level_curve(np.eye(2), [0.0, 0.0], 1.0, num=2), ValueError, "num"),
+])
+def test_level_curve_names_the_bad_argument(call, error, name):
     with pytest.raises(error, match=f"^{name}"):
         call()

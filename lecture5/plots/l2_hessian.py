@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import functools
 
+import matplotlib as mpl
 import numpy as np
+from matplotlib.collections import LineCollection
 
-from .. import _validate, hessian
+from .. import _validate, hessian, quadratic
 from . import draw
 from ._render import updatable
 from ._style import (
@@ -83,18 +85,20 @@ def _l2_view(w_star):
 
 @functools.lru_cache(maxsize=64)
 def _l2_background(eig1, eig2, angle_degrees, w_star):
-    """What does not depend on lambda (cached, so the lambda slider only redraws): H, Q, D, the
-    C_0 grid and the trail of w~(lambda) for lambda from ~0 to ~infinity (eq (34))."""
+    """What does not depend on lambda (cached, so the lambda slider only redraws): H, Q, D, nine
+    contours of C_0 (ellipses, eq (31)) and the trail of w~(lambda) for lambda from ~0 to
+    ~infinity (eq (34))."""
     H, Q, D = hessian.hessian_2d((eig1, eig2), angle_degrees)
     if D.min() <= 0:
         raise ValueError(f"eig1 and eig2 must be > 0 (a minimum w* exists), got {tuple(D)}")
     w_star = np.asarray(w_star, dtype=float)
-    xlim, ylim, r = _l2_view(w_star)
-    grid = draw.cost_grid(H, w_star, xlim, ylim, num=91)
+    r = _l2_view(w_star)[2]
+    levels = 0.5 * float(D.max()) * r * r * np.geomspace(3e-4, 1.0, 9)
+    contours = [quadratic.level_curve(H, w_star, c).T for c in levels]
     lambdas = np.geomspace(D.min() * 1e-3, D.max() * 1e3, 80)
     trail = np.array([w_star] + [hessian.l2_minimizer(H, w_star, lam) for lam in lambdas]
                      + [[0.0, 0.0]])
-    return H, Q, D, w_star, (xlim, ylim, r), grid, trail
+    return H, Q, D, w_star, contours, trail
 
 
 @styled
@@ -107,16 +111,17 @@ def l2_hessian_picture(lmbda, eig1=L2_EIGENVALUES[0], eig2=L2_EIGENVALUES[1],
     equal penalty lambda/2 ||w||^2 around the origin; the regularized minimum w~(lambda) of eq (34),
     where a C_0 contour (bold) touches a penalty circle (dashed); the path of w~ as lambda goes
     from 0 (w~ = w*) to infinity (w~ = 0); and the eigenvector directions q_1, q_2.  Right: the
-    shrink factor D_ii / (D_ii + lambda), eq (38), of each eigen-direction.  Returns
-    ``(fig, caption)``.  Closed form and lean (few tick labels, no mathtext that changes with the
-    sliders), so a slider can redraw it continuously.
+    shrink factor D_ii / (D_ii + lambda), eq (38), of each eigen-direction, lambda in its title.
+    Returns ``(fig, caption)``.  Closed form and lean (contours as exact ellipses, a legend that
+    never changes, no mathtext that changes with the sliders), so a slider can redraw it
+    continuously.
     """
     lmbda = _validate.number("lmbda", lmbda, low=0.0)
     w_star = tuple(float(v) for v in np.asarray(w_star, dtype=float).ravel())
     xlim, ylim, r = _l2_view(np.asarray(w_star))
     fig, (ax, ax_bar) = new_figure(1, 2, figsize=(FIGSIZE[0], 5.2),
                                    gridspec_kw=dict(width_ratios=[2.2, 1.0], left=0.07,
-                                                    right=0.98, bottom=0.17, top=0.9,
+                                                    right=0.98, bottom=0.17, top=0.85,
                                                     wspace=0.12))
     fig.set_layout_engine("none")  # the fixed margins above: a third cheaper to draw
     draw.layout_once(fig)  # projection mode lays it out: frames and saves keep that
@@ -133,7 +138,11 @@ def l2_hessian_picture(lmbda, eig1=L2_EIGENVALUES[0], eig2=L2_EIGENVALUES[1],
                        ha="center", va="center") for k in range(2)]
     marks = [ax.plot(0, 0, "+", color="black", ms=12, mew=2)[0],
              ax.plot(*w_star, "*", color="gold", mec="black", ms=18, label="w* (λ = 0)")[0]]
-    (w_mark,) = ax.plot([], [], "o", color=RED, mec="black", ms=10, label=_w_label(lmbda))
+    (w_mark,) = ax.plot([], [], "o", color=RED, mec="black", ms=10, label="w̃ (with the penalty)")
+    # C_0's contours (ellipses, eq (31)) under everything else, and the bold one through w~
+    ellipses = ax.add_collection(LineCollection([], colors="#90a4ae", linewidths=0.8,
+                                                zorder=1.9), autolim=False)
+    (bold,) = ax.plot([], [], color="#37474f", lw=2.0, zorder=1.95)
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
     ax.set_aspect("equal")
@@ -155,13 +164,17 @@ def l2_hessian_picture(lmbda, eig1=L2_EIGENVALUES[0], eig2=L2_EIGENVALUES[1],
                           fontsize=13) for b in bars]
     ax_bar.set_yticks([0.0, 0.5, 1.0])
     ax_bar.set_ylim(0, 1.15)
+    ax_bar.set_xticks([0, 1], ["", ""])
     ax_bar.grid(False)
-    ax_bar.set_title("shrink factor (38)\nDᵢᵢ / (Dᵢᵢ + λ)")
-    # the C_0 contours, then the bold one through w~ (new ones when H or lambda changes; drawn
-    # under everything else) and every artist over them: what an update changes or draws again
-    contours = []
-    fixed = [*rings, through, trail, *arrows, *q_names, *marks, w_mark, legend, *bars, *values,
-             ax_bar.xaxis, *ax.spines.values(), *ax_bar.spines.values()]
+    # the eigenvalues under the bars: texts where tick labels would be (cheaper to redraw)
+    names = [ax_bar.annotate("", (b.get_x() + b.get_width() / 2, 0),
+                             xycoords=ax_bar.get_xaxis_transform(), xytext=(0, -7),
+                             textcoords="offset points", ha="center", va="top",
+                             fontsize=mpl.rcParams["xtick.labelsize"]) for b in bars]
+    # what an update changes or draws again, bottom to top
+    changing = [ellipses, bold, *rings, through, trail, *arrows, *q_names, *marks, w_mark,
+                legend, *bars, *values, *names, ax_bar.title, *ax.spines.values(),
+                *ax_bar.spines.values()]
     now = {"lmbda": lmbda, "eig1": eig1, "eig2": eig2, "angle_degrees": angle_degrees}
 
     def show(lmbda=None, eig1=None, eig2=None, angle_degrees=None):
@@ -172,22 +185,12 @@ def l2_hessian_picture(lmbda, eig1=L2_EIGENVALUES[0], eig2=L2_EIGENVALUES[1],
         eig1 = _validate.number("eig1", v["eig1"], low=0.0, low_open=True)
         eig2 = _validate.number("eig2", v["eig2"], low=0.0, low_open=True)
         angle = _validate.number("angle_degrees", v["angle_degrees"])
-        H, Q, D, ws, _view, (W1, W2, C), path = _l2_background(eig1, eig2, angle, w_star)
+        H, Q, D, ws, contours, path = _l2_background(eig1, eig2, angle, w_star)
         w_t = hessian.l2_minimizer(H, ws, lmbda)
         factors = hessian.shrink_factors(D, lmbda)
-        new_h = (eig1, eig2, angle) != (now["eig1"], now["eig2"], now["angle_degrees"])
         now.update(lmbda=lmbda, eig1=eig1, eig2=eig2, angle_degrees=angle)
-        if new_h or not contours:
-            levels = 0.5 * float(D.max()) * r * r * np.geomspace(3e-4, 1.0, 9)
-            level_set = ax.contour(W1, W2, C, levels=levels, colors="#90a4ae", linewidths=0.8,
-                                   zorder=1.9)
-            draw.replace_changing(fig, contours[:1], [level_set])
-            contours[:1] = [level_set]
-        c_t = hessian.quadratic_cost(w_t, H, ws)
-        bold = [ax.contour(W1, W2, C, levels=[c_t], colors="#37474f", linewidths=2.0,
-                           zorder=1.95)] if c_t > 1e-12 else []
-        draw.replace_changing(fig, contours[1:], bold)
-        contours[1:] = bold
+        ellipses.set_segments(contours)
+        bold.set_data(*quadratic.level_curve(H, ws, hessian.quadratic_cost(w_t, H, ws)))
         rad = float(np.linalg.norm(w_t))
         through.set_data(*(rad * circle))
         trail.set_data(path[:, 0], path[:, 1])
@@ -196,21 +199,17 @@ def l2_hessian_picture(lmbda, eig1=L2_EIGENVALUES[0], eig2=L2_EIGENVALUES[1],
             arrows[k].xy = ws + q
             q_names[k].set_position(ws + 1.2 * q)
         w_mark.set_data([w_t[0]], [w_t[1]])
-        w_mark.set_label(_w_label(lmbda))
-        legend.get_texts()[-1].set_text(_w_label(lmbda))
         for b, text, f in zip(bars, values, factors):
             b.set_height(f)
             text.set_y(f + 0.02)
             text.set_text(f"{f:.2f}")
-        ax_bar.set_xticks([0, 1], [f"along q₁\nD₁₁ = {D[0]:.3g}", f"along q₂\nD₂₂ = {D[1]:.3g}"])
+        for k, name in enumerate(names):
+            name.set_text(f"along q{'₁₂'[k]}\nD{'₁₂'[k] * 2} = {D[k]:.3g}")
+        ax_bar.set_title(f"shrink factor (38)\nat λ = {lmbda:.3g}:\nDᵢᵢ / (Dᵢᵢ + λ)")
         return (f"λ = {lmbda:.3g} | D = ({D[0]:.3g}, {D[1]:.3g}), angle {angle:.0f}° | "
                 f"shrink (38): along q₁ × {factors[0]:.2f}, along q₂ × {factors[1]:.2f} | "
                 f"w* = ({ws[0]:.2f}, {ws[1]:.2f}) → w̃ = ({w_t[0]:.2f}, {w_t[1]:.2f}), "
                 f"‖w̃‖ = {rad:.2f}")
 
     caption = show()
-    return updatable(fig, show, [*contours, *fixed]), caption
-
-
-def _w_label(lmbda):
-    return f"w̃ (λ = {lmbda:.3g})"
+    return updatable(fig, show, changing), caption
