@@ -80,7 +80,8 @@ def test_filter_figure_with_another_lambda_shows_the_matching_one_too():
     fig, caption = es_plots.filter_figure(tau=20, lmbda=0.1)
     assert "L2 with λ = 0.1" in caption and "matching λ = 1/(ητ) = 0.5" in caption
     labels = " ".join(t.get_text() for t in fig.axes[0].get_legend().texts)
-    assert "L2 at λ = 1/(ητ) = 0.5" in labels
+    assert "L2 at λ = 1/(ητ)" in labels
+    assert "τ = 20, λ = 0.1; 1/(ητ) = 0.5" in fig.axes[0].get_title()
     with pytest.raises(ValueError, match="tau"):
         es_plots.filter_figure(tau=0)
     with pytest.raises(ValueError, match="lmbda"):

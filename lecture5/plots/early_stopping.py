@@ -186,12 +186,13 @@ def filter_figure(tau=20, lmbda=None, eta=FILTER_ETA, eigenvalues=(0.25, 2.0)):
     D = np.logspace(-4, 0, 400) / eta
     es_c, l2_c = METHOD_COLOURS["prox"], METHOD_COLOURS["l2"]
     fig, (ax1, ax2) = new_figure(1, 2)
-    (es_line,) = ax1.plot(D, D, color=es_c)
-    (l2_line,) = ax1.plot(D, D, color=l2_c)
-    (gap_line,) = ax2.plot(D, D, color=METHOD_COLOURS["none"])
+    # labels without numbers (tau and lambda are in the titles): legends that stay as they are
+    (es_line,) = ax1.plot(D, D, color=es_c, label="early stopping: $1-(1-\\eta D)^\\tau$")
+    (l2_line,) = ax1.plot(D, D, color=l2_c, label="L2 (38): $D/(D+\\lambda)$")
+    (gap_line,) = ax2.plot(D, D, color=METHOD_COLOURS["none"], label="with this λ")
     # L2 at the matching lambda, drawn thin when lambda is another
-    (l2_matched,) = ax1.plot(D, D, color=l2_c, lw=1, ls=":")
-    (gap_matched,) = ax2.plot(D, D, color=l2_c, lw=1, ls=":")
+    (l2_matched,) = ax1.plot(D, D, color=l2_c, lw=1, ls=":", label="L2 at λ = 1/(ητ)")
+    (gap_matched,) = ax2.plot(D, D, color=l2_c, lw=1, ls=":", label="with λ = 1/(ητ)")
     dots = []
     if marks.size:
         dots = [ax1.plot(marks, marks, "o", color=es_c, ms=8)[0],
@@ -199,11 +200,12 @@ def filter_figure(tau=20, lmbda=None, eta=FILTER_ETA, eigenvalues=(0.25, 2.0)):
                          label="eigenvalues of notebook 05's H")[0]]
     edge = ax1.axvline(D[0], color=METHOD_COLOURS["grey"], ls="--", lw=1.2)
     ax1.set(xscale="log", xlabel="eigenvalue $D_{ii}$ of H", ylim=(-0.02, 1.05),
-            ylabel="fraction of $w^*_i$ kept", title=f"what each keeps (η = {eta:g})")
-    (star,) = ax2.plot([D[0]], [0.0], "*", ms=14, color=METHOD_COLOURS["drop"])
+            ylabel="fraction of $w^*_i$ kept")
+    (star,) = ax2.plot([D[0]], [0.0], "*", ms=14, color=METHOD_COLOURS["drop"],
+                       label="largest difference")
     ax2.axhline(0.0, color=METHOD_COLOURS["grey"], lw=1)
     ax2.set(xscale="log", xlabel="eigenvalue $D_{ii}$ of H", ylim=(-1.02, 1.02),
-            ylabel="early stopping − L2", title="the difference of the two filters")
+            ylabel="early stopping − L2")
     keep = object()  # a value not given to show stays as shown
     shown = {}
 
@@ -224,25 +226,30 @@ def filter_figure(tau=20, lmbda=None, eta=FILTER_ETA, eigenvalues=(0.25, 2.0)):
         gap, d_gap, _ = filter_gap(eta, tau, lmbda)
         gap_m, d_gap_m, _ = filter_gap(eta, tau)
         is_matched = bool(np.isclose(lmbda, matched, rtol=1e-9))
-        es_line.set(ydata=es, label=f"early stopping: $1-(1-\\eta D)^\\tau$, τ = {tau}")
-        l2_line.set(ydata=l2, label=f"L2 (38): $D/(D+\\lambda)$, λ = {lmbda:.3g}")
-        gap_line.set(ydata=es - l2, label=f"λ = {lmbda:.3g}")
+        es_line.set_ydata(es)
+        l2_line.set_ydata(l2)
+        gap_line.set_ydata(es - l2)
         l2_m = shrink_factors(D, matched)
-        for line, y, label in ((l2_matched, l2_m, f"L2 at λ = 1/(ητ) = {matched:.3g}"),
-                               (gap_matched, es - l2_m, f"λ = 1/(ητ) = {matched:.3g}")):
-            line.set(ydata=y, visible=not is_matched, label=f"_{label}" if is_matched else label)
+        for line, y in ((l2_matched, l2_m), (gap_matched, es - l2_m)):
+            line.set(ydata=y, visible=not is_matched,
+                     label=("_" if is_matched else "") + line.get_label().lstrip("_"))
         if dots:
             dots[0].set_ydata(early_stopping_factors(marks, eta, tau))
             dots[1].set_ydata(shrink_factors(marks, lmbda))
         edge.set_xdata([1.0 / (eta * tau)] * 2)
-        star.set(data=([d_gap], [gap]), label=f"largest: {gap:+.3f} at D = {d_gap:.3g}")
-        # the legends are made afresh (their entries change) in place of the old ones
-        changing = getattr(fig, "lecture5_changing", [])
-        for ax, loc in ((ax1, "upper left"), (ax2, "lower left")):
-            old = ax.get_legend()
-            new = ax.legend(loc=loc, fontsize="x-small")
-            if old in changing:
-                changing[changing.index(old)] = new
+        star.set_data([d_gap], [gap])
+        ax1.set_title(f"what each keeps (η = {eta:g})\n"
+                      f"τ = {tau}, λ = {lmbda:.3g}; 1/(ητ) = {matched:.3g}")
+        ax2.set_title(f"the difference of the two filters\nlargest {gap:+.3f} at D = {d_gap:.3g}")
+        # the legends change only when the matching lambda's lines appear or go: made afresh
+        if shown.get("matched") != is_matched:
+            shown["matched"] = is_matched
+            changing = getattr(fig, "lecture5_changing", [])
+            for ax, loc in ((ax1, "upper left"), (ax2, "lower left")):
+                old = ax.get_legend()
+                new = ax.legend(loc=loc, fontsize="x-small")
+                if old in changing:
+                    changing[changing.index(old)] = new
         return (f"τ = {tau} steps of η = {eta:g}, L2 with λ = {lmbda:.3g}: largest difference "
                 f"{gap:+.3f} at D = {d_gap:.3g}; at the matching λ = 1/(ητ) = {matched:.3g} it "
                 f"is {gap_m:+.3f} at D = {d_gap_m:.3g} (dashed line: D = 1/(ητ))")
@@ -253,5 +260,5 @@ def filter_figure(tau=20, lmbda=None, eta=FILTER_ETA, eigenvalues=(0.25, 2.0)):
         ax.set_xlim(ax.get_xlim())
     frame = [sp for ax in (ax1, ax2) for sp in ax.spines.values() if sp.get_visible()]
     changing = [es_line, l2_line, gap_line, l2_matched, gap_matched, *dots, edge, star,
-                ax1.get_legend(), ax2.get_legend(), *frame]
+                ax1.get_legend(), ax2.get_legend(), ax1.title, ax2.title, *frame]
     return updatable(fig, show, changing), caption
