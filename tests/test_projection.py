@@ -238,8 +238,24 @@ def visible_texts(fig, renderer):
             continue
         if t.axes is not None and not t.axes.get_visible():
             continue
-        out.append((t, t.get_window_extent(renderer)))
+        out.append((t, _inked_extent(t, renderer)))
     return out
+
+
+def _inked_extent(text, renderer):
+    """The extent of ``text`` without its trailing spaces: room left for other texts (a legend
+    label padded with figure spaces for numbers written over its end), not ink."""
+    s = text.get_text()
+    if s == s.rstrip():
+        return text.get_window_extent(renderer)
+    ha, x0 = text.get_horizontalalignment(), text.get_window_extent(renderer).x0
+    text.set_text(s.rstrip())
+    try:
+        box = text.get_window_extent(renderer)
+    finally:
+        text.set_text(s)
+    assert ha == "left", f"{s!r}: trailing spaces on a text not aligned left"
+    return box.translated(x0 - box.x0, 0)
 
 
 def collisions(fig) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.ticker import MaxNLocator
@@ -92,18 +93,31 @@ def dropout_expectation_figure(net, data, p_drop=0.5, samples=4000, example=0, s
     # the full network with w^3 as trained (no scaling: p_drop = 0)
     unscaled = float(test_time_preactivation(net, x, 0.0)[j, 0])
     fig, axes = new_figure(1, 2, sharey=True)
-    lines, legends = [], []
+    lines, legends, numbers = [], [], []
     draw.layout_once(fig)  # frames and saves after an update keep this layout
     for ax, inverted in zip(axes, (False, True)):
         kinds = ("mean", "test") if inverted else ("mean", "test", "unscaled")
         styles = {"mean": dict(color="black", lw=2.5, ls="--"),
                   "test": dict(color=METHOD_COLOURS["prox"], lw=2.2),
                   "unscaled": dict(color=METHOD_COLOURS["l1"], lw=2.2)}
-        lines.append({k: ax.axvline(unscaled, **styles[k], label=k) for k in kinds})
+        # the legend's words never change (frames paste it); its numbers are texts over it,
+        # right-aligned at its right edge, in the room the figure spaces leave after each label
+        labels = {"mean": "average over masks:",
+                  "test": "full network, w³ as trained:" if inverted
+                  else "full network, (1 − p) w³:",
+                  "unscaled": "full network, w³ unscaled:"}
+        lines.append({k: ax.axvline(unscaled, **styles[k], label=labels[k] + "\u2007" * 7)
+                      for k in kinds})
         ax.set(xlabel=f"$z^3_{{{j}}}$ (input of output neuron {j})",
                title="inverted dropout: $a^2/(1-p)$ kept" if inverted
                else "slides' dropout: kept $a^2$ unchanged")
         legends.append(ax.legend(loc="upper left", fontsize="small"))
+        numbers.append([ax.annotate("", (1, 0.5), xycoords=(legends[-1], text),
+                                    xytext=(-mpl.rcParams["legend.borderpad"] * 6, 0),
+                                    textcoords="offset points", ha="right", va="center",
+                                    fontsize="small", zorder=legends[-1].get_zorder() + 0.1,
+                                    in_layout=False)
+                        for text in legends[-1].get_texts()])
     axes[0].set_ylabel("number of masks")
     # each panel's histogram: its 50 bars as one artist (drawn in one call), made once and
     # given new bars by every update (ax.hist would add 50 new patches each time); the bars look
@@ -145,19 +159,13 @@ def dropout_expectation_figure(net, data, p_drop=0.5, samples=4000, example=0, s
         if hasattr(fig, "lecture5_update") and not room:
             room.append(draw.text_sizes(fig))
         parts, top = [], None
-        for ax, inverted, panel, bars, legend, (counts, edges, mean, test_z) in zip(
-                axes, (False, True), lines, hists, legends, sample(p_drop)):
+        for ax, inverted, panel, bars, texts, (counts, edges, mean, test_z) in zip(
+                axes, (False, True), lines, hists, numbers, sample(p_drop)):
             bars.set_verts(_bar_outlines(counts, edges))
             panel["mean"].set_xdata([mean] * 2)
             panel["test"].set_xdata([test_z] * 2)
-            labels = [f"average over masks: {mean:.2f}",
-                      f"full network, $w^3$ as trained: {test_z:.2f}" if inverted
-                      else f"full network, $(1-p)\\,w^3$: {test_z:.2f}"]
-            if not inverted:
-                labels.append(f"full network, $w^3$ unscaled: {unscaled:.2f}")
-            for line, text, label in zip(panel.values(), legend.get_texts(), labels):
-                line.set_label(label)
-                text.set_text(label)
+            for text, value in zip(texts, (mean, test_z, unscaled)):
+                text.set_text(f"{value:.2f}")
             spots = (edges[0], edges[-1], mean, test_z, *([] if inverted else [unscaled]))
             ax.set_xlim(*_rounded_out(min(spots), max(spots)))
             if top is None:  # the shared y-axis: the first panel's counts, with headroom
@@ -184,7 +192,8 @@ def dropout_expectation_figure(net, data, p_drop=0.5, samples=4000, example=0, s
     # the axes first (drawn first: below everything else), the y-axes before the x-axes whose
     # grids cross them: an axis is pasted only while what was drawn under it stayed the same
     changing = [*(ax.yaxis for ax in axes), *(ax.xaxis for ax in axes), *hists,
-                *(line for d in lines for line in d.values()), *legends, *title,
+                *(line for d in lines for line in d.values()), *legends,
+                *(text for texts in numbers for text in texts), *title,
                 *(spine for ax in axes for spine in ax.spines.values())]
     return updatable(fig, show, changing), caption
 
