@@ -43,8 +43,11 @@ def test_penalty_step_figure_changes_in_place_while_its_tick_labels_fit():
     assert caption == plots.penalty_step_figure(lmbda=5.0)[1]
     np.testing.assert_allclose(fig.axes[0].lines[1].get_ydata(), 0.75 * fig.axes[0].lines[1]
                                .get_xdata())  # (28) with eta lambda / n = 0.25
-    # longer tick labels ("−0.0004") need a new layout: the app builds the figure afresh
-    assert plots.update_in_place(fig, {"lmbda": 0.01}) is None
+    # its tick labels are padded to 8 characters: "−0.0004" (the slider's lowest stop) fits
+    assert plots.update_in_place(fig, {"lmbda": 0.01}) is not None
+    # a step so small that the axis needs an offset text ("1e−5") above it needs a new
+    # layout: the app builds the figure afresh
+    assert plots.update_in_place(fig, {"lmbda": 1e-4}) is None
 
 
 def test_penalty_step_figure_refuses_a_step_of_one_or_more():

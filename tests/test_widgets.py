@@ -233,6 +233,20 @@ def test_penalty_step_app_moves_live_and_survives_its_extremes():
     assert "0.0005" in low and "× 10 / 10 = 0.5:" in high
 
 
+def test_penalty_step_app_keeps_its_first_layout_over_the_whole_slider():
+    # the right panel's y-axis scales with the step, 0.0005 to 0.5: its tick labels are padded
+    # to one width, so no stop of the slider needs a wider margin (a new layout: a whole build,
+    # a few hundred ms, where a frame takes tens)
+    app = widgets.penalty_step_app()
+    slider = app.controls["lmbda"]
+    for value in (*slider.values, *slider.values[::-1]):
+        slider.value = value
+        assert app.error is None
+    assert app.frames.stats["layouts"] == 1 and app.frames.stats["frames"] > len(slider.values)
+    tick_labels = [t.get_text() for t in app.figure.axes[1].get_yticklabels()]
+    assert all(len(t) == 8 and t.strip("\u2007") for t in tick_labels)
+
+
 def test_l1_eigen_app_counts_zeroed_components():
     app = widgets.l1_eigen_app()
     low, high = extremes(app, "lmbda")

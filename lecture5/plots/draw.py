@@ -13,14 +13,14 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.patches import Circle, Rectangle
-from matplotlib.ticker import FuncFormatter, NullFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter, ScalarFormatter
 
 from .. import hessian
 from ._style import GREY_400, GREY_700, METHOD_COLOURS, REGIME_COLOURS
 
 __all__ = ["matrix", "cost_grid", "gd_path", "set_gd_path", "eta_strip", "plain_log_labels",
            "dropout_network", "digit", "DIGIT_CMAP", "replace_changing",
-           "tick_label_width", "layout_once",
+           "tick_label_width", "PaddedFormatter", "layout_once",
            "network_skeleton", "set_dropout_network", "network_artists", "text_sizes"]
 
 DIGIT_CMAP = "gray_r"  # ink dark on white, like a digit written on paper
@@ -264,6 +264,19 @@ def replace_changing(fig, old, new):
         changing[at:at] = new
     for artist in old:
         artist.remove()
+
+
+class PaddedFormatter(ScalarFormatter):
+    """matplotlib's default tick labels, padded on the left with figure spaces (as wide as a
+    digit, invisible) to ``width`` characters: an axis whose limits change with a slider then
+    takes the same room at every value (the labels of a left y-axis are right-aligned)."""
+
+    def __init__(self, width: int):
+        super().__init__()
+        self.width = width
+
+    def __call__(self, x, pos=None):
+        return super().__call__(x, pos).rjust(self.width, "\u2007")
 
 
 def tick_label_width(axis) -> tuple:

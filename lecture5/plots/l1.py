@@ -70,6 +70,9 @@ def penalty_step_figure(lmbda=2.0, eta=0.5, n=10, w_max=1.0):
     ax2.set(xlabel="weight w before the step", ylabel="amount removed  w - w'",
             title="amount removed by one step")
     legends.append(ax2.legend(loc="upper left", fontsize="small"))
+    # its y tick labels (0.5 or -0.00025: the axis scales with the step) padded to one width,
+    # so that a change of lambda never needs a wider margin than the first layout gave
+    ax2.yaxis.set_major_formatter(draw.PaddedFormatter(8))
     room = []  # the right panel's y tick labels as first laid out (measured at the first update)
 
     def show(lmbda):
