@@ -289,6 +289,30 @@ def test_the_playground_redraws_only_what_moved_and_shows_the_whole_figure(prese
     np.testing.assert_array_equal(frame, pixels_as_laid_out(app.view.fig))
 
 
+def test_a_new_network_shown_while_paused_is_a_quick_frame_and_its_first_epoch_refits():
+    """Another number of hidden layers, paused: the epoch and weight axes stay as they were (the
+    count axis is drawn with the frame), so each frame draws only what changed, and is exactly
+    the figure drawn whole; the new run's first epoch fits the axes to it."""
+    from lecture5.playground import Playground
+    from lecture5.widgets import shown_png
+
+    app = Playground(preset="moons, a small network", render=True)
+    app.run_epochs(20)
+    frames, fig = app.view.frames, app.view.fig
+    epochs_axis, weights_axis = fig.axes[0].get_xlim(), app.view.ax["hist"].get_xlim()
+    layers = app.controls["layers"]
+    blits = frames.stats["blits"]
+    for value in (2, 3, 0, 1, 3):
+        layers.value = value
+        np.testing.assert_array_equal(pixels(shown_png(app.picture)), pixels_as_laid_out(fig))
+        assert fig.axes[0].get_xlim() == epochs_axis and not len(app.view.train_cost.get_xdata())
+        assert app.view.ax["hist"].get_xlim()[1] >= weights_axis[1]
+    assert frames.stats["blits"] - blits >= 4, frames.stats  # a first state may need a draw
+    app.run_epochs(1)
+    assert fig.axes[0].get_xlim() == (0, 1.0)  # epoch 1 of the new run: the axis ends at 1
+    np.testing.assert_array_equal(pixels(shown_png(app.picture)), pixels_as_laid_out(fig))
+
+
 def test_a_legend_drawn_again_as_it_was_is_pasted_and_the_frame_stays_exact():
     """A legend or an axis in the same state over the same pixels is pasted from an earlier
     frame (lecture5.plots._pastes); over other pixels (a line moved under a half-transparent

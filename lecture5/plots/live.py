@@ -27,6 +27,7 @@ import numpy as np
 from matplotlib.ticker import FixedLocator, NullLocator
 
 from .. import _validate
+from . import draw
 from ._render import Frames
 from ._style import BLUE, GREY_600, ORANGE, new_figure, projection_on, styled
 
@@ -64,11 +65,16 @@ class LiveView:
     hist_range: float = 0.0  # its x range, which only grows
     #: the nice tops (:func:`sticky_top`) of the cost and count axes, which move in steps
     tops: dict = field(default_factory=dict)
+    #: a new run that has not trained yet: its axes are those of the last run (see restart)
+    fresh: bool = False
 
     def restart(self):
-        """Forget the ranges of the last run (the next one may have other weights and costs)."""
-        self.hist_range = 0.0
-        self.tops.clear()
+        """A new run: forget the ranges of the last one (the next may have other weights and
+        costs) at its first epoch.  Until then the epoch and weight axes stay as they are (the
+        weights' widened if the new ones need it), so that a new network shown while paused
+        (another number of layers) changes the picture, the histogram and its count axis (drawn
+        with every frame), and a frame is quick to draw."""
+        self.fresh = True
 
 
 #: epoch ticks to choose from (1-2-5): the epoch axes label a few of these
@@ -199,6 +205,8 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
 
     ax_hist.set_xlabel("weight $w$ (all layers)")
     ax_hist.set_ylabel("count")
+    # counts from 1 to ~10,000 (another network): labels padded to one width, one layout
+    ax_hist.yaxis.set_major_formatter(draw.PaddedFormatter(5))
     # over the grid lines (zorder 1.5), which a refresh does not draw again
     view.hist = ax_hist.stairs(np.zeros(1), np.array([-1.0, 1.0]), fill=True, color=BLUE,
                                   alpha=0.8, zorder=1.6)
@@ -208,9 +216,11 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
     # because a curve at 0 (the penalty without lambda) or a histogram's foot lies under them
     spines = [sp for ax in (ax_cost, ax_acc, ax_data, ax_hist) if ax.axison
               for sp in ax.spines.values()]
-    fig.lecture5_changing = [view.train_cost, view.test_cost, view.penalty, view.train_acc,
-                             view.test_acc, view.image, *points, view.hist, ax_hist.title,
-                             *spines]
+    # the count axis first (under the histogram): its top follows the number of weights, which
+    # a new network shown while paused changes (drawn with the frame, or pasted while the same)
+    fig.lecture5_changing = [ax_hist.yaxis, view.train_cost, view.test_cost, view.penalty,
+                             view.train_acc, view.test_acc, view.image, *points, view.hist,
+                             ax_hist.title, *spines]
     return view
 
 
@@ -292,11 +302,20 @@ def update_playground_figure(view, net, history, bins=None):
     """
     epochs = np.asarray(history["epoch"], dtype=float)
     ax = view.ax
-    _set_curves(ax["cost"], [(view.train_cost, history["train_cost"]),
-                             (view.test_cost, history["eval_cost"]),
-                             (view.penalty, history["train_penalty"])], epochs, view.tops)
-    _set_curves(ax["acc"], [(view.train_acc, history["train_accuracy"]),
-                            (view.test_acc, history["eval_accuracy"])], epochs)
+    waiting = view.fresh and not len(epochs)  # a new run, not trained yet: keep the axes
+    if view.fresh and not waiting:  # its first epoch: its own ranges from now on
+        view.fresh = False
+        view.hist_range = 0.0
+        view.tops.clear()
+    curves = [(view.train_cost, history["train_cost"]), (view.test_cost, history["eval_cost"]),
+              (view.penalty, history["train_penalty"]), (view.train_acc, history["train_accuracy"]),
+              (view.test_acc, history["eval_accuracy"])]
+    if waiting:
+        for line, _ in curves:
+            line.set_data([], [])
+    else:
+        _set_curves(ax["cost"], curves[:3], epochs, view.tops)
+        _set_curves(ax["acc"], curves[3:], epochs)
 
     with np.errstate(all="ignore"):
         if view.kind == "2d":
