@@ -290,9 +290,10 @@ def test_the_playground_redraws_only_what_moved_and_shows_the_whole_figure(prese
 
 
 def test_a_new_network_shown_while_paused_is_a_quick_frame_and_its_first_epoch_refits():
-    """Another number of hidden layers, paused: the epoch and weight axes stay as they were (the
-    count axis is drawn with the frame), so each frame draws only what changed, and is exactly
-    the figure drawn whole; the new run's first epoch fits the axes to it."""
+    """Another number of hidden layers, paused: the epoch axes stay as they were and the weight
+    axis only widens (the histogram's axes are drawn with the frame), so each frame draws only
+    what changed, and is exactly the figure drawn whole; the new run's first epoch fits the
+    axes to it."""
     from lecture5.playground import Playground
     from lecture5.widgets import shown_png
 

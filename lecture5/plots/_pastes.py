@@ -83,14 +83,21 @@ def key(artist):
     return None
 
 
+_CANVAS = {}  # (width, height, dpi) -> the one renderer _alone draws on (its texts' layouts cached)
+
+
 def _alone(artist, shape, dpi, under):
     """``artist`` drawn alone on a canvas of the frame's size filled with ``under`` (RGBA)."""
     height, width = shape[:2]
-    canvas = RendererAgg(width, height, dpi)
+    size = (width, height, dpi)
+    if size not in _CANVAS:
+        _CANVAS.clear()
+        _CANVAS[size] = RendererAgg(width, height, dpi)
+    canvas = _CANVAS[size]
     pixels = np.asarray(canvas.buffer_rgba())
     pixels[...] = under
     artist.draw(canvas)
-    return pixels
+    return pixels.copy()
 
 
 def _footprint(artist, shape, dpi):

@@ -70,10 +70,9 @@ class LiveView:
 
     def restart(self):
         """A new run: forget the ranges of the last one (the next may have other weights and
-        costs) at its first epoch.  Until then the epoch and weight axes stay as they are (the
-        weights' widened if the new ones need it), so that a new network shown while paused
-        (another number of layers) changes the picture, the histogram and its count axis (drawn
-        with every frame), and a frame is quick to draw."""
+        costs) at its first epoch.  Until then the curve panels stay as they are, empty, and the
+        weight axis only widens, so that a new network shown while paused (another number of
+        layers) is a quick frame: the histogram's axes are drawn with every frame."""
         self.fresh = True
 
 
@@ -118,11 +117,13 @@ def _finite(values):
 def _weight_mosaic(w, tiles=_PLAYGROUND_TILES, side=28):
     """Rows of ``w`` (one hidden neuron's incoming weights each) tiled as side x side images.
 
-    Returns a 2-D array with NaN in the 1-pixel gaps between tiles.
+    Returns a 2-D array with NaN in the 1-pixel gaps between tiles and in the places of the
+    grid without a neuron.
     """
     k = min(w.shape[0], tiles)
-    cols = max(1, math.ceil(math.sqrt(k * 1.6)))
-    rows = math.ceil(k / cols)
+    # the grid for ``tiles`` images whatever k is: the same picture size for every network
+    cols = max(1, math.ceil(math.sqrt(tiles * 1.6)))
+    rows = math.ceil(tiles / cols)
     mosaic = np.full((rows * (side + 1) - 1, cols * (side + 1) - 1), np.nan)
     for i in range(k):
         r, c = divmod(i, cols)
@@ -197,7 +198,11 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
         ax_data.grid(False)
         ax_data.set_title("data and the network's output (blue: class 1)")
     else:
-        points = []
+        # no axes drawn: the image's limits (how many neurons it shows) may change with each
+        # frame (the axes, hidden, are listed as changing: their limits are in no saved picture)
+        points = [ax_data.xaxis, ax_data.yaxis]
+        for axis in points:
+            axis.set_visible(False)
         view.image = ax_data.imshow(np.zeros((28, 28)), cmap="RdBu_r", vmin=-1, vmax=1,
                                        interpolation="nearest")
         ax_data.set_axis_off()
@@ -216,11 +221,11 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
     # because a curve at 0 (the penalty without lambda) or a histogram's foot lies under them
     spines = [sp for ax in (ax_cost, ax_acc, ax_data, ax_hist) if ax.axison
               for sp in ax.spines.values()]
-    # the count axis first (under the histogram): its top follows the number of weights, which
-    # a new network shown while paused changes (drawn with the frame, or pasted while the same)
-    fig.lecture5_changing = [ax_hist.yaxis, view.train_cost, view.test_cost, view.penalty,
-                             view.train_acc, view.test_acc, view.image, *points, view.hist,
-                             ax_hist.title, *spines]
+    # the histogram's axes first (under it): their range follows the weights, which a new
+    # network shown while paused changes (drawn with the frame, or pasted while the same)
+    fig.lecture5_changing = [ax_hist.xaxis, ax_hist.yaxis, view.train_cost, view.test_cost,
+                             view.penalty, view.train_acc, view.test_acc, view.image, *points,
+                             view.hist, ax_hist.title, *spines]
     return view
 
 
