@@ -19,21 +19,22 @@ def _pixels(fig) -> np.ndarray:
     return np.asarray(canvas.buffer_rgba()).copy()
 
 
-def _mosaic_pair(values, figsize, dpi, **kw):
+def _mosaic_pair(values, figsize, dpi, cmap="gray_r", clim=(0.0, 1.0), **kw):
     figs = []
     for fast in (False, True):
         fig = Figure(figsize=figsize, dpi=dpi)
         ax = fig.add_subplot()
         if fast:
-            image = Mosaic(ax, cmap="gray_r", interpolation="nearest", **kw)
+            image = Mosaic(ax, cmap=cmap, interpolation="nearest", **kw)
             image.set_data(values)
-            image.set_clim(0.0, 1.0)
+            image.set_clim(*clim)
             image.set_clip_path(ax.patch)
             image.set_extent(image.get_extent())
             ax.add_image(image)
             ax.set_aspect("equal")
         else:
-            ax.imshow(values, cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest", **kw)
+            ax.imshow(values, cmap=cmap, vmin=clim[0], vmax=clim[1], interpolation="nearest",
+                      **kw)
         figs.append(fig)
     return figs
 
@@ -54,6 +55,19 @@ def test_a_mosaic_draws_what_imshow_draws(figsize, dpi):
         fig.axes[0].set_position([0.2, 0.1, 0.5, 0.7])
     np.testing.assert_array_equal(_pixels(fast), _pixels(plain))
     np.testing.assert_array_equal(fast_image.get_array(), values[::-1])
+
+
+@pytest.mark.parametrize("figsize, dpi", [((5.5, 3.5), 100), ((3, 3), 72), ((7, 5), 150)])
+def test_a_mosaic_with_gaps_draws_what_imshow_draws(figsize, dpi):
+    # the playground's weight images: NaN (masked) between the tiles and where no neuron is,
+    # drawn in the colour map's "bad" colour (transparent), as matplotlib draws them
+    rng = np.random.default_rng(1)
+    values = rng.normal(size=(144, 202))
+    values[28::29, :] = np.nan
+    values[:, 28::29] = np.nan
+    values[116:, 58:] = np.nan
+    plain, fast = _mosaic_pair(values, figsize, dpi, cmap="RdBu_r", clim=(-2.0, 2.0))
+    np.testing.assert_array_equal(_pixels(fast), _pixels(plain))
 
 
 def test_a_mosaic_saved_as_pdf_and_at_another_resolution_still_works():

@@ -25,15 +25,16 @@ class Mosaic(AxesImage):
     own number: that says which data pixel every screen pixel shows, and is kept while the Axes
     stays where it is.  Each draw colour-maps the values at their own resolution and gives every
     screen pixel the colour of its data pixel (a numpy ``take``): with nearest neighbours the
-    same pixels.  ``get_array`` stays the values; any other interpolation, a mask or an alpha
-    is drawn by matplotlib as usual."""
+    same pixels.  Masked values (NaN) get the colour map's "bad" colour, as in matplotlib.
+    ``get_array`` stays the values; any other interpolation or an alpha is drawn by matplotlib
+    as usual."""
 
     _picks = None  # (where the image is drawn, which data pixel every screen pixel shows, ...)
 
     def _make_image(self, A, in_bbox, out_bbox, clip_bbox, magnification=1.0,
                     unsampled=False, round_to_pixel_border=True):
         args = (in_bbox, out_bbox, clip_bbox, magnification, unsampled, round_to_pixel_border)
-        if (unsampled or A.ndim != 2 or A.size >= 2 ** 24 or np.ma.getmask(A).any()
+        if (unsampled or A.ndim != 2 or A.size >= 2 ** 24
                 or self.get_interpolation() != "nearest" or self.get_alpha() is not None
                 or not self.get_transform().is_affine):
             return super()._make_image(A, *args)

@@ -28,6 +28,7 @@ from matplotlib.ticker import FixedLocator, NullLocator
 
 from .. import _validate
 from . import draw
+from ._fast_artists import Mosaic
 from ._render import Frames
 from ._style import BLUE, GREY_600, ORANGE, new_figure, projection_on, styled
 
@@ -203,8 +204,14 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
         points = [ax_data.xaxis, ax_data.yaxis]
         for axis in points:
             axis.set_visible(False)
-        view.image = ax_data.imshow(np.zeros((28, 28)), cmap="RdBu_r", vmin=-1, vmax=1,
-                                       interpolation="nearest")
+        # what imshow makes, drawn faster (a Mosaic: the same pixels)
+        view.image = Mosaic(ax_data, cmap="RdBu_r", interpolation="nearest")
+        view.image.set_data(np.zeros((28, 28)))
+        view.image.set_clim(-1, 1)
+        view.image.set_clip_path(ax_data.patch)
+        view.image.set_extent(view.image.get_extent())
+        ax_data.add_image(view.image)
+        ax_data.set_aspect("equal")
         ax_data.set_axis_off()
         ax_data.set_title("first-layer weights $w^2$, one image per neuron")
 
