@@ -195,7 +195,7 @@ def test_pause_step_and_reset_respond_within_three_seconds_while_running():
             t0 = time.perf_counter()
             getattr(app, action)()
             if action != "reset":
-                await asyncio.wait_for(app.wait(), 1.0)
+                await asyncio.wait_for(app.wait(), 3.0)  # the bound asserted below
                 assert not app.running
             latencies[action] = time.perf_counter() - t0
         assert app.running  # Reset keeps playing, with the new network
@@ -229,7 +229,9 @@ def test_figure_refreshes_are_throttled_while_training():
         updates = app.stats["updates"]
         t0 = time.perf_counter()
         app.play()
-        await until(lambda: len(times) >= 3, timeout=20)
+        # five refreshes: with three, one slow refresh of a loaded machine (a first layout) is
+        # most of the measured span
+        await until(lambda: len(times) >= 5, timeout=30)
         app.pause()
         await app.wait()
         return app, times, time.perf_counter() - t0, app.stats["updates"] - updates
