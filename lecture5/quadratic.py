@@ -27,7 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _validate
-from .hessian import _array, _power_of_two, _square, _vector
+from .hessian import _array, _power_of_two, _square, _vector, eigen_decomposition
 
 __all__ = [
     "quadratic_cost",
@@ -94,13 +94,13 @@ def level_curve(H, w_star, level, num=240):
     With H = Q D Q^T (eq (35)), w = w* + Q u and 1/2 u^T D u = level: the ellipse's half-axis
     along the eigenvector q_i is sqrt(2 level / D_ii), long where the cost is flat.
     ``level = 0`` gives w* alone (every point)."""
-    H = _square("H", H, symmetric=True)
+    H = _square("H", H)
     if H.shape != (2, 2):
         raise ValueError(f"H must be 2x2 (a contour in the plane), got shape {H.shape}")
     w_star = _vector("w_star", w_star, 2)
     level = _validate.number("level", level, low=0.0)
     num = _validate.integer("num", num, low=3)
-    D, Q = np.linalg.eigh(0.5 * (H + H.T))
+    D, Q = eigen_decomposition(H)
     if D.min() <= 0:
         raise ValueError(f"H must be positive definite (closed contours), but its eigenvalues "
                          f"are {D[0]:.3g} and {D[1]:.3g}")

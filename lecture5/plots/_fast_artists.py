@@ -12,7 +12,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.image import AxesImage
 from matplotlib.quiver import Quiver
 
-__all__ = ["Mosaic", "Field"]
+__all__ = ["Mosaic", "add_mosaic", "Field"]
 
 
 class Mosaic(AxesImage):
@@ -56,6 +56,19 @@ class Mosaic(AxesImage):
         colours[1:] = self.to_rgba(A, bytes=True).reshape(-1, 4)
         shown = colours.view(np.uint32)[:, 0].take(picked)
         return shown.view(np.uint8).reshape(*picked.shape, 4), x, y, t
+
+
+def add_mosaic(ax, shape, cmap, clim) -> Mosaic:
+    """What ``ax.imshow(np.zeros(shape), cmap=cmap, vmin=clim[0], vmax=clim[1],
+    interpolation="nearest")`` makes, as a :class:`Mosaic` (give it values with ``set_data``)."""
+    image = Mosaic(ax, cmap=cmap, interpolation="nearest")
+    image.set_data(np.zeros(shape))
+    image.set_clim(*clim)
+    image.set_clip_path(ax.patch)
+    image.set_extent(image.get_extent())
+    ax.add_image(image)
+    ax.set_aspect("equal")
+    return image
 
 
 class Field(Quiver):

@@ -28,7 +28,7 @@ from matplotlib.ticker import FixedLocator, NullLocator
 
 from .. import _validate
 from . import draw
-from ._fast_artists import Mosaic
+from ._fast_artists import add_mosaic
 from ._render import Frames
 from ._style import BLUE, GREY_600, ORANGE, new_figure, projection_on, styled
 
@@ -199,19 +199,11 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
         ax_data.grid(False)
         ax_data.set_title("data and the network's output (blue: class 1)")
     else:
-        # no axes drawn: the image's limits (how many neurons it shows) may change with each
-        # frame (the axes, hidden, are listed as changing: their limits are in no saved picture)
-        points = [ax_data.xaxis, ax_data.yaxis]
-        for axis in points:
-            axis.set_visible(False)
-        # what imshow makes, drawn faster (a Mosaic: the same pixels)
-        view.image = Mosaic(ax_data, cmap="RdBu_r", interpolation="nearest")
-        view.image.set_data(np.zeros((28, 28)))
-        view.image.set_clim(-1, 1)
-        view.image.set_clip_path(ax_data.patch)
-        view.image.set_extent(view.image.get_extent())
-        ax_data.add_image(view.image)
-        ax_data.set_aspect("equal")
+        points = []
+        # imshow's image, drawn faster; the grid of images has one size for every network
+        # (_weight_mosaic), so the panel and its limits stay as they are
+        view.image = add_mosaic(ax_data, _weight_mosaic(np.zeros((1, 28 * 28))).shape,
+                                "RdBu_r", (-1, 1))
         ax_data.set_axis_off()
         ax_data.set_title("first-layer weights $w^2$, one image per neuron")
 

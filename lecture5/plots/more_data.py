@@ -13,7 +13,7 @@ from matplotlib.patches import Rectangle
 
 from .. import _validate, augment
 from . import draw
-from ._fast_artists import Field, Mosaic
+from ._fast_artists import Field, add_mosaic
 from ._render import updatable
 from ._style import BLUE, FIGSIZE, GREEN, ORANGE, RED, app_projection, new_figure, styled
 from .draw import DIGIT_CMAP
@@ -106,13 +106,7 @@ def distortion_grid(X, degrees=15.0, dx=2.0, dy=0.0, factor=0.3, alpha=34.0, sig
         width = FIGSIZE[0] * 1.15
         height = round(width * (mosaic_shape[0] + top_room) / mosaic_shape[1] + 0.45, 2)
     fig, ax = new_figure(figsize=(width, height))
-    image = Mosaic(ax, cmap=DIGIT_CMAP, interpolation="nearest")  # what imshow makes
-    image.set_data(np.zeros(mosaic_shape))
-    image.set_clim(0.0, 1.0)
-    image.set_clip_path(ax.patch)
-    image.set_extent(image.get_extent())
-    ax.add_image(image)
-    ax.set_aspect("equal")
+    image = add_mosaic(ax, mosaic_shape, DIGIT_CMAP, (0.0, 1.0))  # imshow's image, faster
     fields = []  # one quiver a row: the elastic field, arrows cut at the panel's border
     for i in range(k):
         left, top = GAP + 5 * cell, GAP + i * cell
