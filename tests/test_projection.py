@@ -244,18 +244,23 @@ def visible_texts(fig, renderer):
 
 def _inked_extent(text, renderer):
     """The extent of ``text`` without its trailing spaces: room left for other texts (a legend
-    label padded with figure spaces for numbers written over its end), not ink."""
+    label padded with figure spaces for numbers written over its end), not ink; a centred text
+    padded on both sides alike (an epoch axis's labels) without either."""
     s = text.get_text()
     if s == s.rstrip():
         return text.get_window_extent(renderer)
-    ha, x0 = text.get_horizontalalignment(), text.get_window_extent(renderer).x0
-    text.set_text(s.rstrip())
+    ha, whole = text.get_horizontalalignment(), text.get_window_extent(renderer)
+    centred = ha == "center" and s.strip() != s.lstrip() and len(s) - len(s.lstrip()) in (
+        len(s) - len(s.rstrip()), len(s) - len(s.rstrip()) - 1)
+    text.set_text(s.strip() if centred else s.rstrip())
     try:
         box = text.get_window_extent(renderer)
     finally:
         text.set_text(s)
-    assert ha == "left", f"{s!r}: trailing spaces on a text not aligned left"
-    return box.translated(x0 - box.x0, 0)
+    if centred:
+        return box.translated((whole.x0 + whole.x1 - box.x0 - box.x1) / 2, 0)
+    assert ha == "left", f"{s!r}: trailing spaces on a text neither aligned left nor centred"
+    return box.translated(whole.x0 - box.x0, 0)
 
 
 def collisions(fig) -> list[str]:

@@ -336,3 +336,29 @@ def test_a_legend_drawn_again_as_it_was_is_pasted_and_the_frame_stays_exact():
     pasted = stats["pasted"]
     np.testing.assert_array_equal(pixels(frames.png(fig)), savefig_pixels(fig))
     assert stats["pasted"] == pasted + 1  # the axis only
+
+
+def test_an_axis_is_pasted_only_over_the_same_pixels_where_it_draws():
+    """An axis (its grid lines cross the panel) is pasted while nothing under the pixels it
+    touches changed, also when something between its grid lines did; a change under a grid
+    line draws it again.  Every frame is what a full draw gives."""
+    fig, ax = plots.new_figure()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xticks([0, 0.5, 1])
+    ax.set_yticks([0, 0.5, 1])
+    ax.grid(True, alpha=0.3)
+    # a dot under the axis (zorder 1 < the grid's 1.5) that moves between grid lines or onto one
+    (dot,) = ax.plot([0.25], [0.75], "o", markersize=6, zorder=1)
+    # the spines too: a whole draw draws them over the grid lines
+    fig.lecture5_changing = [dot, ax.xaxis, ax.yaxis, *ax.spines.values()]
+    frames = Frames()
+    frames.png(fig)
+    stats = frames.pastes.stats
+    for x, y in ((0.25, 0.75), (0.25, 0.75), (0.3, 0.8), (0.3, 0.8), (0.5, 0.7), (0.2, 0.7)):
+        dot.set_data([x], [y])
+        np.testing.assert_array_equal(pixels(frames.png(fig)), savefig_pixels(fig), (x, y))
+    # remembered at the second frame; pasted over a dot moved between the grid lines; drawn
+    # again twice when the dot lay under the vertical grid line at 0.5 and after it left it
+    assert stats["remembered"] == 2 and stats["under changed"] >= 2, stats
+    assert stats["pasted"] >= 6, stats

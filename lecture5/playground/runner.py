@@ -28,8 +28,11 @@ from .. import _validate
 __all__ = ["Runner", "PACES", "SLICE_SECONDS", "MIN_REDRAW_INTERVAL", "MAX_DRAW_SHARE"]
 
 SLICE_SECONDS = 0.03  # how long the training task keeps the event loop before it yields
-MIN_REDRAW_INTERVAL = 0.4  # at most 2.5 figure refreshes a second: enough to follow, cheap
-MAX_DRAW_SHARE = 0.3  # figures may take at most this share of the time while training runs
+#: seconds from the start of one figure refresh to the start of the next, at least: at most
+#: 2.5 refreshes a second (a training slice later, about 2.3), enough to follow a run, cheap
+MIN_REDRAW_INTERVAL = 0.4
+#: figures take at most this share of the time while training runs; training keeps the rest
+MAX_DRAW_SHARE = 0.25
 LABEL_INTERVAL = 0.1  # the epoch counter changes at most 10 times a second
 MAX_PACE_LAG = 0.5  # seconds a paced run may fall behind (a slow machine) before it lets go
 MAX_NAP = 0.05  # longest sleep of a paced run between two mini-batches (Pause stays prompt)
@@ -216,18 +219,18 @@ class Runner:
         self.host.say(f"{type(exc).__name__}: {exc}", "error")
 
     def redraw_due(self, force=False) -> bool:
-        """Whether a refresh may run now: :attr:`redraw_interval` after the last one, and
-        figures at most :data:`MAX_DRAW_SHARE` of the time (from the median refresh)."""
+        """Whether a refresh may run now: :attr:`redraw_interval` after the last one started,
+        and figures at most :data:`MAX_DRAW_SHARE` of the time (from the median refresh)."""
         wait = self.redraw_interval
         if self.draw_times:
             wait = max(wait, statistics.median(self.draw_times) / MAX_DRAW_SHARE)
         return force or time.perf_counter() - self.last_draw >= wait
 
     def drew(self, seconds, first_render=False):
-        """Note a refresh that took ``seconds`` (the first render also lays the figure out,
-        about twice the cost of the next ones: half of it counts)."""
+        """Note a refresh that took ``seconds`` and ended now (the first render also lays the
+        figure out, about twice the cost of the next ones: half of it counts)."""
         self.draw_times.append(seconds / 2 if first_render else seconds)
-        self.last_draw = time.perf_counter()
+        self.last_draw = time.perf_counter() - seconds  # when it started
 
     def updates_per_second(self):
         """Mini-batch updates per second while playing (None when not measurable); call it

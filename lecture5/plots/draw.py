@@ -15,7 +15,7 @@ from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.patches import Circle, Rectangle
 from matplotlib.ticker import FuncFormatter, NullFormatter, ScalarFormatter
 
-from .. import hessian
+from .. import _validate, hessian
 from ._style import GREY_400, GREY_700, METHOD_COLOURS, REGIME_COLOURS
 
 __all__ = ["matrix", "cost_grid", "gd_path", "set_gd_path", "eta_strip", "plain_log_labels",
@@ -267,16 +267,25 @@ def replace_changing(fig, old, new):
 
 
 class PaddedFormatter(ScalarFormatter):
-    """matplotlib's default tick labels, padded on the left with figure spaces (as wide as a
-    digit, invisible) to ``width`` characters: an axis whose limits change with a slider then
-    takes the same room at every value (the labels of a left y-axis are right-aligned)."""
+    """matplotlib's default tick labels, padded with figure spaces (as wide as a digit,
+    invisible) to ``width`` characters: an axis whose limits change with a slider (or with
+    training) then takes the same room at every value.  ``align="right"`` pads on the left (the
+    labels of a left y-axis, right-aligned); ``"center"`` pads both sides alike (an x-axis's
+    centred labels stay centred under their ticks: one character more when the padding is
+    odd)."""
 
-    def __init__(self, width: int):
+    def __init__(self, width: int, align: str = "right"):
         super().__init__()
+        _validate.choice("align", align, ("right", "center"))
         self.width = width
+        self.align = align
 
     def __call__(self, x, pos=None):
-        return super().__call__(x, pos).rjust(self.width, "\u2007")
+        text = super().__call__(x, pos)
+        if self.align == "right":
+            return text.rjust(self.width, "\u2007")
+        side = "\u2007" * -(-max(0, self.width - len(text)) // 2)
+        return side + text + side
 
 
 def tick_label_width(axis) -> tuple:

@@ -11,7 +11,7 @@ Not a test (pytest only collects ``test_*.py``): it prints a table.  Same run, t
 
 Each of ``--rounds`` rounds runs (a) for ``--seconds``, then (b) for ``--seconds``; alternating
 keeps a change in the machine's load from favouring one of the two.  By design figures take at
-most 30 % of the time (``lecture5.playground.runner.MAX_DRAW_SHARE``).
+most 25 % of the time (``lecture5.playground.runner.MAX_DRAW_SHARE``).
 """
 
 from __future__ import annotations
