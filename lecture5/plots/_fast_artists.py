@@ -1,5 +1,6 @@
-"""Two artists of notebook 09's distortion figure, drawn faster than matplotlib's own and
-pixel for pixel the same (``tests/test_fast_artists.py``): a slider redraws them on every move.
+"""Two artists of notebook 09's distortion figure (the first also draws the playground's
+pictures), drawn faster than matplotlib's own and pixel for pixel the same
+(``tests/test_fast_artists.py``): a slider redraws them on every move.
 
 :class:`Mosaic` is an image drawn with ``interpolation="nearest"``; :class:`Field` is a quiver
 that makes its arrows again only when its vectors or its Axes changed.
@@ -58,16 +59,17 @@ class Mosaic(AxesImage):
         return shown.view(np.uint8).reshape(*picked.shape, 4), x, y, t
 
 
-def add_mosaic(ax, shape, cmap, clim) -> Mosaic:
+def add_mosaic(ax, shape, cmap, clim, *, extent=None, origin=None, aspect="equal") -> Mosaic:
     """What ``ax.imshow(np.zeros(shape), cmap=cmap, vmin=clim[0], vmax=clim[1],
-    interpolation="nearest")`` makes, as a :class:`Mosaic` (give it values with ``set_data``)."""
-    image = Mosaic(ax, cmap=cmap, interpolation="nearest")
+    interpolation="nearest", extent=extent, origin=origin, aspect=aspect)`` makes, as a
+    :class:`Mosaic` (give it values with ``set_data``)."""
+    image = Mosaic(ax, cmap=cmap, interpolation="nearest", origin=origin)
     image.set_data(np.zeros(shape))
     image.set_clim(*clim)
     image.set_clip_path(ax.patch)
-    image.set_extent(image.get_extent())
+    image.set_extent(image.get_extent() if extent is None else extent)
     ax.add_image(image)
-    ax.set_aspect("equal")
+    ax.set_aspect(aspect)
     return image
 
 
