@@ -355,10 +355,11 @@ def test_an_axis_is_pasted_only_over_the_same_pixels_where_it_draws():
     frames = Frames()
     frames.png(fig)
     stats = frames.pastes.stats
+    assert stats["remembered"] == 2  # over the picture drawn whole: the next frame pastes them
     for x, y in ((0.25, 0.75), (0.25, 0.75), (0.3, 0.8), (0.3, 0.8), (0.5, 0.7), (0.2, 0.7)):
         dot.set_data([x], [y])
         np.testing.assert_array_equal(pixels(frames.png(fig)), savefig_pixels(fig), (x, y))
-    # remembered at the second frame; pasted over a dot moved between the grid lines; drawn
-    # again twice when the dot lay under the vertical grid line at 0.5 and after it left it
+    # pasted over a dot moved between the grid lines; drawn again twice, when the dot lay under
+    # the vertical grid line at 0.5 and after it left it
     assert stats["remembered"] == 2 and stats["under changed"] >= 2, stats
     assert stats["pasted"] >= 6, stats

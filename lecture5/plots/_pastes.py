@@ -148,16 +148,21 @@ class Pastes:
         self._entries.clear()
         self._last.clear()
 
-    def draw(self, fig, artists, pixels: np.ndarray) -> None:
-        """Draw ``artists`` (in this order) on ``fig``'s canvas, whose pixels are ``pixels``."""
+    def draw(self, fig, artists, pixels: np.ndarray, whole=False) -> None:
+        """Draw ``artists`` (in this order) on ``fig``'s canvas, whose pixels are ``pixels``;
+        ``whole``: over a picture just drawn whole, whose axes are remembered at once (they were
+        laid out with it and tend to stay: the next slider move pastes them)."""
         self.axes_drawn = []
         for place, artist in enumerate(artists):
-            if (artist.get_visible() and not self._draw_one(fig, artist, place, pixels)
+            if (artist.get_visible()
+                    and not self._draw_one(fig, artist, place, pixels,
+                                           whole and isinstance(artist, Axis))
                     and isinstance(artist, Axis)):
                 self.axes_drawn.append(artist)
 
-    def _draw_one(self, fig, artist, place, pixels) -> bool:
-        """Draw or paste ``artist``: True when pasted."""
+    def _draw_one(self, fig, artist, place, pixels, at_once=False) -> bool:
+        """Draw or paste ``artist``: True when pasted; ``at_once``: remember a state seen for
+        the first time."""
         k = key(artist)
         if k is None:
             fig.draw_artist(artist)
@@ -182,7 +187,7 @@ class Pastes:
                 return False
             self.stats["pasted"] += 1
             return True
-        if not steady:  # a state not seen twice in a row: it changes with the slider
+        if not (steady or at_once):  # a state not seen twice in a row: it changes with the slider
             fig.draw_artist(artist)
             return False
         before = words.copy()
