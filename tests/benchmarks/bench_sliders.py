@@ -17,8 +17,9 @@ capturing ``keydown`` listener stamps ``performance.now()`` at the first press, 
 - ``response``: first frame where anything the app shows besides the sliders changed (caption,
   status line, progress bar, or the figure);
 - ``figure``:   first frame whose figure signature differs from the one before the first press;
-- ``final``:    the last figure change before the app went quiet (kernel idle, nothing changed for
-  ``--quiet`` seconds): the figure for the value the slider ended on.
+- ``final``:    the last figure change before the app went quiet (kernel idle, no retraining app
+  saying "training (…)…", nothing changed for ``--quiet`` seconds): the figure for the value the
+  slider ended on.
 
 A move with no figure change (the playground's training controls change only its caption while
 it is paused) counts in ``response`` only.  ``kB/frame`` is what the kernel's websocket delivered
@@ -187,6 +188,7 @@ _WATCH_JS = """
     }
     requestAnimationFrame(tick);
   };
+  w.root = root;
   window.__bench_sliders = w;
   requestAnimationFrame(tick);
 }
@@ -208,7 +210,11 @@ async () => {
   return {now: rel(performance.now()), t0: w.t0, firstResp: rel(w.firstResp),
           firstFig: rel(w.firstFig), lastFig: rel(w.lastFig), lastResp: rel(w.lastResp),
           figFrames: w.figFrames, respFrames: w.respFrames, frames: w.frames, blank: w.blank,
-          pngBytes};
+          pngBytes,
+          // a retraining app says so in its caption until its new figure is there: it trains
+          // on a timer after the last key press, while the kernel reports itself idle
+          training: [...w.root.querySelectorAll('.CAPTION')].some(
+            (e) => (e.innerText || '').startsWith('training ('))};
 }
 """
 
@@ -280,9 +286,9 @@ def one_move(page, slider, key: str, wire: WireCounter, args) -> dict:
     nothing_after = 5.0  # seconds: a move that changed nothing by then changed nothing
     while True:
         page.wait_for_timeout(100)
-        st = page.evaluate(_WATCH_STATE_JS)
+        st = page.evaluate(_js(_WATCH_STATE_JS))
         nb = labkit.notebook_state(page)
-        idle = bool(nb) and nb["status"] == "idle"
+        idle = bool(nb) and nb["status"] == "idle" and not st["training"]
         last = max([t for t in (st["lastFig"], st["lastResp"]) if t is not None], default=None)
         if idle and last is not None and st["now"] - last >= args.quiet * 1000:
             break
