@@ -148,15 +148,13 @@ class Pastes:
         self._entries.clear()
         self._last.clear()
 
-    def draw(self, fig, artists, pixels: np.ndarray, whole=False) -> None:
+    def draw(self, fig, artists, pixels: np.ndarray, first=False) -> None:
         """Draw ``artists`` (in this order) on ``fig``'s canvas, whose pixels are ``pixels``;
-        ``whole``: over a picture just drawn whole, whose axes are remembered at once (they were
-        laid out with it and tend to stay: the next slider move pastes them)."""
+        ``first``: the app's first picture, shown before anyone moves a slider: its legends and
+        axes are remembered at once, so the first move pastes those that stay as they were."""
         self.axes_drawn = []
         for place, artist in enumerate(artists):
-            if (artist.get_visible()
-                    and not self._draw_one(fig, artist, place, pixels,
-                                           whole and isinstance(artist, Axis))
+            if (artist.get_visible() and not self._draw_one(fig, artist, place, pixels, first)
                     and isinstance(artist, Axis)):
                 self.axes_drawn.append(artist)
 
@@ -185,9 +183,15 @@ class Pastes:
                 fig.draw_artist(artist)
                 self._entries[k] = (region, touched, depends, under, words[region].copy())
                 return False
+            if isinstance(artist, Legend):
+                # where its entries are is worked out as it draws, and other artists may be
+                # placed by them (07's numbers): worked out again, nothing drawn (a few ms)
+                renderer = fig.canvas.get_renderer()
+                with renderer._draw_disabled():
+                    artist.draw(renderer)
             self.stats["pasted"] += 1
             return True
-        if not (steady or at_once):  # a state not seen twice in a row: it changes with the slider
+        if not (steady or at_once):  # not seen twice in a row: a state the slider changes
             fig.draw_artist(artist)
             return False
         before = words.copy()

@@ -232,7 +232,7 @@ class Frames:
         if changing:
             self._background = canvas.copy_from_bbox(fig.bbox)
             self._blitted, self._limits = fig, _limits(fig)
-            self._draw_changing(fig, changing, whole=True)
+            self._draw_changing(fig, changing, first=self.stats["frames"] == 1)
         return _png(canvas, self.compress_level)
 
     def _draw(self, fig, canvas):
@@ -250,9 +250,9 @@ class Frames:
             fig.set_layout_engine(fig._lecture5_own_layout)  # longer texts: laid out again
             self._draw_with_own_layout(fig, canvas)
 
-    def _draw_changing(self, fig, changing, whole=False):
+    def _draw_changing(self, fig, changing, first=False):
         ordered = sorted(changing, key=lambda a: a.get_zorder())
-        self.pastes.draw(fig, ordered, np.asarray(self._canvas.buffer_rgba()), whole)
+        self.pastes.draw(fig, ordered, np.asarray(self._canvas.buffer_rgba()), first)
 
 
 def updatable(fig, update, changing=()):

@@ -119,6 +119,11 @@ def dropout_expectation_figure(net, data, p_drop=0.5, samples=4000, example=0, s
                                     in_layout=False)
                         for text in legends[-1].get_texts()])
     axes[0].set_ylabel("number of masks")
+    # counts from tens to thousands and inputs z from "−4" to "−20" (p_drop 0.05 to 0.9): one
+    # room for their labels at every p_drop, one layout
+    axes[0].yaxis.set_major_formatter(draw.PaddedFormatter(4))
+    for ax in axes:
+        ax.xaxis.set_major_formatter(draw.PaddedFormatter(4, align="center"))
     # each panel's histogram: its 50 bars as one artist (drawn in one call), made once and
     # given new bars by every update (ax.hist would add 50 new patches each time); the bars look
     # as ax.hist draws them (grey, white edges), below the lines; the axes, grid included, are
