@@ -17,6 +17,8 @@ with figures built afresh).
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import RendererAgg
@@ -143,6 +145,7 @@ class Pastes:
         self._last = {}  # place in the list of changing artists -> the key it had last frame
         self.stats = {"pasted": 0, "under changed": 0, "remembered": 0}
         self.axes_drawn = []  # the axes the last call of draw() drew (their ticks may be new)
+        self._laid_out = weakref.WeakKeyDictionary()  # legend -> the key it was last drawn in
 
     def clear(self):
         self._entries.clear()
@@ -165,6 +168,12 @@ class Pastes:
         if k is None:
             fig.draw_artist(artist)
             return False
+        # a legend works out where its entries are as it draws, and other artists may be placed
+        # by them (07's numbers): one pasted in another state than it was last drawn in (a
+        # figure built afresh) works that out again, drawing nothing
+        stale = isinstance(artist, Legend) and self._laid_out.get(artist) != k
+        if isinstance(artist, Legend):
+            self._laid_out[artist] = k  # drawn below, or pasted and laid out
         steady, self._last[place] = self._last.get(place) == k, k
         words = _words(pixels)
         if k in self._entries:
@@ -183,9 +192,7 @@ class Pastes:
                 fig.draw_artist(artist)
                 self._entries[k] = (region, touched, depends, under, words[region].copy())
                 return False
-            if isinstance(artist, Legend):
-                # where its entries are is worked out as it draws, and other artists may be
-                # placed by them (07's numbers): worked out again, nothing drawn (a few ms)
+            if stale:
                 renderer = fig.canvas.get_renderer()
                 with renderer._draw_disabled():
                     artist.draw(renderer)
