@@ -240,7 +240,7 @@ def test_figure_refreshes_are_throttled_while_training():
     starts = np.array([t for t, _ in times])
     assert len(times) <= elapsed / 0.25 + 1  # at most 4 refreshes a second
     assert np.diff(starts).min() >= 0.25 - 1e-3
-    # and at most 30% of the time goes into refreshes (about; the throttle uses a median)
+    # and at most 25% of the time goes into refreshes (about; the throttle uses a median)
     assert sum(d for _, d in times[1:]) <= 0.45 * (starts[-1] - starts[0]), times
     assert updates > 1000  # training went on between the refreshes
     assert Image.open(io.BytesIO(shown_png(app.picture))).size == (1100, 700)
@@ -259,7 +259,7 @@ def test_throughput_with_the_ui_is_at_least_half_of_the_bare_engine():
         if result["ratio"] >= 0.5:
             break
     assert max(r["ratio"] for r in results) >= 0.5, results
-    # by design figures take at most 30% of the time; the rest is training
+    # by design figures take at most 25% of the time; the rest is training
     assert max(r["training_share"] for r in results) >= 0.55, results
 
 
