@@ -212,6 +212,12 @@ def test_figures_for_2d_and_mnist_show_what_they_should():
     a = app.net.feedforward(app.view.grid)
     p1 = (a[1] / (a[0] + a[1])).reshape(90, 90)
     shown = np.asarray(app.view.image.get_array())
+    # each value a cell centred on its point: the picture reaches a quarter of a grid step
+    # beyond the first and the last points
+    gx, gy = np.unique(app.view.grid[0]), np.unique(app.view.grid[1])
+    dx, dy = (gx[1] - gx[0]) / 4, (gy[1] - gy[0]) / 4
+    np.testing.assert_allclose(app.view.image.get_extent(),
+                               (gx[0] - dx, gx[-1] + dx, gy[0] - dy, gy[-1] + dy))
     # the output at the grid points, and halfway between two the mean of both
     np.testing.assert_allclose(shown[::2, ::2], p1)
     np.testing.assert_allclose(shown[1::2, ::2], (p1[:-1] + p1[1:]) / 2)

@@ -240,7 +240,8 @@ def test_figure_refreshes_are_throttled_while_training():
     starts = np.array([t for t, _ in times])
     assert len(times) <= elapsed / 0.25 + 1  # at most 4 refreshes a second
     assert np.diff(starts).min() >= 0.25 - 1e-3
-    # and at most 25% of the time goes into refreshes (about; the throttle uses a median)
+    # and at most 25% of the time goes into refreshes (about: the throttle uses a median, and
+    # a loaded machine slows some refreshes down, hence 45%)
     assert sum(d for _, d in times[1:]) <= 0.45 * (starts[-1] - starts[0]), times
     assert updates > 1000  # training went on between the refreshes
     assert Image.open(io.BytesIO(shown_png(app.picture))).size == (1100, 700)

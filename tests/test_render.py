@@ -113,6 +113,7 @@ def _keeping_layout(first_fig) -> Frames:
     frames = Frames()
     frames.png(first_fig)
     frames._sizes = tuple(10**9 for _ in frames._sizes)  # no text counts as grown
+    frames.pastes.clear()  # every artist of a later figure drawn, none pasted: the reference
     return frames
 
 
@@ -363,3 +364,16 @@ def test_an_axis_is_pasted_only_over_the_same_pixels_where_it_draws():
     # the vertical grid line at 0.5 and after it left it
     assert stats["remembered"] == 2 and stats["under changed"] >= 2, stats
     assert stats["pasted"] >= 6, stats
+
+
+def test_a_legend_pasted_into_a_figure_built_afresh_still_places_what_hangs_on_it():
+    """07's numbers are placed by the entries of a legend that frames paste: pasted into a new
+    figure (an app that builds afresh), the legend still works out where its entries are."""
+    builder, first, _ = UPDATABLE["dropout_expectation_figure"]
+    frames = Frames()
+    frames.png(builder(**first)[0])  # an app's first picture: its legends are remembered
+    again = builder(**first)[0]
+    frame = pixels(frames.png(again))
+    assert frames.pastes.stats["pasted"] >= 2  # the two legends
+    expected = pixels(_keeping_layout(builder(**first)[0]).png(builder(**first)[0]))
+    np.testing.assert_array_equal(frame, expected)

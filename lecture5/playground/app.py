@@ -194,10 +194,10 @@ class Playground(w.VBox):
 
     ``preset`` names an entry of :data:`PRESETS`; keyword arguments override single controls
     (``Playground(preset="overfit 1,000 digits", eta=0.1)``).  ``redraw_interval`` is the least
-    time between two figure refreshes while training runs.  ``speed``: epochs per second while
-    playing (the speed menu, :data:`lecture5.playground.runner.PACES`); None (default) trains as
-    fast as it can, as an app explored alone wants; an instructor picks a pace to show a class
-    the first epochs.
+    time between the starts of two figure refreshes while training runs.  ``speed``: epochs per
+    second while playing (the speed menu, :data:`lecture5.playground.runner.PACES`); None
+    (default) trains as fast as it can, as an app explored alone wants; an instructor picks a
+    pace to show a class the first epochs.
 
     ``render``: ``"auto"`` (default) draws the figure as a picture only once the app has been
     displayed (an app driven from code alone, like the fixed-number runs of notebook 10, skips the

@@ -72,7 +72,8 @@ class Runner:
         self.task = None
         self.playing = False
         self.generation = 0  # which training task may run (an older one ends by itself)
-        self.last_draw = -math.inf
+        self.last_draw = -math.inf  # when the last refresh started
+        self.last_drawn = -math.inf  # and when it ended
         self.last_label = -math.inf
         self.draw_times = deque(maxlen=5)  # seconds of the last redraws (median -> throttle)
         self.rate_samples = deque(maxlen=20)  # (time, updates) for the updates/s readout
@@ -220,17 +221,21 @@ class Runner:
 
     def redraw_due(self, force=False) -> bool:
         """Whether a refresh may run now: :attr:`redraw_interval` after the last one started,
-        and figures at most :data:`MAX_DRAW_SHARE` of the time (from the median refresh)."""
+        figures at most :data:`MAX_DRAW_SHARE` of the time (from the median refresh), and,
+        after a refresh slower than that (a new layout), training first for the rest of it."""
         wait = self.redraw_interval
         if self.draw_times:
             wait = max(wait, statistics.median(self.draw_times) / MAX_DRAW_SHARE)
-        return force or time.perf_counter() - self.last_draw >= wait
+        now = time.perf_counter()
+        return force or (now - self.last_draw >= wait
+                         and now - self.last_drawn >= wait * (1 - MAX_DRAW_SHARE))
 
     def drew(self, seconds, first_render=False):
         """Note a refresh that took ``seconds`` and ended now (the first render also lays the
         figure out, about twice the cost of the next ones: half of it counts)."""
         self.draw_times.append(seconds / 2 if first_render else seconds)
-        self.last_draw = time.perf_counter() - seconds  # when it started
+        self.last_drawn = time.perf_counter()
+        self.last_draw = self.last_drawn - seconds
 
     def updates_per_second(self):
         """Mini-batch updates per second while playing (None when not measurable); call it

@@ -26,8 +26,9 @@ from matplotlib.legend import Legend
 
 __all__ = ["Pastes", "key"]
 
-#: how many pasted regions one app keeps, and in how many bytes at most (an axis with its
-#: grid lines covers its panel: about 1 MB with the pixels before and after)
+#: how many pasted regions one app keeps, and in about how many bytes (an axis with its grid
+#: lines covers its panel: about 1 MB with the pixels before and after; the least recently
+#: pasted go first, and the newest may go one region beyond)
 _KEEP = 24
 _KEEP_BYTES = 16 * 2**20
 
@@ -196,6 +197,7 @@ class Pastes:
                 renderer = fig.canvas.get_renderer()
                 with renderer._draw_disabled():
                     artist.draw(renderer)
+            self._entries[k] = self._entries.pop(k)  # the most recently used is kept longest
             self.stats["pasted"] += 1
             return True
         if not (steady or at_once):  # not seen twice in a row: a state the slider changes

@@ -103,7 +103,9 @@ def epoch_ticks(last, min_gap=None):
 
 def _epoch_axis(ax):
     """A square-root scaled epoch axis (see the module docstring); its labels take the room of
-    five digits from the start, so a run reaching epoch 100 or 1000 needs no new layout."""
+    five or six digits from the start (centred: one more for an even number of digits), so a
+    run reaching epoch 100 or 1000 needs no new layout (one laid out with one-digit epochs only
+    is laid out again once, at epoch 10)."""
     ax.set_xscale("function", functions=(_sqrt, np.square))
     ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_major_formatter(draw.PaddedFormatter(5, align="center"))
