@@ -221,4 +221,5 @@ class Pastes:
 
 
 def _bytes(entry) -> int:
-    return 0 if entry is None else sum(a.nbytes for a in entry[1:])
+    """What an entry keeps (an axis's touched and depending pixels are one array: once)."""
+    return 0 if entry is None else sum(a.nbytes for a in {id(a): a for a in entry[1:]}.values())

@@ -9,10 +9,11 @@ while the late epochs, where test cost turns up (overfitting), keep most of it; 
 it needs no special case for epoch 0 and reads like an ordinary axis with uneven ticks.
 
 Building the figure once and moving its artists keeps a redraw cheap and the memory flat over a
-whole lecture.  The axes move in steps (the epoch axis ends at 1, 1.5, 2, 3, 5, 7, 10, 15, ...;
-cost and count axes at "nice" tops they keep while the data fit), so most refreshes leave every
-axis as it was, and :class:`Frames` then draws only the curves, the picture and the histogram
-over the rest of the figure, saved from the last full draw.
+whole lecture.  The figure is drawn whole once; every refresh draws only its axes, curves,
+picture and histogram over the rest (:class:`Frames`).  The axes move in steps (the epoch axis
+ends at 1, 1.5, 2, 3, 5, 7, 10, 15, ...; cost and count axes at "nice" tops they keep while the
+data fit), so most refreshes paste every axis as it was, and their labels are padded to one
+width, so a run is laid out once.
 
 Numbering: Nielsen's (input = layer 1), so net.weights[0] is w^2, the first layer of weights.
 """
@@ -247,11 +248,11 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
               for sp in ax.spines.values()]
     # the axes first (under the curves and the histogram): their ranges follow the epochs,
     # the costs and the weights, so they are drawn with the frame when they move (pasted while
-    # they stay), not with the whole figure (about 150 ms more)
-    # of two axes of a panel, the one that moves more often drawn over the other (a whole draw
-    # and a frame draw them in that order; where their translucent grid lines cross, the order
-    # changes the pixels): an axis is pasted only over the same pixels, so a new epoch axis
-    # leaves the cost and accuracy axes pasted, and new counts (another network) the weights
+    # they stay), not with the whole figure (about 150 ms more).  Of a panel's two axes, the
+    # one that moves more often lies over the other (a whole draw and a frame both draw them
+    # in zorder; where translucent grid lines cross, the order changes the pixels), and an axis
+    # is pasted only over the same pixels: a new epoch axis leaves the cost and accuracy axes
+    # pasted, new counts (another network) the weight axis
     for under, over in ((ax_cost.yaxis, ax_cost.xaxis), (ax_acc.yaxis, ax_acc.xaxis),
                         (ax_hist.xaxis, ax_hist.yaxis)):
         under.set_zorder(over.get_zorder() - 0.01)

@@ -4,7 +4,8 @@ Not a test (pytest ignores tests/benchmarks): it prints a table and asserts noth
 notebook (01-10 by default) it serves a stripped copy in JupyterLab, opens it in headless Debian
 Chromium, runs all cells, and then moves every enabled slider of every app with the keyboard:
 ``--moves`` moves per slider (at least five), each move three ArrowRight (or ArrowLeft) presses on
-the focused handle, the direction alternating so the value stays in range.  The servers, browser
+the focused handle, the direction alternating so the value stays in range (``--extremes``: two
+moves instead, End then Home, each slider to its maximum and its minimum).  The servers, browser
 settings, notebook copies and page actions are the browser tests' (tests/browser/labkit.py and
 tests/browser/conftest.py, imported here).
 
@@ -81,6 +82,9 @@ def _parse(argv=None):
     p.add_argument("--notebooks", nargs="+", default=list(DEFAULT_NOTEBOOKS),
                    help="notebook name prefixes (default 01 .. 10)")
     p.add_argument("--moves", type=int, default=5, help="moves per slider (at least 5)")
+    p.add_argument("--extremes", action="store_true",
+                   help="move each slider to its maximum (End) and then its minimum (Home) "
+                        "instead of arrow-key moves")
     p.add_argument("--json", type=Path, help="also write every measurement to this file")
     p.add_argument("--notebook-dir", type=Path, default=ROOT / "notebooks",
                    help="folder whose notebooks are served (default notebooks/)")
@@ -325,7 +329,7 @@ def bench_notebook(page, server, name: str, wire: WireCounter, args) -> list[dic
         row = {"notebook": name, "app": info["app"], "cell": info["cell"],
                "slider": info["label"] or info["cls"], "kind": kind_of(info),
                "classes": info["appClasses"], "run_all_s": round(run_s, 1), "moves": []}
-        for key in directions(info, args.moves):
+        for key in (("End", "Home") if args.extremes else directions(info, args.moves)):
             row["moves"].append(one_move(page, slider, key, wire, args))
         rows.append(row)
         print(_line(row), flush=True)
@@ -415,7 +419,8 @@ def main(argv=None) -> int:
     bc = _browser_conftest()
     load_before = _uptime()
     print(f"# bench_sliders {time.strftime('%Y-%m-%d %H:%M:%S')}  {load_before}")
-    print(f"# {args.moves} moves x {KEYS_PER_MOVE} keys per slider; times in ms from the first "
+    moves = "End, then Home" if args.extremes else f"{args.moves} moves"
+    print(f"# {moves} x {KEYS_PER_MOVE} keys per slider; times in ms from the first "
           "keydown; kind by class '%s' or fallback list" % RETRAIN_CLASS)
     from playwright.sync_api import sync_playwright
 
