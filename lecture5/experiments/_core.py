@@ -8,7 +8,6 @@ notebooks 06-08 (:class:`TrainingRun`).
 
 from __future__ import annotations
 
-import functools
 import warnings
 from collections.abc import Mapping
 from typing import NamedTuple
@@ -22,6 +21,7 @@ from ..costs import CrossEntropyCost
 from ..datasets import load_mnist
 from ..network import Network
 from ..training import Trainer, TrainingWarning
+from ._runs import runs_cache, train_steps
 
 __all__ = ["make_network", "make_trainer", "train_all", "untrained_cost", "trained_network",
            "TrainingRun", "training_run", "weight_norm", "seed_range"]
@@ -179,7 +179,7 @@ def training_run(sizes=(784, 30, 10), n_train=1000, epochs=30, eta=0.5, lmbda=0.
                          seed)
 
 
-@functools.lru_cache(maxsize=48)
+@runs_cache(maxsize=96)  # a slider's worth of runs for each app of 06 and 08
 def _training_run(sizes, n_train, epochs, eta, lmbda, penalty, p_drop, dropout, patience,
                   validation, n_test, mini_batch_size, seed):
     data = load_mnist(n_train=n_train, n_test=n_test, validation=validation, seed=seed)
@@ -190,7 +190,7 @@ def _training_run(sizes, n_train, epochs, eta, lmbda, penalty, p_drop, dropout, 
                            evaluate="validation" if validation else "test",
                            early_stopping=patience, seed=seed)
     net = trainer.net
-    trainer.train(epochs, progress=False)
+    yield from train_steps(trainer, epochs)  # trainer.train(epochs), a mini-batch at a time
     _, _, eval_acc = trainer.evaluate(*evaluation)
     test_cost, _, test_acc = trainer.evaluate(*test)
     history = _frozen_history(trainer)

@@ -21,6 +21,7 @@ from ._core import (
     training_run,
     weight_norm,
 )
+from ._runs import runs_cache, train_steps
 
 __all__ = ["DROPOUT_PROBLEM", "dropout_run", "Step5Runs", "step5_runs", "DROPOUT_SEEDS",
            "SLIDES_DROPOUT", "MASKS_PER", "DropoutRun", "slides_dropout_run", "DropoutStudy",
@@ -142,7 +143,7 @@ def slides_dropout_run(p_drop=0.5, dropout="slides", masks_per="mini-batch", see
                                kw["n_test"])
 
 
-@functools.lru_cache(maxsize=64)
+@runs_cache(maxsize=96)  # the p slider's stops for both versions, 3 seeds (notebook 07's app)
 def _slides_dropout_run(p_drop, dropout, masks_per, seed, sizes, n_train, validation, epochs,
                         eta, n_test):
     data = load_mnist(n_train=n_train, n_test=n_test, validation=validation, seed=seed)
@@ -161,7 +162,7 @@ def _slides_dropout_run(p_drop, dropout, masks_per, seed, sizes, n_train, valida
             return dropout_masks(t.net.sizes, t.p_drop, t.rng, m=m)
 
         trainer._dropout_masks = one_per_example
-    trainer.train(epochs, progress=False)
+    yield from train_steps(trainer, epochs)  # trainer.train(epochs), a mini-batch at a time
     _, _, val_acc = trainer.evaluate(data.X_val, data.Y_val, data.y_val)
     test_cost, _, test_acc = trainer.evaluate(data.X_test, data.Y_test, data.y_test)
     history = _frozen_history(trainer)

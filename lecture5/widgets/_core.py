@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import html
+import time
 
 import ipywidgets as w
 
@@ -29,7 +30,8 @@ __all__ = ["figure_place", "show_figure", "show_png", "shown_png", "clear_figure
            "float_slider", "int_slider", "one_two_five", "StepSlider", "eta_slider",
            "lmbda_slider", "FigureApp", "figure_app", "RetrainApp", "RETRAIN_DELAY",
            "PROJECTION_CLASS",
-           "STYLESHEET", "stylesheet_widget", "dress", "displayed_value", "placeholder"]
+           "STYLESHEET", "stylesheet_widget", "dress", "displayed_value", "likely_first",
+           "placeholder"]
 
 #: the width a slider asks for in a row of controls (two a row in a notebook of 760 px or more)
 _SLIDER_BASIS = 380
@@ -123,6 +125,28 @@ def displayed_value(control):
             return float(control.label)  # a stop set from Python shows 3 significant digits
         except (TypeError, ValueError):
             return value
+    return _as_read_out(control, value)
+
+
+def likely_first(control) -> list:
+    """Every value the slider ``control`` can show, as :func:`displayed_value` gives it, in the
+    order a retraining app trains them ahead (:class:`RetrainApp`): the current one, the two one
+    step away (an arrow key), the two ends (End and Home, a drag to the end), then the others
+    nearest first (at equal distance the higher first)."""
+    if isinstance(control, StepSlider):
+        stops = [float(label) for label, _ in control._options_full]
+        here = control.index
+    else:
+        count = round((control.max - control.min) / control.step)
+        stops = [_as_read_out(control, control.min + i * control.step) for i in range(count + 1)]
+        here = round((control.value - control.min) / control.step)
+    ends = (0, len(stops) - 1)
+    order = sorted(range(len(stops)), key=lambda i: (abs(i - here) > 1 and i not in ends,
+                                                    abs(i - here), -i))
+    return [stops[i] for i in order]
+
+
+def _as_read_out(control, value):
     fmt = (getattr(control, "readout_format", None) or "").replace("~", "")  # d3's "trim zeros"
     if isinstance(value, float) and fmt and fmt[-1] in "gfe" and "%" not in fmt:
         try:
@@ -197,6 +221,12 @@ def set_caption(caption: w.HTML, text: str, error: bool = False) -> None:
 #: burst of key presses trains once (:meth:`RetrainApp._on_change`)
 RETRAIN_DELAY = 0.15
 
+#: a retraining app trains ahead (:class:`RetrainApp`) only after this many seconds without a
+#: change to any app's controls, in slices of about :data:`AHEAD_SLICE` seconds (one mini-batch
+#: at least, an epoch's evaluation at most: a key press waits for one slice at worst)
+AHEAD_QUIET, AHEAD_SLICE = 1.0, 0.01
+_last_change = [0.0]  # time.perf_counter() of the last change to any app's controls
+
 #: errors a callback shows as a message under the figure instead of a traceback
 _SHOWN_ERRORS = (ValueError, FloatingPointError, OverflowError)
 
@@ -269,6 +299,7 @@ class FigureApp(w.VBox):
         return {name: displayed_value(c) for name, c in self.controls.items()}
 
     def _on_change(self, _change):
+        _last_change[0] = time.perf_counter()
         self.refresh()
 
     def _build(self):
@@ -329,10 +360,20 @@ class RetrainApp(FigureApp):
     there (a burst of key presses trains once, for the last value), the outermost widget has the
     CSS class ``lecture5-retrain``.  ``progress=True`` adds a
     bar and calls ``builder(**values, progress=callback)``; ``callback(done, total)`` moves it.
+
+    ``ahead(**values)`` (optional) lists the cached runs other settings will need, most likely
+    first, as calls (``functools.partial(experiments.l1_l2_run, "l2", 2.0)``).  While the kernel
+    is idle (:data:`AHEAD_QUIET` seconds after the last change to any app) they are trained in
+    slices of :data:`AHEAD_SLICE` seconds on the event loop (:func:`lecture5.experiments.ahead`),
+    so the slider's other values answer from the cache; a change stops it, the new figure starts
+    it again from the new values.  Without a running event loop (a script) nothing is trained
+    ahead.
     """
 
     def __init__(self, builder, controls: dict, title: str | None = None, progress=False,
-                 extra=()):
+                 extra=(), ahead=None):
+        self.ahead = ahead
+        self._plan, self._next_slice = [], None  # the calls to train ahead, the timer
         self.progress = None
         if progress:
             self.progress = w.IntProgress(value=0, min=0, max=1, description="training",
@@ -377,10 +418,12 @@ class RetrainApp(FigureApp):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             loop = None
+        _last_change[0] = time.perf_counter()
         if loop is None or not any(getattr(c, "_property_lock", None)
                                    for c in self.controls.values()):
             self.refresh()
             return
+        self._stop_ahead()
         self._say_training()
         if self._pending is not None:
             self._pending.cancel()
@@ -394,9 +437,51 @@ class RetrainApp(FigureApp):
             self._show_error(exc)
 
     def refresh(self):
-        """Say "training…", retrain for the current control values, then redraw."""
+        """Say "training…", retrain for the current control values, then redraw; then train
+        ahead when the kernel is idle."""
+        self._stop_ahead()
         self._say_training()
         super().refresh()
+        self._start_ahead()
+
+    # ------------------------------------------------------------------ training ahead
+    def _start_ahead(self):
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        if self.ahead is None or self.error is not None:
+            return
+        self._plan = list(self.ahead(**self.values()))
+        self._next_slice = loop.call_later(AHEAD_QUIET, self._train_ahead)
+
+    def _stop_ahead(self):
+        if self._next_slice is not None:
+            self._next_slice.cancel()
+        self._plan, self._next_slice = [], None
+
+    def _train_ahead(self):
+        """One slice of the plan (after :data:`AHEAD_QUIET` seconds without a change), then the
+        next one as soon as the event loop has handled what came in meanwhile."""
+        loop = asyncio.get_running_loop()
+        quiet = _last_change[0] + AHEAD_QUIET - time.perf_counter()
+        if quiet > 0:
+            self._next_slice = loop.call_later(quiet, self._train_ahead)
+            return
+        while self._plan:
+            try:
+                job = experiments.ahead(self._plan[0])
+                if job is not None:
+                    job[0].advance(job[1], AHEAD_SLICE)
+                    break
+            except Exception:  # noqa: BLE001  a setting that cannot train: its figure will say why
+                pass
+            self._plan.pop(0)
+        self._next_slice = loop.call_soon(self._train_ahead) if self._plan else None
+
+    def close(self):
+        self._stop_ahead()
+        super().close()
 
 
 def _curves_app(make_trainers, controls, epochs, curves, reference, title) -> RetrainApp:

@@ -15,6 +15,7 @@ from ._core import (
     figure_app,
     float_slider,
     int_slider,
+    likely_first,
     lmbda_slider,
     log_slider,
 )
@@ -57,8 +58,14 @@ def l1_l2_app(lmbda=1.0, l1_form="l1_prox", **settings) -> RetrainApp:
         "l1_form": _toggle("L1 step", [("soft threshold", "l1_prox"), ("sgn(w), eq (41)", "l1")],
                            l1_form, "150px"),
     }
+    def ahead(lmbda, l1_form, view):  # the other lambdas nearest first, then the other L1 step
+        other = "l1" if l1_form == "l1_prox" else "l1_prox"
+        return [functools.partial(experiments.l1_l2_run, p, lam, **settings)
+                for form in (l1_form, other) for lam in likely_first(controls["lmbda"])
+                for p in ("l2", form)]
+
     app = RetrainApp(build, controls, title="L1 against L2 on 500 MNIST digits (retrains when "
-                                            "the slider is released)")
+                                            "the slider is released)", ahead=ahead)
     app.add_class("lecture5-l1-l2-app")
     return app
 
@@ -133,9 +140,13 @@ def early_stopping_app(patience=5, **settings) -> RetrainApp:
         return plots.early_stopping_figure(experiments.early_run(None, **settings),
                                            experiments.early_run(patience, **settings), patience)
 
+    def ahead(patience):  # the other patiences, nearest first
+        return [functools.partial(experiments.early_run, k_, **settings)
+                for k_ in likely_first(k)]
+
     app = RetrainApp(build, {"patience": k},
                      title="early stopping: stop after k epochs without a better validation "
-                           "accuracy")
+                           "accuracy", ahead=ahead)
     app.add_class("lecture5-early-stopping-app")
     return app
 
@@ -148,7 +159,13 @@ def early_vs_l2_app(lmbda=1.0, patience=5, **settings) -> RetrainApp:
             experiments.early_run(None, lmbda=lmbda, penalty="l2", **settings),
             experiments.early_run(patience, **settings), lmbda, patience)
 
-    app = RetrainApp(build, {"lmbda": lmbda_slider(lmbda, min_exp=-1, max_exp=1.3)},
+    slider = lmbda_slider(lmbda, min_exp=-1, max_exp=1.3)
+
+    def ahead(lmbda):  # the other lambdas, nearest first
+        return [functools.partial(experiments.early_run, None, lmbda=lam, penalty="l2",
+                                  **settings) for lam in likely_first(slider)]
+
+    app = RetrainApp(build, {"lmbda": slider}, ahead=ahead,
                      title="early stopping vs L2 (retrains when the slider is released)")
     app.add_class("lecture5-early-vs-l2-app")
     return app
@@ -224,7 +241,14 @@ def dropout_versions_app(p_drop=0.5, dropout="slides", **settings) -> RetrainApp
                 for s in seeds}
         return plots.dropout_seeds_figure(base, runs, n_train, p_drop, dropout)
 
-    app = RetrainApp(build, controls,
+    def ahead(p_drop, dropout):  # the other p nearest first, then the other version's
+        other = "inverted" if dropout == "slides" else "slides"
+        return [functools.partial(experiments.slides_dropout_run, p, version, seed=s,
+                                  **settings)
+                for version in (dropout, other) for p in likely_first(controls["p_drop"])
+                for s in seeds]
+
+    app = RetrainApp(build, controls, ahead=ahead,
                      title="dropout on the slides' example, 3 seeds (retrains when released)")
     app.add_class("lecture5-dropout-versions-app")
     return app

@@ -5,7 +5,10 @@ notebook (01-10 by default) it serves a stripped copy in JupyterLab, opens it in
 Chromium, runs all cells, and then moves every enabled slider of every app with the keyboard:
 ``--moves`` moves per slider (at least five), each move three ArrowRight (or ArrowLeft) presses on
 the focused handle, the direction alternating so the value stays in range (``--extremes``: two
-moves instead, End then Home, each slider to its maximum and its minimum).  The servers, browser
+moves instead, End then Home, each slider to its maximum and its minimum).  The first move comes
+``--settle`` seconds (default 1) after all cells ran: a retraining app trains its slider's other
+values while the kernel is idle, so a retraining slider's final figure depends on that wait (and on
+the moves before it).  The servers, browser
 settings, notebook copies and page actions are the browser tests' (tests/browser/labkit.py and
 tests/browser/conftest.py, imported here).
 
@@ -85,6 +88,9 @@ def _parse(argv=None):
     p.add_argument("--extremes", action="store_true",
                    help="move each slider to its maximum (End) and then its minimum (Home) "
                         "instead of arrow-key moves")
+    p.add_argument("--settle", type=float, default=1.0,
+                   help="seconds between running all cells and the first move (a retraining "
+                        "app trains its other values ahead meanwhile, as while a lecturer talks)")
     p.add_argument("--json", type=Path, help="also write every measurement to this file")
     p.add_argument("--notebook-dir", type=Path, default=ROOT / "notebooks",
                    help="folder whose notebooks are served (default notebooks/)")
@@ -316,7 +322,7 @@ def directions(info: dict, moves: int) -> list[str]:
 def bench_notebook(page, server, name: str, wire: WireCounter, args) -> list[dict]:
     labkit.open_notebook(page, server, name)
     run_s = labkit.run_all(page, timeout=args.run_all_timeout)
-    page.wait_for_timeout(1000)
+    page.wait_for_timeout(1000 * max(1.0, args.settle))
     rows = []
     count = page.locator(f"{labkit.PANEL} {labkit.SLIDER}").count()
     for i in range(count):
@@ -420,6 +426,7 @@ def main(argv=None) -> int:
     load_before = _uptime()
     print(f"# bench_sliders {time.strftime('%Y-%m-%d %H:%M:%S')}  {load_before}")
     moves = "End, then Home" if args.extremes else f"{args.moves} moves"
+    moves += f", first move {args.settle:g} s after running all cells"
     print(f"# {moves} x {KEYS_PER_MOVE} keys per slider; times in ms from the first "
           "keydown; kind by class '%s' or fallback list" % RETRAIN_CLASS)
     from playwright.sync_api import sync_playwright
