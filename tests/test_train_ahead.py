@@ -1,6 +1,6 @@
 """Training ahead: cached runs trained a slice at a time (lecture5/experiments/_runs.py) and the
 retraining apps that train their sliders' other values while the kernel is idle
-(RetrainApp(ahead=...), lecture5/widgets/_core.py)."""
+(RetrainApp(ahead=...), lecture5/widgets/_ahead.py)."""
 
 import asyncio
 import functools
@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from lecture5 import experiments, widgets
+from lecture5.datasets import load_mnist
 from lecture5.experiments import _runs
 from lecture5.training import TrainingWarning
-from lecture5.widgets import _core
+from lecture5.widgets import _ahead
 
 #: a small MNIST problem for training_run (notebooks 06 and 08 use the same cache)
 TINY = {"sizes": (784, 10), "n_train": 100, "epochs": 3, "n_test": 100}
@@ -29,15 +30,27 @@ def same_run(a, b):
     assert a.test_accuracy == b.test_accuracy and a.test_cost == b.test_cost
 
 
-def test_train_steps_is_trainer_train_a_mini_batch_at_a_time():
-    data = experiments._core._training_digits(60)
-    whole, sliced = (experiments.make_trainer(data, (784, 10, 10), eta=0.5, seed=3)
+@pytest.mark.filterwarnings("ignore:Training diverged")
+@pytest.mark.parametrize("settings", [{}, {"early_stopping": 1}, {"eta": 1e300}],
+                         ids=["plain", "early stopping", "diverges"])
+def test_train_steps_is_trainer_train_a_mini_batch_at_a_time(settings):
+    data = load_mnist(n_train=60, n_test=60, validation=30, seed=0)
+    whole, sliced = (experiments.make_trainer(data, (784, 10, 10), evaluate="validation",
+                                              seed=3, **{"eta": 0.5, **settings})
                      for _ in range(2))
-    whole.train(2, progress=False)
-    yields = sum(1 for _ in _runs.train_steps(sliced, 2))
-    assert yields == 2 * 6 == sliced.steps  # one yield before each of 6 mini-batches an epoch
+    whole.train(6, progress=False)
+    yields = sum(1 for _ in _runs.train_steps(sliced, 6))
+    assert sliced.steps == whole.steps
+    if sliced.stopped != "diverged":  # (a divergence takes back its epoch's steps)
+        assert yields == sliced.steps  # one yield after each mini-batch
+    assert sliced.stopped == whole.stopped and sliced.epoch == whole.epoch
     assert all(np.array_equal(a, b) for a, b in zip(whole.net.weights, sliced.net.weights))
-    assert whole.history["train_cost"] == sliced.history["train_cost"]
+    assert {k: v for k, v in whole.history.items() if k != "seconds"} == \
+        {k: v for k, v in sliced.history.items() if k != "seconds"}
+    if settings:  # the cases that stop before the 6 epochs: they do stop
+        assert whole.stopped and whole.epoch < 6
+    with pytest.raises(ValueError, match="epochs"):
+        next(_runs.train_steps(sliced, -1))
 
 
 def test_a_run_trained_in_slices_equals_one_trained_at_once():
@@ -46,18 +59,21 @@ def test_a_run_trained_in_slices_equals_one_trained_at_once():
     assert job is not None and job[0] is experiments._training_run
     runs, key = job
     before = runs.cache_info()
-    assert runs.advance(key, 0.0) is False  # one mini-batch, kept half-trained
     while not runs.advance(key, 0.005):
         pass
     assert experiments.ahead(lambda: experiments.training_run(**settings)) is None
+    assert runs.cache_info() == before._replace(currsize=before.currsize + 1)  # a look, not a use
     sliced = experiments.training_run(**settings)
     after = runs.cache_info()
     assert after.hits == before.hits + 1 and after.misses == before.misses
-    # a run begun in slices and finished by a call, and one trained at once, from scratch
+    # a run stopped mid-epoch (3 of 10 mini-batches) and finished by a call
     settings["lmbda"] = 0.654
-    runs.advance(experiments.ahead(lambda: experiments.training_run(**settings))[1], 0.0)
+    key = experiments.ahead(lambda: experiments.training_run(**settings))[1]
+    for _ in range(3):
+        assert runs.advance(key, 0.0) is False  # one mini-batch each
     finished = experiments.training_run(**settings)
-    runs.cache_clear()
+    assert finished.history["epoch"] == (1, 2, 3)
+    runs.cache_clear()  # the same two runs, each trained at once from scratch
     same_run(sliced, experiments.training_run(**dict(settings, lmbda=0.321)))
     same_run(finished, experiments.training_run(**settings))
 
@@ -70,9 +86,13 @@ def test_a_run_trained_ahead_warns_when_it_is_first_returned():
         while not runs.advance(key, 0.01):
             pass
     assert caught == []  # kept, not shown: training ahead happens behind the student's back
-    with pytest.warns(TrainingWarning, match="saturated"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert experiments.ahead(lambda: experiments.training_run(**settings)) is None
+    with pytest.warns(TrainingWarning, match="saturated") as shown:
         run = experiments.training_run(**settings)
     assert "saturated" in run.message
+    assert shown[0].filename == __file__  # where the run was asked for, as a Trainer warns
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert experiments.training_run(**settings) is run  # once, as an lru_cache would
@@ -110,8 +130,16 @@ async def until(condition, timeout):
         await asyncio.sleep(0.01)
 
 
+def spy_on_slices(monkeypatch):
+    """The keys and start times of the slices trained ahead, which train nothing."""
+    slices = []
+    monkeypatch.setattr(_runs.Runs, "advance",
+                        lambda self, key, s: slices.append((key, time.perf_counter())))
+    return slices
+
+
 def test_dropout_versions_app_trains_its_other_settings_while_idle(monkeypatch):
-    monkeypatch.setattr(_core, "AHEAD_QUIET", 0.05)
+    monkeypatch.setattr(_ahead, "AHEAD_QUIET", 0.3)
     seeds = (0, 1)
     wanted = [functools.partial(experiments.slides_dropout_run, p, d, seed=s, **SMALL7)
               for d in ("slides", "inverted") for p in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
@@ -119,19 +147,23 @@ def test_dropout_versions_app_trains_its_other_settings_while_idle(monkeypatch):
 
     async def scenario():
         app = widgets.dropout_versions_app(0.5, seeds=seeds, **SMALL7)
-        assert len(app._plan) == len(wanted) and app._next_slice is not None
-        await asyncio.sleep(0.02)
-        assert experiments.ahead(wanted[0]) is not None  # not yet: too soon after the build
-        await until(lambda: not app._plan, 60)
+        built = time.perf_counter()
+        assert len(app._plan) == len(wanted) and _ahead.queued(app)
+        await asyncio.sleep(0.05)
+        if time.perf_counter() - built < 0.3:
+            assert not _dropout_runs()._partial  # not yet: too soon after the figure
+        await until(lambda: not _ahead.queued(app), 60)
         assert all(experiments.ahead(call) is None for call in wanted)
         info = _dropout_runs().cache_info()
         app.controls["p_drop"].value = 0.8  # a change from Python: answered from the cache
         app.controls["dropout"].value = "inverted"
         assert app.error is None and "p = 0.8 (inverted)" in app.caption.value
         assert _dropout_runs().cache_info().misses == info.misses
-        assert app._next_slice is not None and app._plan  # planned again from the new values
+        assert _ahead.queued(app) and app._plan  # planned again from the new values
         app.close()
-        assert app._next_slice is None and not app._plan
+        assert not _ahead.queued(app) and not app._plan
+        app.controls["p_drop"].value = 0.3  # a closed app does nothing
+        assert not _ahead.queued(app) and "p = 0.8" in app.caption.value
 
     run_loop(scenario())
 
@@ -142,33 +174,53 @@ def _dropout_runs():
 
 
 def test_a_change_from_the_browser_stops_training_ahead_until_all_is_quiet(monkeypatch):
-    monkeypatch.setattr(_core, "AHEAD_QUIET", 0.5)
-    slices = []  # when each slice of training ahead began
-    monkeypatch.setattr(_runs.Runs, "advance",
-                        lambda self, key, s: slices.append(time.perf_counter()))
+    monkeypatch.setattr(_ahead, "AHEAD_QUIET", 1.0)
+    slices = spy_on_slices(monkeypatch)
 
     async def scenario():
         app = widgets.l1_l2_app(1.0, **{k: v for k, v in TINY.items() if k != "sizes"})
         lmbda = app.controls["lmbda"]
         assert len(app._plan) == 2 * 8 * 2 and app.error is None
         lmbda.set_state({"index": lmbda.values.index(2.0)})  # a key press in the browser
-        assert app._next_slice is None and app._plan == []  # stopped at once
+        assert not _ahead.queued(app) and app._plan == []  # stopped at once
         await until(lambda: "training" not in app.caption.value, 10)
-        assert "λ = 2" in app.caption.value and app._plan  # planned again from λ = 2
+        assert "λ = 2" in app.caption.value and _ahead.queued(app)  # planned again from λ = 2
         assert [c.args for c in app._plan[:4]] == [("l2", 2.0), ("l1_prox", 2.0), ("l2", 5.0),
                                                    ("l1_prox", 5.0)]
-        await asyncio.sleep(0.3)  # wakes before the first slice is due (0.5 s after the figure)
+        await asyncio.sleep(0.3)  # wakes before the first slice is due (1 s after the figure)
         assert slices == []
-        moved = _core._last_change[0] = time.perf_counter()  # another app's control moved
+        moved = time.perf_counter()
+        _ahead.note_change()  # another app's control moved, or a cell ran
         await until(lambda: slices, 10)
-        assert slices[0] - moved >= 0.5  # half a second of quiet first
+        assert slices[0][1] - moved >= 1.0  # a second of quiet first
         app.close()
 
     run_loop(scenario())
 
 
+def test_one_app_at_a_time_the_last_refreshed_first(monkeypatch):
+    monkeypatch.setattr(_ahead, "AHEAD_QUIET", 0.0)
+    slices = spy_on_slices(monkeypatch)
+    small = {k: v for k, v in TINY.items() if k != "sizes"}
+
+    async def scenario():
+        first = widgets.early_stopping_app(3, **small)
+        second = widgets.early_vs_l2_app(1.0, **small)
+        await until(lambda: len(slices) >= 5, 10)
+        assert {key for key, _ in slices} == {slices[0][0]}  # one run: the second app's
+        assert slices[0][0] == experiments.ahead(second._plan[0])[1]
+        assert _ahead.queued(first) and first._plan
+        second.close()
+        slices.clear()
+        await until(lambda: len(slices) >= 2, 10)
+        assert slices[0][0] == experiments.ahead(first._plan[0])[1]
+        first.close()
+
+    run_loop(scenario())
+
+
 def test_a_setting_that_cannot_train_is_skipped(monkeypatch):
-    monkeypatch.setattr(_core, "AHEAD_QUIET", 0.0)
+    monkeypatch.setattr(_ahead, "AHEAD_QUIET", 0.0)
     calls = []
 
     def bad():
@@ -181,14 +233,24 @@ def test_a_setting_that_cannot_train_is_skipped(monkeypatch):
 
     async def scenario():
         slider = widgets.float_slider("x", 1.0, 0.5, 2.0, 0.5)
-        app = widgets.RetrainApp(lambda x: experiments_figure(), {"x": slider},
+        app = widgets.RetrainApp(lambda x: penalty_figure(), {"x": slider},
                                  ahead=lambda x: [bad, ok])
-        await until(lambda: not app._plan, 20)
+        await until(lambda: not _ahead.queued(app), 20)
         assert calls[:2] == [1, 2] and experiments.ahead(ok) is None
 
     run_loop(scenario())
 
 
-def experiments_figure():
+def test_a_plan_that_cannot_be_made_leaves_the_figure_alone():
+    async def scenario():
+        slider = widgets.float_slider("x", 1.0, 0.5, 2.0, 0.5)
+        app = widgets.RetrainApp(lambda x: penalty_figure(), {"x": slider},
+                                 ahead=lambda x: 1 / 0)
+        assert app.error is None and not _ahead.queued(app)
+
+    run_loop(scenario())
+
+
+def penalty_figure():
     from lecture5 import plots
     return plots.penalty_step_figure(lmbda=1.0)

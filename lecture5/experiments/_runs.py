@@ -16,15 +16,20 @@ import warnings
 from collections import OrderedDict
 from typing import NamedTuple
 
+from .. import _validate
+from ..training import _user_stacklevel
+
 __all__ = ["Runs", "runs_cache", "train_steps", "ahead"]
 
 
 def train_steps(trainer, epochs):
-    """``trainer.train(epochs, progress=False)``, yielding before every mini-batch."""
+    """``trainer.train(epochs, progress=False)``, yielding after every mini-batch."""
+    epochs = _validate.integer("epochs", epochs, low=0)
     for _ in range(epochs):
         while not trainer.stopped:
+            record = trainer.step()
             yield
-            if trainer.step() is not None:  # the mini-batch ended an epoch
+            if record is not None:  # the mini-batch ended an epoch
                 break
         if trainer.stopped:
             break
@@ -44,7 +49,8 @@ _AHEAD = contextvars.ContextVar("lecture5_ahead", default=False)
 def ahead(call):
     """The next run ``call()`` would train, as ``(runs, key)`` for ``runs.advance(key, s)``, or
     None when everything ``call`` needs is trained.  Nothing is trained here: ``call`` stops at
-    its first untrained run (arguments are checked as usual, a bad one raises)."""
+    its first untrained run.  The checks ``call`` makes before it raise as usual; settings that
+    only the training itself rejects raise from ``advance``."""
     token = _AHEAD.set(True)
     try:
         call()
@@ -82,9 +88,11 @@ class Runs:
         self.__name__ = getattr(steps, "__name__", "runs")
 
     def __call__(self, *key):
+        if key in self._done and _AHEAD.get():
+            return self._done[key][0]  # a look from ahead(): not a use, nothing shown
         if key in self._done:
             self._done.move_to_end(key)
-            self.hits += not _AHEAD.get()
+            self.hits += 1
         else:
             if _AHEAD.get():
                 raise _Later(self, key)
@@ -98,13 +106,15 @@ class Runs:
         result, caught = self._done[key]
         if caught:
             self._done[key] = (result, [])
-            for w in caught:
-                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            level = _user_stacklevel()
+            for w in caught:  # as if the run had just been trained here
+                warnings.warn(w.message, w.category, stacklevel=level)
         return result
 
     def advance(self, key, seconds) -> bool:
-        """Train the run ``key`` for about ``seconds`` (at least one mini-batch); True once its
-        result is cached.  Its warnings are kept for the call that returns it."""
+        """Train the run ``key`` for about ``seconds`` (one mini-batch at least, and the one that
+        crosses ``seconds`` at most: an epoch's evaluation may come with it); True once its
+        result is cached.  Its warnings are kept for the first call that returns it."""
         if key in self._done:
             return True
         gen, caught = self._partial.pop(key, None) or (self.steps(*key), [])
@@ -119,7 +129,7 @@ class Runs:
                 self._store(key, stop.value, caught + now)
                 return True
         self._partial[key] = (gen, caught + now)
-        while len(self._partial) > 2:  # runs begun for values no longer wanted
+        while len(self._partial) > 4:  # the oldest run begun and left (its app moved on)
             self._partial.popitem(last=False)
         return False
 

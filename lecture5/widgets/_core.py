@@ -7,12 +7,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import html
-import time
 
 import ipywidgets as w
 
 from .. import experiments, plots
 from ..plots._style import building_app, projection_on
+from . import _ahead
 from ._sliders import (  # noqa: F401  (the apps' modules import them from here)
     _SLIDER_LAYOUT,
     StepSlider,
@@ -221,12 +221,6 @@ def set_caption(caption: w.HTML, text: str, error: bool = False) -> None:
 #: burst of key presses trains once (:meth:`RetrainApp._on_change`)
 RETRAIN_DELAY = 0.15
 
-#: a retraining app trains ahead (:class:`RetrainApp`) only after this many seconds without a
-#: change to any app's controls, in slices of about :data:`AHEAD_SLICE` seconds (one mini-batch
-#: at least, an epoch's evaluation at most: a key press waits for one slice at worst)
-AHEAD_QUIET, AHEAD_SLICE = 1.0, 0.01
-_last_change = [0.0]  # time.perf_counter() of the last change to any app's controls
-
 #: errors a callback shows as a message under the figure instead of a traceback
 _SHOWN_ERRORS = (ValueError, FloatingPointError, OverflowError)
 
@@ -299,7 +293,7 @@ class FigureApp(w.VBox):
         return {name: displayed_value(c) for name, c in self.controls.items()}
 
     def _on_change(self, _change):
-        _last_change[0] = time.perf_counter()
+        _ahead.note_change()
         self.refresh()
 
     def _build(self):
@@ -362,18 +356,18 @@ class RetrainApp(FigureApp):
     bar and calls ``builder(**values, progress=callback)``; ``callback(done, total)`` moves it.
 
     ``ahead(**values)`` (optional) lists the cached runs other settings will need, most likely
-    first, as calls (``functools.partial(experiments.l1_l2_run, "l2", 2.0)``).  While the kernel
-    is idle (:data:`AHEAD_QUIET` seconds after the last change to any app) they are trained in
-    slices of :data:`AHEAD_SLICE` seconds on the event loop (:func:`lecture5.experiments.ahead`),
-    so the slider's other values answer from the cache; a change stops it, the new figure starts
-    it again from the new values.  Without a running event loop (a script) nothing is trained
-    ahead.
+    first (:func:`likely_first`), as calls (``functools.partial(experiments.l1_l2_run, "l2",
+    2.0)``).  While the kernel is idle they are trained a slice at a time on the event loop
+    (:mod:`lecture5.widgets._ahead`), so the slider's other values answer from the cache; a change
+    stops it, the new figure starts it again from the new values.  Without a running event loop
+    (a script) nothing is trained ahead.
     """
 
     def __init__(self, builder, controls: dict, title: str | None = None, progress=False,
                  extra=(), ahead=None):
         self.ahead = ahead
-        self._plan, self._next_slice = [], None  # the calls to train ahead, the timer
+        self._plan = []  # the calls still to train ahead
+        self._closed = False
         self.progress = None
         if progress:
             self.progress = w.IntProgress(value=0, min=0, max=1, description="training",
@@ -418,7 +412,7 @@ class RetrainApp(FigureApp):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             loop = None
-        _last_change[0] = time.perf_counter()
+        _ahead.note_change()
         if loop is None or not any(getattr(c, "_property_lock", None)
                                    for c in self.controls.values()):
             self.refresh()
@@ -446,41 +440,29 @@ class RetrainApp(FigureApp):
 
     # ------------------------------------------------------------------ training ahead
     def _start_ahead(self):
+        if self.ahead is None or self.error is not None or self._closed:
+            return
         try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        if self.ahead is None or self.error is not None:
-            return
-        self._plan = list(self.ahead(**self.values()))
-        self._next_slice = loop.call_later(AHEAD_QUIET, self._train_ahead)
+            self._plan = list(self.ahead(**self.values()))
+        except Exception:  # noqa: BLE001  a plan that cannot be made must not spoil the figure
+            self._plan = []
+        if self._plan:
+            _ahead.queue(self)
 
     def _stop_ahead(self):
-        if self._next_slice is not None:
-            self._next_slice.cancel()
-        self._plan, self._next_slice = [], None
-
-    def _train_ahead(self):
-        """One slice of the plan (after :data:`AHEAD_QUIET` seconds without a change), then the
-        next one as soon as the event loop has handled what came in meanwhile."""
-        loop = asyncio.get_running_loop()
-        quiet = _last_change[0] + AHEAD_QUIET - time.perf_counter()
-        if quiet > 0:
-            self._next_slice = loop.call_later(quiet, self._train_ahead)
-            return
-        while self._plan:
-            try:
-                job = experiments.ahead(self._plan[0])
-                if job is not None:
-                    job[0].advance(job[1], AHEAD_SLICE)
-                    break
-            except Exception:  # noqa: BLE001  a setting that cannot train: its figure will say why
-                pass
-            self._plan.pop(0)
-        self._next_slice = loop.call_soon(self._train_ahead) if self._plan else None
+        self._plan = []
+        _ahead.unqueue(self)
 
     def close(self):
-        self._stop_ahead()
+        """Close the app's widgets; it trains nothing more, ahead or on a change."""
+        if not self._closed:
+            self._closed = True
+            self._stop_ahead()
+            if self._pending is not None:
+                self._pending.cancel()
+                self._pending = None
+            for c in self.controls.values():
+                c.unobserve(self._on_change, names="value")
         super().close()
 
 

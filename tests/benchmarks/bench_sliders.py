@@ -322,7 +322,7 @@ def directions(info: dict, moves: int) -> list[str]:
 def bench_notebook(page, server, name: str, wire: WireCounter, args) -> list[dict]:
     labkit.open_notebook(page, server, name)
     run_s = labkit.run_all(page, timeout=args.run_all_timeout)
-    page.wait_for_timeout(1000 * max(1.0, args.settle))
+    page.wait_for_timeout(1000 * max(0.0, args.settle))
     rows = []
     count = page.locator(f"{labkit.PANEL} {labkit.SLIDER}").count()
     for i in range(count):
