@@ -254,3 +254,15 @@ def test_a_plan_that_cannot_be_made_leaves_the_figure_alone():
 def penalty_figure():
     from lecture5 import plots
     return plots.penalty_step_figure(lmbda=1.0)
+
+
+def test_the_playground_training_or_changed_holds_training_ahead_back():
+    from lecture5.playground import Playground
+
+    app = Playground(preset="moons, a small network")
+    before = _ahead._last_change[0]
+    app.redraw(force=True)  # what the playground does after every slice of training
+    assert _ahead._last_change[0] > before
+    before = _ahead._last_change[0]
+    app.controls["eta"].value = 0.2
+    assert _ahead._last_change[0] > before

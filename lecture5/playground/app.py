@@ -43,6 +43,7 @@ from ..widgets import (
     show_png,
     stylesheet_widget,
 )
+from ..widgets._ahead import note_change
 from .runner import MIN_REDRAW_INTERVAL, PACES, SLICE_SECONDS, Runner, check_pace
 from .session import DATASETS, MAX_HISTORY, MNIST_SIZES, PENALTY_OPTIONS, PRESETS, Session
 
@@ -346,6 +347,8 @@ class Playground(w.VBox):
         While training runs, refreshes are at least :attr:`redraw_interval` apart and take at
         most :data:`lecture5.playground.runner.MAX_DRAW_SHARE` of the time.
         """
+        note_change()  # called after every slice of training: retraining apps in this kernel
+        # train nothing ahead while the playground trains
         if self.view is None or not self._runner.redraw_due(force):  # closed, or too soon
             return False
         t0 = time.perf_counter()
@@ -374,6 +377,7 @@ class Playground(w.VBox):
     def _on_control(self, name, change):
         if self._applying:
             return
+        note_change()  # retraining apps in this kernel train nothing ahead for a while
         try:
             kind, text = self.session.change(name, change["new"])
             if kind in ("data", "architecture"):
