@@ -10,7 +10,6 @@ JupyterLab sends them.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import importlib.util
 import io
 import pathlib
@@ -21,6 +20,7 @@ import time
 import numpy as np
 import pytest
 from PIL import Image
+from widget_helpers import run, until
 
 from lecture5 import playground
 from lecture5.network import Network
@@ -36,25 +36,6 @@ def _bench():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def run(coro):
-    """``asyncio.run(coro)``, in a thread of its own when this thread already runs an event loop
-    (Playwright's synchronous API keeps one running after a browser test in the same process)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
-async def until(condition, timeout=10.0):
-    """Wait on the event loop until ``condition()`` holds."""
-    t0 = time.perf_counter()
-    while not condition():
-        assert time.perf_counter() - t0 < timeout, "timed out waiting on the playground"
-        await asyncio.sleep(0.002)
 
 
 def record_steps(app):

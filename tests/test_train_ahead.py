@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 import pytest
+from widget_helpers import run, until
 
 from lecture5 import experiments, widgets
 from lecture5.datasets import load_mnist
@@ -55,20 +56,20 @@ def test_train_steps_is_trainer_train_a_mini_batch_at_a_time(settings):
 
 def test_a_run_trained_in_slices_equals_one_trained_at_once():
     settings = dict(TINY, lmbda=0.321)
-    job = experiments.ahead(lambda: experiments.training_run(**settings))
+    job = experiments.next_untrained(lambda: experiments.training_run(**settings))
     assert job is not None and job[0] is experiments._training_run
     runs, key = job
     before = runs.cache_info()
     while not runs.advance(key, 0.005):
         pass
-    assert experiments.ahead(lambda: experiments.training_run(**settings)) is None
+    assert experiments.next_untrained(lambda: experiments.training_run(**settings)) is None
     assert runs.cache_info() == before._replace(currsize=before.currsize + 1)  # a look, not a use
     sliced = experiments.training_run(**settings)
     after = runs.cache_info()
     assert after.hits == before.hits + 1 and after.misses == before.misses
     # a run stopped mid-epoch (3 of 10 mini-batches) and finished by a call
     settings["lmbda"] = 0.654
-    key = experiments.ahead(lambda: experiments.training_run(**settings))[1]
+    key = experiments.next_untrained(lambda: experiments.training_run(**settings))[1]
     for _ in range(3):
         assert runs.advance(key, 0.0) is False  # one mini-batch each
     finished = experiments.training_run(**settings)
@@ -80,7 +81,7 @@ def test_a_run_trained_in_slices_equals_one_trained_at_once():
 
 def test_a_run_trained_ahead_warns_when_it_is_first_returned():
     settings = dict(TINY, sizes=(784, 30, 10), eta=1e6, epochs=2)  # saturated: cannot learn
-    runs, key = experiments.ahead(lambda: experiments.training_run(**settings))
+    runs, key = experiments.next_untrained(lambda: experiments.training_run(**settings))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         while not runs.advance(key, 0.01):
@@ -88,7 +89,7 @@ def test_a_run_trained_ahead_warns_when_it_is_first_returned():
     assert caught == []  # kept, not shown: training ahead happens behind the student's back
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert experiments.ahead(lambda: experiments.training_run(**settings)) is None
+        assert experiments.next_untrained(lambda: experiments.training_run(**settings)) is None
     with pytest.warns(TrainingWarning, match="saturated") as shown:
         run = experiments.training_run(**settings)
     assert "saturated" in run.message
@@ -100,9 +101,9 @@ def test_a_run_trained_ahead_warns_when_it_is_first_returned():
 
 def test_ahead_checks_the_arguments_and_trains_nothing():
     with pytest.raises(ValueError, match="dropout"):
-        experiments.ahead(lambda: experiments.slides_dropout_run(0.5, "upside down"))
+        experiments.next_untrained(lambda: experiments.slides_dropout_run(0.5, "upside down"))
     before = experiments._training_run.cache_info()
-    assert experiments.ahead(lambda: experiments.training_run(**dict(TINY, lmbda=9.87)))
+    assert experiments.next_untrained(lambda: experiments.training_run(**dict(TINY, lmbda=9.87)))
     assert experiments._training_run.cache_info() == before
 
 
@@ -117,17 +118,6 @@ def test_likely_first_lists_the_next_stops_the_ends_then_the_rest():
         for v in widgets.likely_first(s):
             s.value = v
             assert widgets.displayed_value(s) == v
-
-
-def run_loop(coro):
-    return asyncio.run(coro)
-
-
-async def until(condition, timeout):
-    t0 = time.perf_counter()
-    while not condition():
-        assert time.perf_counter() - t0 < timeout, "timed out"
-        await asyncio.sleep(0.01)
 
 
 def spy_on_slices(monkeypatch):
@@ -153,7 +143,7 @@ def test_dropout_versions_app_trains_its_other_settings_while_idle(monkeypatch):
         if time.perf_counter() - built < 0.3:
             assert not _dropout_runs()._partial  # not yet: too soon after the figure
         await until(lambda: not _ahead.queued(app), 60)
-        assert all(experiments.ahead(call) is None for call in wanted)
+        assert all(experiments.next_untrained(call) is None for call in wanted)
         info = _dropout_runs().cache_info()
         app.controls["p_drop"].value = 0.8  # a change from Python: answered from the cache
         app.controls["dropout"].value = "inverted"
@@ -165,7 +155,7 @@ def test_dropout_versions_app_trains_its_other_settings_while_idle(monkeypatch):
         app.controls["p_drop"].value = 0.3  # a closed app does nothing
         assert not _ahead.queued(app) and "p = 0.8" in app.caption.value
 
-    run_loop(scenario())
+    run(scenario())
 
 
 def _dropout_runs():
@@ -195,7 +185,7 @@ def test_a_change_from_the_browser_stops_training_ahead_until_all_is_quiet(monke
         assert slices[0][1] - moved >= 1.0  # a second of quiet first
         app.close()
 
-    run_loop(scenario())
+    run(scenario())
 
 
 def test_one_app_at_a_time_the_last_refreshed_first(monkeypatch):
@@ -208,15 +198,15 @@ def test_one_app_at_a_time_the_last_refreshed_first(monkeypatch):
         second = widgets.early_vs_l2_app(1.0, **small)
         await until(lambda: len(slices) >= 5, 10)
         assert {key for key, _ in slices} == {slices[0][0]}  # one run: the second app's
-        assert slices[0][0] == experiments.ahead(second._plan[0])[1]
+        assert slices[0][0] == experiments.next_untrained(second._plan[0])[1]
         assert _ahead.queued(first) and first._plan
         second.close()
         slices.clear()
         await until(lambda: len(slices) >= 2, 10)
-        assert slices[0][0] == experiments.ahead(first._plan[0])[1]
+        assert slices[0][0] == experiments.next_untrained(first._plan[0])[1]
         first.close()
 
-    run_loop(scenario())
+    run(scenario())
 
 
 def test_a_setting_that_cannot_train_is_skipped(monkeypatch):
@@ -236,9 +226,9 @@ def test_a_setting_that_cannot_train_is_skipped(monkeypatch):
         app = widgets.RetrainApp(lambda x: penalty_figure(), {"x": slider},
                                  ahead=lambda x: [bad, ok])
         await until(lambda: not _ahead.queued(app), 20)
-        assert calls[:2] == [1, 2] and experiments.ahead(ok) is None
+        assert calls[:2] == [1, 2] and experiments.next_untrained(ok) is None
 
-    run_loop(scenario())
+    run(scenario())
 
 
 def test_a_plan_that_cannot_be_made_leaves_the_figure_alone():
@@ -248,7 +238,7 @@ def test_a_plan_that_cannot_be_made_leaves_the_figure_alone():
                                  ahead=lambda x: 1 / 0)
         assert app.error is None and not _ahead.queued(app)
 
-    run_loop(scenario())
+    run(scenario())
 
 
 def penalty_figure():

@@ -1,5 +1,9 @@
 """Helpers shared by the widget tests (tests/test_widgets*.py): drive an app like a student."""
 
+import asyncio
+import concurrent.futures
+import time
+
 from lecture5 import plots
 
 
@@ -25,3 +29,22 @@ def extremes(app, name):
         assert app.error is None, app.error
         out.append(app.caption.value)
     return out
+
+
+def run(coro):
+    """``asyncio.run(coro)``, in a thread of its own when this thread already runs an event loop
+    (Playwright's synchronous API keeps one running after a browser test in the same process)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+async def until(condition, timeout=10.0):
+    """Wait on the event loop until ``condition()`` holds."""
+    t0 = time.perf_counter()
+    while not condition():
+        assert time.perf_counter() - t0 < timeout, "timed out waiting"
+        await asyncio.sleep(0.002)

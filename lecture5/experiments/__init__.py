@@ -9,8 +9,9 @@ same networks.  Figures (:mod:`lecture5.plots`) take these results; they never t
 
 - :mod:`._core`: :func:`make_network`, :func:`make_trainer`, :func:`train_all`, the shared cached
   MNIST run :func:`training_run` (:class:`TrainingRun`), :func:`weight_norm`, :func:`seed_range`
-- :mod:`._runs`: the cache of those runs, which can also train a run a slice at a time:
-  :func:`ahead` names the next run a call would train (an app trains it while the kernel idles)
+- :mod:`._runs`: the cache of those runs, which can also train a run a slice at a time;
+  :func:`next_untrained` names the next run a call would train (an app trains it while the
+  kernel idles)
 - one module per topic, in lecture order: :mod:`.backprop` (00-03), :mod:`.descent` (04),
   :mod:`.l2` (05), :mod:`.l1` (06), :mod:`.dropout` (07), :mod:`.early_stopping` (08),
   :mod:`.more_data` (09), :mod:`.live` (10, the playground)
@@ -37,7 +38,7 @@ from ._core import (
 from ._core import (
     _training_run as _training_run,  # tests read its cache_info()
 )
-from ._runs import ahead
+from ._runs import next_untrained
 from .backprop import (
     DeltaNorms,
     GradientCost,
@@ -121,8 +122,9 @@ from .more_data import (
 )
 
 __all__ = [
-    "make_network", "make_trainer", "train_all", "untrained_cost", "trained_network", "ahead",
-    "TrainingRun", "training_run", "weight_norm", "seed_range", "gate_example", "DeltaNorms",
+    "make_network", "make_trainer", "train_all", "untrained_cost", "trained_network",
+    "next_untrained", "TrainingRun", "training_run", "weight_norm", "seed_range", "gate_example",
+    "DeltaNorms",
     "delta_norms", "GradientCost", "gradient_costs", "finite_difference_passes", "loglog_slope",
     "SGD_PROBLEM", "SgdRun", "sgd_run", "sgd_data", "SATURATION_MARGIN", "Saturation",
     "saturation", "saturation_over_seeds", "Overshoot", "overshoot", "init_saturation",

@@ -1,5 +1,5 @@
 """Cached runs that can also be trained a slice at a time: what lets an app train, while the
-kernel is idle, the runs its slider may ask for next (:func:`ahead`, :class:`Runs`).
+kernel is idle, the runs its slider may ask for next (:func:`next_untrained`, :class:`Runs`).
 
 A run is written once, as a generator that yields between mini-batches and returns its result
 (:func:`train_steps` is ``Trainer.train`` written that way).  Called, a :class:`Runs` trains it
@@ -19,7 +19,7 @@ from typing import NamedTuple
 from .. import _validate
 from ..training import _user_stacklevel
 
-__all__ = ["Runs", "runs_cache", "train_steps", "ahead"]
+__all__ = ["Runs", "runs_cache", "train_steps", "next_untrained"]
 
 
 def train_steps(trainer, epochs):
@@ -36,28 +36,28 @@ def train_steps(trainer, epochs):
 
 
 class _Later(Exception):
-    """Raised inside :func:`ahead` by the first run that is not trained yet."""
+    """Raised inside :func:`next_untrained` by the first run that is not trained yet."""
 
     def __init__(self, runs, key):
         super().__init__(key)
         self.job = (runs, key)
 
 
-_AHEAD = contextvars.ContextVar("lecture5_ahead", default=False)
+_LOOKING = contextvars.ContextVar("lecture5_looking", default=False)
 
 
-def ahead(call):
+def next_untrained(call):
     """The next run ``call()`` would train, as ``(runs, key)`` for ``runs.advance(key, s)``, or
     None when everything ``call`` needs is trained.  Nothing is trained here: ``call`` stops at
     its first untrained run.  The checks ``call`` makes before it raise as usual; settings that
     only the training itself rejects raise from ``advance``."""
-    token = _AHEAD.set(True)
+    token = _LOOKING.set(True)
     try:
         call()
     except _Later as later:
         return later.job
     finally:
-        _AHEAD.reset(token)
+        _LOOKING.reset(token)
     return None
 
 
@@ -88,13 +88,13 @@ class Runs:
         self.__name__ = getattr(steps, "__name__", "runs")
 
     def __call__(self, *key):
-        if key in self._done and _AHEAD.get():
-            return self._done[key][0]  # a look from ahead(): not a use, nothing shown
+        if key in self._done and _LOOKING.get():
+            return self._done[key][0]  # a look from next_untrained(): not a use, nothing shown
         if key in self._done:
             self._done.move_to_end(key)
             self.hits += 1
         else:
-            if _AHEAD.get():
+            if _LOOKING.get():
                 raise _Later(self, key)
             self.misses += 1
             gen, caught = self._partial.pop(key, None) or (self.steps(*key), [])

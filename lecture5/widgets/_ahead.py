@@ -1,6 +1,6 @@
 """Training ahead: while the kernel is idle, retraining apps train the runs their sliders' other
 values need, so that a later move answers from the cache (:class:`lecture5.widgets.RetrainApp`,
-its ``ahead``; the runs are :func:`lecture5.experiments.ahead`'s).
+its ``ahead``; the runs are :func:`lecture5.experiments.next_untrained`'s).
 
 One queue serves every app of the kernel, the app refreshed last first, one run at a time, in
 slices of about :data:`AHEAD_SLICE` seconds on the event loop.  Idle means: :data:`AHEAD_QUIET`
@@ -84,7 +84,7 @@ def _slice(plan) -> bool:
     trained) for one slice: False when nothing is left."""
     while plan:
         try:
-            job = experiments.ahead(plan[0])
+            job = experiments.next_untrained(plan[0])
             if job is not None:
                 job[0].advance(job[1], AHEAD_SLICE)
                 return True

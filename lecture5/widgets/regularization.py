@@ -58,7 +58,7 @@ def l1_l2_app(lmbda=1.0, l1_form="l1_prox", **settings) -> RetrainApp:
         "l1_form": _toggle("L1 step", [("soft threshold", "l1_prox"), ("sgn(w), eq (41)", "l1")],
                            l1_form, "150px"),
     }
-    def ahead(lmbda, l1_form, view):  # the other lambdas nearest first, then the other L1 step
+    def ahead(lmbda, l1_form, view):  # every lambda (likely_first), then with the other L1 step
         other = "l1" if l1_form == "l1_prox" else "l1_prox"
         return [functools.partial(experiments.l1_l2_run, p, lam, **settings)
                 for form in (l1_form, other) for lam in likely_first(controls["lmbda"])
@@ -140,7 +140,7 @@ def early_stopping_app(patience=5, **settings) -> RetrainApp:
         return plots.early_stopping_figure(experiments.early_run(None, **settings),
                                            experiments.early_run(patience, **settings), patience)
 
-    def ahead(patience):  # the other patiences, nearest first
+    def ahead(patience):  # every patience, in likely_first's order
         return [functools.partial(experiments.early_run, k_, **settings)
                 for k_ in likely_first(k)]
 
@@ -161,7 +161,7 @@ def early_vs_l2_app(lmbda=1.0, patience=5, **settings) -> RetrainApp:
 
     slider = lmbda_slider(lmbda, min_exp=-1, max_exp=1.3)
 
-    def ahead(lmbda):  # the other lambdas, nearest first
+    def ahead(lmbda):  # every lambda, in likely_first's order
         return [functools.partial(experiments.early_run, None, lmbda=lam, penalty="l2",
                                   **settings) for lam in likely_first(slider)]
 
@@ -241,7 +241,7 @@ def dropout_versions_app(p_drop=0.5, dropout="slides", **settings) -> RetrainApp
                 for s in seeds}
         return plots.dropout_seeds_figure(base, runs, n_train, p_drop, dropout)
 
-    def ahead(p_drop, dropout):  # the other p nearest first, then the other version's
+    def ahead(p_drop, dropout):  # every p (likely_first), then with the other version
         other = "inverted" if dropout == "slides" else "slides"
         return [functools.partial(experiments.slides_dropout_run, p, version, seed=s,
                                   **settings)
