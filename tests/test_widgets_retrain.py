@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 import pytest
-from widget_helpers import ends, extremes, png
+from widget_helpers import ends, extremes, png, run
 
 from lecture5 import experiments, plots, widgets
 from lecture5.datasets import load_mnist
@@ -62,7 +62,7 @@ def test_a_burst_of_key_presses_in_the_browser_trains_once_for_the_last_value():
         assert trained == []  # not yet: more presses may follow
         await asyncio.sleep(widgets.RETRAIN_DELAY + 0.3)
 
-    asyncio.run(three_presses())
+    run(three_presses())
     assert trained == [1.5] and "training" not in app.caption.value
     # a change made in Python trains at once, with or without an event loop
     slider.value = 0.5
