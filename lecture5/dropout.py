@@ -43,6 +43,7 @@ import numpy as np
 from . import _validate
 
 __all__ = [
+    "MASKS_PER",
     "check_p_drop",
     "dropout_masks",
     "test_time_weights",
@@ -55,6 +56,11 @@ __all__ = [
     "MaskAverage",
     "mask_average_output",
 ]
+
+
+#: how many masks a mini-batch draws: one for the whole mini-batch (the slides' step 2: every
+#: example of the mini-batch trains the same thinned network) or a fresh one for every example
+MASKS_PER = ("mini-batch", "example")
 
 
 def check_p_drop(p_drop) -> float:
@@ -114,6 +120,11 @@ def dropout_masks(sizes, p_drop, rng, m=1, inverted=False, exact=True):
     for name, flag in (("inverted", inverted), ("exact", exact)):
         if not isinstance(flag, (bool, np.bool_)):
             raise TypeError(f"{name} must be True or False, got {flag!r}")
+    return _draw_masks(sizes, p_drop, rng, m, inverted, exact)
+
+
+def _draw_masks(sizes, p_drop, rng, m=1, inverted=False, exact=True):
+    """:func:`dropout_masks` on arguments already checked (the trainer's mini-batch loop)."""
     scale = 1.0 / (1.0 - p_drop) if inverted else 1.0
     masks = []
     for d in sizes[1:-1]:

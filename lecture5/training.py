@@ -47,6 +47,7 @@ from . import _validate
 from ._engine import SGDEngine
 from ._validate import Checked
 from .backprop import feedforward_trace
+from .dropout import MASKS_PER, _draw_masks, test_time_weights
 from .regularization import PENALTIES, penalty_cost
 
 __all__ = ["Trainer", "TrainingWarning", "sgd", "hidden_saturation", "cannot_learn", "HISTORY_KEYS",
@@ -125,14 +126,17 @@ class Trainer:
                      "dropout.", _validate.number, low=0.0, high=1.0, high_open=True)
     dropout = Checked('How dropout is done: "slides" or "inverted" (see DROPOUT_MODES).',
                       _validate.choice, options=DROPOUT_MODES)
+    masks_per = Checked('Dropout masks drawn per "mini-batch" or per "example" (MASKS_PER); None: '
+                        'the mode\'s own, "mini-batch" for "slides", "example" for "inverted".',
+                        _validate.choice, optional=True, options=MASKS_PER)
     mini_batch_size = Checked("m-hat, between 1 and the training-set size n.", _validate.integer,
                               low=1, high=lambda t: t.n)
     early_stopping = Checked("Patience k: stop after k epochs without improvement (None = never).",
                              _validate.integer, optional=True, low=1)
 
     def __init__(self, net, X, Y, *, eta, mini_batch_size=10, lmbda=0.0, penalty="l2",
-                 p_drop=0.0, dropout="slides", labels=None, eval_data=None, monitor=True,
-                 early_stopping=None, seed=0):
+                 p_drop=0.0, dropout="slides", masks_per=None, labels=None, eval_data=None,
+                 monitor=True, early_stopping=None, seed=0):
         X_in, X = X, _validate.as_matrix("X", X, rows=net.sizes[0])
         Y = _validate.as_matrix("Y", Y, rows=net.sizes[-1], cols=X.shape[1])
         if seed is not None:
@@ -147,6 +151,7 @@ class Trainer:
         self.penalty = penalty
         self.p_drop = p_drop
         self.dropout = dropout
+        self.masks_per = masks_per
         self.mini_batch_size = mini_batch_size
         self.early_stopping = early_stopping
         self.labels = labels
@@ -283,24 +288,34 @@ class Trainer:
         evaluation costs are comparable.  With the slides' dropout the outgoing weights of the
         hidden layers are scaled by (1 - p_drop) for the evaluation.
         """
+        X = _validate.as_matrix("X", X, rows=self.net.sizes[0])
+        _validate.parameters(self.net.sizes, self.net.weights, self.net.biases)
+        return self._evaluate(X, Y, labels)[:3]
+
+    def _evaluate(self, X, Y, labels=None, saturation=False):
+        """:meth:`evaluate` on checked arguments; with ``saturation=True`` also the
+        :func:`hidden_saturation` of the training network on X, from the same forward pass
+        where the test-time network computes the same hidden z (else None)."""
         net = self.net
         weights = net.weights
-        if self._p_drop > 0 and self._dropout == "slides" and len(net.sizes) > 2:
-            from .dropout import test_time_weights
-
-            net.weights = test_time_weights(weights, self._p_drop)
-        try:
-            with np.errstate(over="ignore", invalid="ignore"):
-                a = net.feedforward(X)
-        finally:
-            net.weights = weights
-        if labels is None:
-            labels = np.argmax(Y, axis=0)
+        scaled = self._p_drop > 0 and self._dropout == "slides" and len(net.sizes) > 2
         with np.errstate(over="ignore", invalid="ignore"):
+            zs, activations = feedforward_trace(
+                test_time_weights(weights, self._p_drop) if scaled else weights, net.biases, X,
+                net.activation, net.output_activation)
+            a = activations[-1]
             data = net.cost.fn(a, Y)
             pen = penalty_cost(weights, self._lmbda, self.n, self._penalty)
+        if labels is None:
+            labels = np.argmax(Y, axis=0)
         acc = float(np.mean(np.argmax(a, axis=0) == labels))
-        return data, pen, acc
+        fraction = None
+        if saturation and scaled and len(net.sizes) > 3:
+            fraction = hidden_saturation(net, X)  # the scaled weights feed hidden layers 3, ...
+        elif saturation:  # only w^2 (never scaled) feeds a hidden layer: the same z^2
+            step = _saturation_step(X.shape[1])
+            fraction = _saturated_fraction(net.activation, [z[:, ::step] for z in zs[:-1]])
+        return data, pen, acc, fraction
 
     @property
     def best_epoch(self):
@@ -316,11 +331,10 @@ class Trainer:
     def _dropout_masks(self, m):
         if self._p_drop == 0 or len(self.net.sizes) <= 2:
             return None
-        from .dropout import dropout_masks
-
         inverted = self._dropout == "inverted"
-        return dropout_masks(self.net.sizes, self._p_drop, self.rng, m=m if inverted else 1,
-                             inverted=inverted)
+        per = self._masks_per or ("example" if inverted else "mini-batch")
+        return _draw_masks(self.net.sizes, self._p_drop, self.rng,
+                           m if per == "example" else 1, inverted)
 
     def _warn(self, cause, text):
         """``text`` as a :class:`TrainingWarning` (once per cause and run) and in ``message``."""
@@ -360,20 +374,22 @@ class Trainer:
         if not math.isfinite(rec["weight_norm"]):
             self._diverged(end, "the weights grew so large that their norm overflowed")
             return None
+        check = self.monitor and not {"saturated", "stalled"} & self._warned
         if self.monitor:
-            c, p, a = self.evaluate(self.X, self.Y, self.labels)
+            c, p, a, saturation = self._evaluate(self.X, self.Y, self.labels, saturation=check)
             rec.update(train_cost=c, train_penalty=p, train_accuracy=a)
             if not math.isfinite(c + p):
                 self._diverged(end, "the cost became non-finite")
                 return None
             if self.eval_data is not None:
-                c, p, a = self.evaluate(*self.eval_data)
+                c, p, a, _ = self._evaluate(*self.eval_data)
                 rec.update(eval_cost=c, eval_penalty=p, eval_accuracy=a)
         self.epoch += 1
         for key in HISTORY_KEYS:
             self.history[key].append(rec[key])
-        if self.monitor and not {"saturated", "stalled"} & self._warned:
-            found = cannot_learn(self.net, self.X, self.labels, self.history, self._eta)
+        if check:
+            found = cannot_learn(self.net, self.X, self.labels, self.history, self._eta,
+                                 saturation=saturation)
             if found:  # a run that cannot learn: once per cause and run
                 self._warn(*found)
         if self._early_stopping is not None and self.monitor:
@@ -403,24 +419,36 @@ def hidden_saturation(net, X):
     (almost) no gradient back through BP2.  0.0 for a network without hidden layers."""
     if len(net.sizes) <= 2:
         return 0.0
-    X = X[:, ::max(1, X.shape[1] // SATURATION_SAMPLE)]
+    X = X[:, ::_saturation_step(X.shape[1])]
     with np.errstate(over="ignore", invalid="ignore"):
         zs, _ = feedforward_trace(net.weights, net.biases, X, net.activation,
                                   net.output_activation)
-        peak = float(np.max(net.activation.prime(np.linspace(-4.0, 4.0, 81))))
-        saturated = sum(int(np.count_nonzero(~(net.activation.prime(z) >= SATURATED_PRIME * peak)))
-                        for z in zs[:-1])
-    return saturated / sum(z.size for z in zs[:-1])
+    return _saturated_fraction(net.activation, zs[:-1])
 
 
-def cannot_learn(net, X, labels, history, eta):
+def _saturation_step(n):
+    """Every how many columns :func:`hidden_saturation` looks (up to SATURATION_SAMPLE)."""
+    return max(1, n // SATURATION_SAMPLE)
+
+
+def _saturated_fraction(activation, hidden_zs):
+    if not hidden_zs:
+        return 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        peak = float(np.max(activation.prime(np.linspace(-4.0, 4.0, 81))))
+        saturated = sum(int(np.count_nonzero(~(activation.prime(z) >= SATURATED_PRIME * peak)))
+                        for z in hidden_zs)
+    return saturated / sum(z.size for z in hidden_zs)
+
+
+def cannot_learn(net, X, labels, history, eta, *, saturation=None):
     """``(cause, message)`` if the epoch just recorded in ``history`` shows a run that cannot
     learn, else None: "saturated" (at least 99 % of the (hidden unit, example) pairs on X
     saturated) or "stalled" (the training accuracy unchanged and no better than always answering
     the most common class of ``labels``, and the training cost changed by less than 1e-4 of itself
-    over the epoch)."""
+    over the epoch).  ``saturation``: :func:`hidden_saturation` of ``net`` on X, if known."""
     epoch, acc, cost = history["epoch"][-1], history["train_accuracy"], history["train_cost"]
-    fraction = hidden_saturation(net, X)
+    fraction = hidden_saturation(net, X) if saturation is None else saturation
     if fraction >= SATURATED_FRACTION:
         return "saturated", (
             f"After epoch {epoch}, {fraction:.0%} of the hidden {net.activation.name} units are "

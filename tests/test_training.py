@@ -105,13 +105,13 @@ def test_early_stopping_restores_the_best_epoch(monkeypatch):
     tr = Trainer(net, X, Y, eta=0.5, mini_batch_size=10, eval_data=(X.copy(), Y),
                  early_stopping=2)
     scripted = iter([0.5, 0.7, 0.6, 0.65, 0.9])
-    real = tr.evaluate
+    real = tr._evaluate  # what every epoch's evaluation calls
 
-    def evaluate(Xe, Ye, labels=None):
-        c, p, a = real(Xe, Ye, labels)
-        return (c, p, next(scripted)) if Xe is tr.eval_data[0] else (c, p, a)
+    def evaluate(Xe, Ye, labels=None, saturation=False):
+        c, p, a, s = real(Xe, Ye, labels, saturation)
+        return (c, p, next(scripted), s) if Xe is tr.eval_data[0] else (c, p, a, s)
 
-    monkeypatch.setattr(tr, "evaluate", evaluate)
+    monkeypatch.setattr(tr, "_evaluate", evaluate)
     snapshots = {}
     for _ in range(6):
         tr.run_epoch()
@@ -212,3 +212,58 @@ def test_dropout_deletes_hidden_nodes_per_mini_batch_and_evaluates_at_test_scale
     ref.weights = [w.copy() for w in scaled]
     assert math.isclose(c, CrossEntropyCost.fn(ref.feedforward(X), Y), rel_tol=1e-12)
     np.testing.assert_array_equal(net.weights[1], tr.net.weights[1])  # evaluation restored them
+
+
+@pytest.mark.parametrize("dropout, masks_per, columns", [
+    ("slides", None, 1), ("slides", "mini-batch", 1), ("slides", "example", 10),
+    ("inverted", None, 10), ("inverted", "example", 10), ("inverted", "mini-batch", 1)])
+def test_masks_per_sets_how_many_masks_a_mini_batch_draws(dropout, masks_per, columns):
+    X, Y, _ = _data()
+    tr = Trainer(Network([6, 8, 3], seed=0), X, Y, eta=0.5, p_drop=0.5, dropout=dropout,
+                 masks_per=masks_per)
+    seen, step = [], tr.engine.step
+    tr.engine.step = lambda *a: seen.append(a[6]) or step(*a)
+    tr.step()
+    (mask,) = seen[0]
+    assert mask.shape == (8, columns)
+    kept = 1.0 / 0.5 if dropout == "inverted" else 1.0
+    assert set(np.unique(mask)) == {0.0, kept}
+    assert (mask == 0).sum(axis=0).tolist() == [4] * columns  # half of 8 deleted, every column
+
+
+def test_masks_per_is_checked_when_set():
+    X, Y, _ = _data()
+    with pytest.raises(ValueError, match="masks_per must be one of"):
+        Trainer(Network([6, 8, 3], seed=0), X, Y, eta=0.5, masks_per="batch")
+
+
+@pytest.mark.parametrize("sizes, p_drop, dropout, n", [
+    ([6, 8, 3], 0.0, "slides", 120), ([6, 8, 3], 0.5, "slides", 120),
+    ([6, 8, 3], 0.5, "inverted", 120), ([6, 8, 5, 3], 0.5, "slides", 120),
+    ([6, 8, 5, 3], 0.0, "slides", 2500), ([6, 3], 0.0, "slides", 120)])
+def test_each_epoch_measures_saturation_from_its_evaluation_as_hidden_saturation_does(
+        sizes, p_drop, dropout, n):
+    """The per-epoch check of a run that cannot learn reuses the training data's evaluation
+    (its hidden z are the training network's, for every p_drop and mode where they can be)."""
+    from lecture5.training import hidden_saturation
+
+    X, Y, labels = _data(n=n)
+    X = X * 3.0  # some units saturate, so the fraction is not simply 0
+    tr = Trainer(Network(sizes, seed=1), X, Y, eta=0.5, p_drop=p_drop, dropout=dropout)
+    tr.train(1, progress=False)
+    data, pen, acc, fraction = tr._evaluate(X, Y, labels, saturation=True)
+    assert fraction == hidden_saturation(tr.net, X)
+    assert (data, pen, acc) == tr.evaluate(X, Y, labels)
+    assert tr._evaluate(X, Y, labels)[3] is None  # not asked for: not computed
+    if len(sizes) > 2:
+        assert 0.0 < fraction < 1.0
+
+
+def test_evaluate_checks_its_data_and_the_parameters():
+    X, Y, labels = _data()
+    tr = Trainer(Network([6, 8, 3], seed=0), X, Y, eta=0.5)
+    with pytest.raises(ValueError, match=r"X must have shape \(6, m\), got \(5, 120\)"):
+        tr.evaluate(X[:5], Y, labels)
+    tr.net.weights[0] = tr.net.weights[0][:, :5]  # a student's wrong assignment
+    with pytest.raises(ValueError, match="weights"):
+        tr.evaluate(X, Y, labels)

@@ -45,8 +45,8 @@ def _part(data, name):
 
 
 def make_trainer(data, sizes, *, eta, lmbda=0.0, penalty="l2", p_drop=0.0, dropout="slides",
-                 mini_batch_size=10, evaluate="test", early_stopping=None, monitor=True,
-                 seed=0, cost=CrossEntropyCost, activation=sigmoid, init="default",
+                 masks_per=None, mini_batch_size=10, evaluate="test", early_stopping=None,
+                 monitor=True, seed=0, cost=CrossEntropyCost, activation=sigmoid, init="default",
                  net=None) -> Trainer:
     """A :class:`lecture5.training.Trainer` of a fresh :func:`make_network` on ``data`` (or of
     ``net``, to train a network further with other settings).
@@ -55,7 +55,8 @@ def make_trainer(data, sizes, *, eta, lmbda=0.0, penalty="l2", p_drop=0.0, dropo
     ``y_test``, or ``X_val``, ``Y_val``, ``y_val``), as attributes or keys.  ``evaluate`` picks
     the per-epoch evaluation set: "test", "validation" or None (none).  The mini-batch size is
     capped at the number of training examples.  ``eta``, ``lmbda``, ``penalty``, ``p_drop``,
-    ``dropout``, ``early_stopping`` and ``seed`` mean what they mean for ``Trainer``.
+    ``dropout``, ``masks_per``, ``early_stopping`` and ``seed`` mean what they mean for
+    ``Trainer``.
     """
     _validate.choice("evaluate", evaluate, ("test", "validation", None))
     X, Y = _part(data, "X_train"), _part(data, "Y_train")
@@ -67,8 +68,8 @@ def make_trainer(data, sizes, *, eta, lmbda=0.0, penalty="l2", p_drop=0.0, dropo
         net = make_network(sizes, seed=seed, cost=cost, activation=activation, init=init)
     return Trainer(net, X, Y, eta=eta, mini_batch_size=min(mini_batch_size, X.shape[1]),
                    lmbda=lmbda, penalty=penalty, p_drop=p_drop, dropout=dropout,
-                   labels=_part(data, "y_train"), eval_data=eval_data, monitor=monitor,
-                   early_stopping=early_stopping, seed=seed)
+                   masks_per=masks_per, labels=_part(data, "y_train"), eval_data=eval_data,
+                   monitor=monitor, early_stopping=early_stopping, seed=seed)
 
 
 def train_all(trainers: dict, epochs, progress=None):

@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import _validate
 from ..datasets import load_mnist
-from ..dropout import dropout_masks, literal_step5, test_time_weights
+from ..dropout import MASKS_PER, literal_step5, test_time_weights
 from ._core import (
     TrainingRun,
     _frozen,
@@ -102,9 +102,6 @@ DROPOUT_SEEDS = (0, 1, 2)
 #: notebook 07's problem with a validation split: the slides' overfitting example
 #: (:data:`DROPOUT_PROBLEM`) plus 1,000 validation digits held out of MNIST's training split
 SLIDES_DROPOUT = {**DROPOUT_PROBLEM, "validation": 1000}
-#: how many masks a mini-batch uses: one for the whole mini-batch (the slides' step 2) or one per
-#: example (what ``Trainer(dropout="inverted")`` does)
-MASKS_PER = ("mini-batch", "example")
 
 
 class DropoutRun(NamedTuple):
@@ -148,20 +145,7 @@ def _slides_dropout_run(p_drop, dropout, masks_per, seed, sizes, n_train, valida
                         eta, n_test):
     data = load_mnist(n_train=n_train, n_test=n_test, validation=validation, seed=seed)
     trainer = make_trainer(data, sizes, eta=eta, p_drop=p_drop, dropout=dropout,
-                           evaluate="validation", seed=seed)
-    if masks_per == "mini-batch" and p_drop > 0:
-        # the Trainer draws one mask per example for inverted dropout; here both versions use
-        # one per mini-batch, drawn from the Trainer's own generator
-        def one_per_mini_batch(_m, t=trainer):
-            return dropout_masks(t.net.sizes, t.p_drop, t.rng, m=1,
-                                 inverted=t.dropout == "inverted")
-
-        trainer._dropout_masks = one_per_mini_batch
-    elif masks_per == "example" and dropout == "slides" and p_drop > 0:
-        def one_per_example(m, t=trainer):
-            return dropout_masks(t.net.sizes, t.p_drop, t.rng, m=m)
-
-        trainer._dropout_masks = one_per_example
+                           masks_per=masks_per, evaluate="validation", seed=seed)
     yield from train_steps(trainer, epochs)  # trainer.train(epochs), a mini-batch at a time
     _, _, val_acc = trainer.evaluate(data.X_val, data.Y_val, data.y_val)
     test_cost, _, test_acc = trainer.evaluate(data.X_test, data.Y_test, data.y_test)
