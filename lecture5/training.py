@@ -6,8 +6,9 @@ Every notebook, widget and the live playground trains through :class:`Trainer`. 
   m-hat columns ("choose a mini batch of training data of size m-hat");
 * updates biases by eq (27) and weights by eq (28) (``penalty="l2"``) or eq (41) (``"l1"``), with
   n = the size of the whole training set (the slides' m);
-* reads ``eta``, ``lmbda``, ``penalty``, ``p_drop`` and ``mini_batch_size`` afresh at every
-  mini-batch, so a slider can change them while training runs, without resetting the network;
+* reads ``eta``, ``lmbda``, ``penalty``, ``p_drop``, ``dropout``, ``masks_per`` and
+  ``mini_batch_size`` afresh at every mini-batch, so a slider can change them while training
+  runs, without resetting the network;
 * advances one mini-batch (:meth:`Trainer.step`) or one epoch (:meth:`Trainer.run_epoch`) and
   returns to the caller in between;
 * records per-epoch history (cost split into its data part and its penalty part, accuracy, weight
@@ -79,7 +80,8 @@ PIXEL_MAX = 1.5
 SATURATED_PRIME = 1e-3
 #: warn when at least this fraction of (hidden unit, example) pairs is saturated after an epoch
 SATURATED_FRACTION = 0.99
-#: the saturation check looks at this many training columns (evenly spaced)
+#: the saturation check looks at every k-th training column, k = n // SATURATION_SAMPLE (at least
+#: 1): all of n <= 1,999 columns, else 1,000 to 1,999 of them
 SATURATION_SAMPLE = 1000
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
@@ -110,7 +112,9 @@ class Trainer:
         trainer.run_epoch()
 
     ``labels`` (n,) are the integer classes 0..sizes[-1]-1 (derived from ``Y`` when omitted);
-    ``eval_data`` is ``(X_eval, Y_eval)`` or ``(X_eval, Y_eval, labels_eval)``.  ``monitor=False``
+    ``eval_data`` is ``(X_eval, Y_eval)`` or ``(X_eval, Y_eval, labels_eval)``.  The data are
+    checked once, here, and fixed for the run (for other data, make another Trainer).
+    ``masks_per`` chooses one dropout mask per mini-batch or per example.  ``monitor=False``
     skips the per-epoch evaluation (for benchmarks).  ``early_stopping=k`` stops after k epochs
     without improvement of the evaluation accuracy (of the training cost without evaluation data).
 
@@ -293,9 +297,9 @@ class Trainer:
         return self._evaluate(X, Y, labels)[:3]
 
     def _evaluate(self, X, Y, labels=None, saturation=False):
-        """:meth:`evaluate` on checked arguments; with ``saturation=True`` also the
-        :func:`hidden_saturation` of the training network on X, from the same forward pass
-        where the test-time network computes the same hidden z (else None)."""
+        """:meth:`evaluate` on checked arguments, and, only with ``saturation=True`` (else None),
+        the :func:`hidden_saturation` of the training network on X: from the same forward pass
+        where the test-time network computes the same hidden z, else from a pass of its own."""
         net = self.net
         weights = net.weights
         scaled = self._p_drop > 0 and self._dropout == "slides" and len(net.sizes) > 2
@@ -414,9 +418,10 @@ class Trainer:
 
 
 def hidden_saturation(net, X):
-    """Fraction of (hidden unit, example) pairs, over up to 1,000 evenly spaced columns of X,
-    where the hidden activation's derivative is below 1e-3 of its peak: a unit there passes
-    (almost) no gradient back through BP2.  0.0 for a network without hidden layers."""
+    """Fraction of (hidden unit, example) pairs, over every k-th column of X (k = n // 1,000, at
+    least 1; :data:`SATURATION_SAMPLE`), where the hidden activation's derivative is below 1e-3
+    of its peak: a unit there passes (almost) no gradient back through BP2.  0.0 for a network
+    without hidden layers."""
     if len(net.sizes) <= 2:
         return 0.0
     X = X[:, ::_saturation_step(X.shape[1])]
@@ -427,7 +432,7 @@ def hidden_saturation(net, X):
 
 
 def _saturation_step(n):
-    """Every how many columns :func:`hidden_saturation` looks (up to SATURATION_SAMPLE)."""
+    """Every how many of n columns :func:`hidden_saturation` looks (:data:`SATURATION_SAMPLE`)."""
     return max(1, n // SATURATION_SAMPLE)
 
 

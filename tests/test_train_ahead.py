@@ -257,13 +257,3 @@ def test_the_playground_training_or_changed_holds_training_ahead_back():
     app.controls["eta"].value = 0.2
     assert _ahead._last_change[0] > before
 
-
-def test_tests_run_their_event_loops_through_widget_helpers():
-    """``asyncio.run`` fails in a pytest-xdist worker that ran a browser test before (Playwright's
-    synchronous API leaves its loop running there); widget_helpers.run works in both cases."""
-    from pathlib import Path
-
-    here = Path(__file__).parent
-    call = "asyncio.run" + "("  # spelled in two so that this file does not match itself
-    offenders = [p.name for p in here.glob("test_*.py") if call in p.read_text()]
-    assert offenders == [], f"use widget_helpers.run instead of asyncio.run in {offenders}"

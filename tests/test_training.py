@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from lecture5 import CrossEntropyCost, Network, QuadraticCost
+from lecture5.dropout import dropout_masks, test_time_weights
 from lecture5.training import HISTORY_KEYS, Trainer, TrainingWarning, sgd
 
 
@@ -206,12 +207,14 @@ def test_dropout_deletes_hidden_nodes_per_mini_batch_and_evaluates_at_test_scale
     else:
         assert changed_rows.sum() >= 5
     # evaluation uses the test-time network: outgoing weights scaled by (1 - p_drop) in "slides"
+    trained = [w.copy() for w in net.weights]
     c, _, _ = tr.evaluate(X, Y)
     scaled = dropout.test_time_weights(net.weights, 0.5) if mode == "slides" else net.weights
     ref = net.copy()
     ref.weights = [w.copy() for w in scaled]
     assert math.isclose(c, CrossEntropyCost.fn(ref.feedforward(X), Y), rel_tol=1e-12)
-    np.testing.assert_array_equal(net.weights[1], tr.net.weights[1])  # evaluation restored them
+    for w, before_eval in zip(net.weights, trained):  # the evaluation scaled a copy, not these
+        np.testing.assert_array_equal(w, before_eval)
 
 
 @pytest.mark.parametrize("dropout, masks_per, columns", [
@@ -220,7 +223,7 @@ def test_dropout_deletes_hidden_nodes_per_mini_batch_and_evaluates_at_test_scale
 def test_masks_per_sets_how_many_masks_a_mini_batch_draws(dropout, masks_per, columns):
     X, Y, _ = _data()
     tr = Trainer(Network([6, 8, 3], seed=0), X, Y, eta=0.5, p_drop=0.5, dropout=dropout,
-                 masks_per=masks_per)
+                 masks_per=masks_per, seed=3)
     seen, step = [], tr.engine.step
     tr.engine.step = lambda *a: seen.append(a[6]) or step(*a)
     tr.step()
@@ -229,6 +232,11 @@ def test_masks_per_sets_how_many_masks_a_mini_batch_draws(dropout, masks_per, co
     kept = 1.0 / 0.5 if dropout == "inverted" else 1.0
     assert set(np.unique(mask)) == {0.0, kept}
     assert (mask == 0).sum(axis=0).tolist() == [4] * columns  # half of 8 deleted, every column
+    # the same random stream as the public dropout_masks: the epoch's shuffle, then the mask
+    rng = np.random.default_rng(3)
+    rng.permutation(X.shape[1])
+    expected = dropout_masks([6, 8, 3], 0.5, rng, m=columns, inverted=dropout == "inverted")
+    np.testing.assert_array_equal(mask, expected[0])
 
 
 def test_masks_per_is_checked_when_set():
@@ -237,33 +245,53 @@ def test_masks_per_is_checked_when_set():
         Trainer(Network([6, 8, 3], seed=0), X, Y, eta=0.5, masks_per="batch")
 
 
-@pytest.mark.parametrize("sizes, p_drop, dropout, n", [
-    ([6, 8, 3], 0.0, "slides", 120), ([6, 8, 3], 0.5, "slides", 120),
-    ([6, 8, 3], 0.5, "inverted", 120), ([6, 8, 5, 3], 0.5, "slides", 120),
-    ([6, 8, 5, 3], 0.0, "slides", 2500), ([6, 3], 0.0, "slides", 120)])
+@pytest.mark.parametrize("sizes, p_drop, dropout, n, traced", [
+    ([6, 8, 3], 0.0, "slides", 120, 0), ([6, 8, 3], 0.5, "slides", 120, 0),
+    ([6, 8, 3], 0.5, "inverted", 120, 0), ([6, 8, 5, 3], 0.5, "inverted", 120, 0),
+    ([6, 8, 5, 3], 0.5, "slides", 120, 1), ([6, 8, 5, 3], 0.0, "slides", 2500, 0),
+    ([6, 3], 0.0, "slides", 120, 0)])
 def test_each_epoch_measures_saturation_from_its_evaluation_as_hidden_saturation_does(
-        sizes, p_drop, dropout, n):
-    """The per-epoch check of a run that cannot learn reuses the training data's evaluation
-    (its hidden z are the training network's, for every p_drop and mode where they can be)."""
-    from lecture5.training import hidden_saturation
+        monkeypatch, sizes, p_drop, dropout, n, traced):
+    """The per-epoch check of a run that cannot learn reuses the training data's evaluation: its
+    hidden z are the training network's, except with the slides' dropout in a net with hidden
+    layers fed by scaled weights (layer 3 on), where a forward pass of its own (``traced``) is
+    needed."""
+    from lecture5 import training
 
     X, Y, labels = _data(n=n)
     X = X * 3.0  # some units saturate, so the fraction is not simply 0
     tr = Trainer(Network(sizes, seed=1), X, Y, eta=0.5, p_drop=p_drop, dropout=dropout)
-    tr.train(1, progress=False)
+    calls, real = [], training.hidden_saturation
+    monkeypatch.setattr(training, "hidden_saturation", lambda *a: calls.append(1) or real(*a))
+    tr.train(2, progress=False)
+    assert len(calls) == 2 * traced  # once per epoch, or never
+    if len(sizes) > 3:  # z^3 = 6 (sum of a^2) - 6: saturated, and halved by the test-time
+        tr.net.weights[1][:] = 6.0  # scaling of w^3 mostly not (p_drop = 0.5)
+        tr.net.biases[1][:] = -6.0
     data, pen, acc, fraction = tr._evaluate(X, Y, labels, saturation=True)
-    assert fraction == hidden_saturation(tr.net, X)
+    assert fraction == real(tr.net, X)
     assert (data, pen, acc) == tr.evaluate(X, Y, labels)
     assert tr._evaluate(X, Y, labels)[3] is None  # not asked for: not computed
     if len(sizes) > 2:
         assert 0.0 < fraction < 1.0
+    if traced:  # the test-time network's own z would give another fraction
+        zs, _ = training.feedforward_trace(test_time_weights(tr.net.weights, p_drop),
+                                           tr.net.biases, X, tr.net.activation,
+                                           tr.net.output_activation)
+        assert training._saturated_fraction(tr.net.activation, zs[:-1]) != fraction
 
 
-def test_evaluate_checks_its_data_and_the_parameters():
+@pytest.mark.parametrize("p_drop", [0.0, 0.5])
+def test_evaluate_checks_its_data_and_the_parameters(p_drop):
     X, Y, labels = _data()
-    tr = Trainer(Network([6, 8, 3], seed=0), X, Y, eta=0.5)
+    tr = Trainer(Network([6, 8, 3], seed=0), X, Y, eta=0.5, p_drop=p_drop)
     with pytest.raises(ValueError, match=r"X must have shape \(6, m\), got \(5, 120\)"):
         tr.evaluate(X[:5], Y, labels)
-    tr.net.weights[0] = tr.net.weights[0][:, :5]  # a student's wrong assignment
-    with pytest.raises(ValueError, match="weights"):
+    bad = X.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="X"):
+        tr.evaluate(bad, Y, labels)
+    assert tr.evaluate(X.tolist(), Y, labels) == tr.evaluate(X, Y, labels)  # a list is fine
+    tr.net.weights[1] = tr.net.weights[1][:, :5]  # a student's wrong assignment
+    with pytest.raises(ValueError, match=r"weights\[1\] must have shape"):
         tr.evaluate(X, Y, labels)

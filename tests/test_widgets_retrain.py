@@ -69,6 +69,17 @@ def test_a_burst_of_key_presses_in_the_browser_trains_once_for_the_last_value():
     assert trained == [1.5, 0.5]
 
 
+def test_tests_run_their_event_loops_through_widget_helpers():
+    """``asyncio.run`` fails in a pytest-xdist worker that ran a browser test before (Playwright's
+    synchronous API leaves its loop running there); widget_helpers.run works in both cases."""
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    call = "asyncio.run" + "("  # spelled in two so that this file does not match itself
+    offenders = [p.name for p in here.glob("test_*.py") if call in p.read_text()]
+    assert offenders == [], f"use widget_helpers.run instead of asyncio.run in {offenders}"
+
+
 def test_sgd_eta_app_retrains_on_release_with_progress(small_mnist):
     app = widgets.sgd_eta_app(small_mnist, eta=0.5, epochs=2, sizes=(784, 10, 10))
     eta = app.controls["eta"]
