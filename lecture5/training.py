@@ -44,15 +44,24 @@ import warnings
 
 import numpy as np
 
-from . import _validate
+from . import _monitor, _validate
 from ._engine import SGDEngine
+from ._monitor import (
+    PIXEL_MAX,
+    SATURATED_FRACTION,
+    SATURATED_PRIME,
+    SATURATION_SAMPLE,
+    _unscaled_pixels,
+    cannot_learn,
+    hidden_saturation,
+)
 from ._validate import Checked
-from .backprop import feedforward_trace
-from .dropout import MASKS_PER, _draw_masks, test_time_weights
-from .regularization import PENALTIES, penalty_cost
+from .dropout import MASKS_PER, _draw_masks
+from .regularization import PENALTIES
 
 __all__ = ["Trainer", "TrainingWarning", "sgd", "hidden_saturation", "cannot_learn", "HISTORY_KEYS",
-           "DROPOUT_MODES"]
+           "DROPOUT_MODES", "PIXEL_MAX", "SATURATED_PRIME", "SATURATED_FRACTION",
+           "SATURATION_SAMPLE"]
 
 #: per-epoch quantities in ``Trainer.history`` (one list entry per completed epoch)
 HISTORY_KEYS = (
@@ -73,16 +82,6 @@ HISTORY_KEYS = (
 #: "slides": delete nodes per mini-batch, scale outgoing weights at test time;
 #: "inverted": scale the kept activations by 1/(1 - p_drop) during training instead
 DROPOUT_MODES = ("slides", "inverted")
-
-#: above this, inputs of 784 rows (28 x 28 images) look like pixels on a 0-255 scale
-PIXEL_MAX = 1.5
-#: a hidden unit is saturated where its activation's derivative is below this fraction of its peak
-SATURATED_PRIME = 1e-3
-#: warn when at least this fraction of (hidden unit, example) pairs is saturated after an epoch
-SATURATED_FRACTION = 0.99
-#: the saturation check looks at every k-th training column, k = n // SATURATION_SAMPLE (at least
-#: 1): all of n <= 1,999 columns, else 1,000 to 1,999 of them
-SATURATION_SAMPLE = 1000
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
@@ -297,29 +296,10 @@ class Trainer:
         return self._evaluate(X, Y, labels)[:3]
 
     def _evaluate(self, X, Y, labels=None, saturation=False):
-        """:meth:`evaluate` on checked arguments, and, only with ``saturation=True`` (else None),
-        the :func:`hidden_saturation` of the training network on X: from the same forward pass
-        where the test-time network computes the same hidden z, else from a pass of its own."""
-        net = self.net
-        weights = net.weights
-        scaled = self._p_drop > 0 and self._dropout == "slides" and len(net.sizes) > 2
-        with np.errstate(over="ignore", invalid="ignore"):
-            zs, activations = feedforward_trace(
-                test_time_weights(weights, self._p_drop) if scaled else weights, net.biases, X,
-                net.activation, net.output_activation)
-            a = activations[-1]
-            data = net.cost.fn(a, Y)
-            pen = penalty_cost(weights, self._lmbda, self.n, self._penalty)
-        if labels is None:
-            labels = np.argmax(Y, axis=0)
-        acc = float(np.mean(np.argmax(a, axis=0) == labels))
-        fraction = None
-        if saturation and scaled and len(net.sizes) > 3:
-            fraction = hidden_saturation(net, X)  # the scaled weights feed hidden layers 3, ...
-        elif saturation:  # only w^2 (never scaled) feeds a hidden layer: the same z^2
-            step = _saturation_step(X.shape[1])
-            fraction = _saturated_fraction(net.activation, [z[:, ::step] for z in zs[:-1]])
-        return data, pen, acc, fraction
+        """:meth:`evaluate` on checked arguments (and, if asked, the saturation on X):
+        :func:`lecture5._monitor.evaluate`."""
+        return _monitor.evaluate(self.net, X, Y, labels, self._p_drop, self._dropout,
+                                 self._lmbda, self.n, self._penalty, saturation)
 
     @property
     def best_epoch(self):
@@ -415,75 +395,6 @@ class Trainer:
                 f"Early stopping: no improvement in {self._early_stopping} epochs; restored the "
                 f"weights of epoch {best_epoch}."
             )
-
-
-def hidden_saturation(net, X):
-    """Fraction of (hidden unit, example) pairs, over every k-th column of X (k = n // 1,000, at
-    least 1; :data:`SATURATION_SAMPLE`), where the hidden activation's derivative is below 1e-3
-    of its peak: a unit there passes (almost) no gradient back through BP2.  0.0 for a network
-    without hidden layers."""
-    if len(net.sizes) <= 2:
-        return 0.0
-    X = X[:, ::_saturation_step(X.shape[1])]
-    with np.errstate(over="ignore", invalid="ignore"):
-        zs, _ = feedforward_trace(net.weights, net.biases, X, net.activation,
-                                  net.output_activation)
-    return _saturated_fraction(net.activation, zs[:-1])
-
-
-def _saturation_step(n):
-    """Every how many of n columns :func:`hidden_saturation` looks (:data:`SATURATION_SAMPLE`)."""
-    return max(1, n // SATURATION_SAMPLE)
-
-
-def _saturated_fraction(activation, hidden_zs):
-    if not hidden_zs:
-        return 0.0
-    with np.errstate(over="ignore", invalid="ignore"):
-        peak = float(np.max(activation.prime(np.linspace(-4.0, 4.0, 81))))
-        saturated = sum(int(np.count_nonzero(~(activation.prime(z) >= SATURATED_PRIME * peak)))
-                        for z in hidden_zs)
-    return saturated / sum(z.size for z in hidden_zs)
-
-
-def cannot_learn(net, X, labels, history, eta, *, saturation=None):
-    """``(cause, message)`` if the epoch just recorded in ``history`` shows a run that cannot
-    learn, else None: "saturated" (at least 99 % of the (hidden unit, example) pairs on X
-    saturated) or "stalled" (the training accuracy unchanged and no better than always answering
-    the most common class of ``labels``, and the training cost changed by less than 1e-4 of itself
-    over the epoch).  ``saturation``: :func:`hidden_saturation` of ``net`` on X, if known."""
-    epoch, acc, cost = history["epoch"][-1], history["train_accuracy"], history["train_cost"]
-    fraction = hidden_saturation(net, X) if saturation is None else saturation
-    if fraction >= SATURATED_FRACTION:
-        return "saturated", (
-            f"After epoch {epoch}, {fraction:.0%} of the hidden {net.activation.name} units are "
-            f"saturated on the training data (their derivative is ~0), so they pass almost no "
-            f"gradient back and the network learns little or nothing (eta = {eta:g}, train "
-            f"accuracy {acc[-1]:.3f}). Try a smaller eta (e.g. 0.1 to 3) with a fresh network.")
-    chance = np.bincount(labels).max() / labels.size  # always answering the commonest class
-    if (len(acc) >= 2 and acc[-1] == acc[-2] and acc[-1] <= chance + 0.02
-            and math.isclose(cost[-1], cost[-2], rel_tol=1e-4)):
-        return "stalled", (
-            f"Epoch {epoch} left the training accuracy at {acc[-1]:.3f} (always answering the "
-            f"commonest class scores {chance:.3f}) and the training cost at {cost[-1]:.4g}: the "
-            f"network is not learning (eta = {eta:g}). "
-            f"Output units saturated by a far too large eta, or a far too small eta, do this; "
-            f"try another eta (e.g. 0.1 to 3) with a fresh network.")
-    return None
-
-
-def _unscaled_pixels(name, raw, arr):
-    """A warning text if ``arr`` (the checked float copy of ``raw``) holds 28 x 28 images whose
-    pixels look unscaled (above 1.5, or uint8), else None."""
-    if arr.shape[0] != 28 * 28:
-        return None
-    top, dtype = float(arr.max()), np.asarray(raw).dtype
-    if top <= PIXEL_MAX and dtype != np.uint8:
-        return None
-    return (f"{name} holds values up to {top:g} (dtype {dtype}), but the pixels of 28 x 28 "
-            f"images should lie in [0, 1]: these look unscaled (0-255?). Sigmoid units saturate "
-            f"on such inputs and the network barely learns. Scale the images first, e.g. "
-            f"X / 255.0 (the loaders in lecture5.datasets do).")
 
 
 def _labels(name, labels, Y):

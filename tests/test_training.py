@@ -256,13 +256,13 @@ def test_each_epoch_measures_saturation_from_its_evaluation_as_hidden_saturation
     hidden z are the training network's, except with the slides' dropout in a net with hidden
     layers fed by scaled weights (layer 3 on), where a forward pass of its own (``traced``) is
     needed."""
-    from lecture5 import training
+    from lecture5 import _monitor
 
     X, Y, labels = _data(n=n)
     X = X * 3.0  # some units saturate, so the fraction is not simply 0
     tr = Trainer(Network(sizes, seed=1), X, Y, eta=0.5, p_drop=p_drop, dropout=dropout)
-    calls, real = [], training.hidden_saturation
-    monkeypatch.setattr(training, "hidden_saturation", lambda *a: calls.append(1) or real(*a))
+    calls, real = [], _monitor.hidden_saturation
+    monkeypatch.setattr(_monitor, "hidden_saturation", lambda *a: calls.append(1) or real(*a))
     tr.train(2, progress=False)
     assert len(calls) == 2 * traced  # once per epoch, or never
     if len(sizes) > 3:  # z^3 = 6 (sum of a^2) - 6: saturated, and halved by the test-time
@@ -275,10 +275,10 @@ def test_each_epoch_measures_saturation_from_its_evaluation_as_hidden_saturation
     if len(sizes) > 2:
         assert 0.0 < fraction < 1.0
     if traced:  # the test-time network's own z would give another fraction
-        zs, _ = training.feedforward_trace(test_time_weights(tr.net.weights, p_drop),
+        zs, _ = _monitor.feedforward_trace(test_time_weights(tr.net.weights, p_drop),
                                            tr.net.biases, X, tr.net.activation,
                                            tr.net.output_activation)
-        assert training._saturated_fraction(tr.net.activation, zs[:-1]) != fraction
+        assert _monitor._saturated_fraction(tr.net.activation, zs[:-1]) != fraction
 
 
 @pytest.mark.parametrize("p_drop", [0.0, 0.5])
