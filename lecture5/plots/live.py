@@ -46,6 +46,7 @@ PROJECTION_PLAYGROUND_FIGSIZE = (9.0, 7.0)
 _PLAYGROUND_GRID = 90  # decision boundary evaluated on a 90 x 90 grid
 _PLAYGROUND_TILES = 30  # at most this many first-layer neurons drawn as images
 _CLASS_COLORS = (ORANGE, BLUE)  # class 0 orange, class 1 blue
+_POINT_SIZE = math.sqrt(22)  # marker diameter in points (a scatter of s=22 points squared)
 
 
 @dataclass
@@ -209,13 +210,19 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
         cells = (lo[0] - half[0], hi[0] + half[0], lo[1] - half[1], hi[1] + half[1])
         view.image = add_mosaic(ax_data, (2 * _PLAYGROUND_GRID - 1,) * 2, cmap, (0.0, 1.0),
                                 extent=cells, origin="lower", aspect="auto")
-        colors = np.array(_CLASS_COLORS)
-        points = [ax_data.scatter(X_train[0], X_train[1], c=colors[np.asarray(y_train)], s=22,
-                                  edgecolors="white", linewidths=0.6, label="training",
-                                  zorder=3),
-                  ax_data.scatter(X_test[0], X_test[1], facecolors="none",
-                                  edgecolors=colors[np.asarray(y_test)], s=22, linewidths=1.0,
-                                  label="test", zorder=3)]
+        # a line of markers per set and class, not a scatter: Agg draws the marker once and
+        # stamps it, where a scatter draws every point as a path of its own (moons' 400 points:
+        # about 2 ms a refresh for the four lines, 14 ms for the two scatters)
+        points = []
+        for X, y, filled in ((X_train, y_train, True), (X_test, y_test, False)):
+            y = np.asarray(y)
+            for k, color in enumerate(_CLASS_COLORS):
+                line, = ax_data.plot(
+                    X[0, y == k], X[1, y == k], ls="none", color=color, marker="o", ms=_POINT_SIZE,
+                    mfc=color if filled else "none", mec="white" if filled else color,
+                    mew=0.6 if filled else 1.0, zorder=3,
+                    label=f"{'training' if filled else 'test'}, class {k}")
+                points.append(line)
         ax_data.set_xlim(extent[:2])
         ax_data.set_ylim(extent[2:])
         ax_data.set_xlabel("$x_1$")
