@@ -9,6 +9,7 @@ import io
 
 import numpy as np
 import pytest
+from matplotlib.axis import Axis
 from PIL import Image
 
 from lecture5 import experiments, plots
@@ -339,10 +340,10 @@ def test_a_legend_drawn_again_as_it_was_is_pasted_and_the_frame_stays_exact():
     assert stats["pasted"] == pasted + 1  # the axis only
 
 
-def test_an_axis_is_pasted_only_over_the_same_pixels_where_it_draws():
-    """An axis (its grid lines cross the panel) is pasted while nothing under the pixels it
-    touches changed, also when something between its grid lines did; a change under a grid
-    line draws it again.  Every frame is what a full draw gives."""
+def test_an_axis_is_pasted_only_while_its_box_is_as_it_was():
+    """An axis is pasted while nothing in its box (its panel, ticks and labels) changed, and
+    drawn again when something under it did, between its grid lines or on one.  Every frame is
+    what a full draw gives."""
     fig, ax = plots.new_figure()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
@@ -357,13 +358,115 @@ def test_an_axis_is_pasted_only_over_the_same_pixels_where_it_draws():
     frames.png(fig)
     stats = frames.pastes.stats
     assert stats["remembered"] == 2  # over the picture drawn whole: the next frame pastes them
-    for x, y in ((0.25, 0.75), (0.25, 0.75), (0.3, 0.8), (0.3, 0.8), (0.5, 0.7), (0.2, 0.7)):
+    moves = ((0.25, 0.75), (0.25, 0.75), (0.3, 0.8), (0.3, 0.8), (0.5, 0.7), (0.2, 0.7))
+    pasted = []
+    for x, y in moves:
+        before = stats["pasted"]
         dot.set_data([x], [y])
         np.testing.assert_array_equal(pixels(frames.png(fig)), savefig_pixels(fig), (x, y))
-    # pasted over a dot moved between the grid lines; drawn again twice, when the dot lay under
-    # the vertical grid line at 0.5 and after it left it
-    assert stats["remembered"] == 2 and stats["under changed"] >= 2, stats
-    assert stats["pasted"] >= 6, stats
+        pasted.append(stats["pasted"] - before)
+    # both axes pasted while the dot stays, both drawn again after it moved
+    assert pasted == [2, 2, 0, 2, 0, 0], (pasted, stats)
+    assert stats["remembered"] == 2 and stats["under changed"] == 6, stats
+
+
+def _axes_in(fig):
+    return [a for a in getattr(fig, "lecture5_changing", ()) if isinstance(a, Axis)]
+
+
+def _figures_with_changing_axes():
+    """(name, figure drawn once) for every figure whose frames may paste an axis: the builders
+    that change in place, at their first values and after their changes, and the playground."""
+    from lecture5.playground import Playground
+
+    for name, (builder, first, changes) in sorted(UPDATABLE.items()):
+        fig, _ = builder(**first)
+        if not _axes_in(fig):
+            continue
+        render_once(fig)
+        yield name, fig
+        for values in changes:
+            update_in_place(fig, values)
+            render_once(fig)
+            yield f"{name} {values}", fig
+    for preset in ("moons, a small network", "overfit 1,000 digits"):
+        app = Playground(preset=preset, render=True)
+        for _ in range(3):
+            app.run_epochs(7)
+            yield preset, app.view.fig
+
+
+def _legend_figures():
+    """(name, figure drawn once, its changing legends): every legend the builders that change in
+    place keep, at their first values and after their changes, and three made here: a rounded
+    frame with a shadow, a translucent frame, and no frame."""
+    from matplotlib.legend import Legend
+
+    for name, (builder, first, changes) in sorted(UPDATABLE.items()):
+        fig, _ = builder(**first)
+        legends = [a for a in getattr(fig, "lecture5_changing", ()) if isinstance(a, Legend)]
+        for values in ([{}, *changes] if legends else []):
+            if values:
+                update_in_place(fig, values)
+            render_once(fig)
+            yield f"{name} {values}", fig, legends
+    for style in ({"fancybox": True, "shadow": True, "framealpha": 1.0}, {"framealpha": 0.5},
+                  {"frameon": False}):
+        fig = _curve()
+        ax = fig.axes[0]
+        ax.get_lines()[0].set_label("a line")
+        legend = ax.legend(loc="center", **style)
+        render_once(fig)
+        yield str(style), fig, [legend]
+
+
+def test_a_legend_footprint_finds_every_pixel_that_depends_on_what_is_under_it():
+    """A legend's footprint (lecture5.plots._pastes._footprint) draws only its frame over black
+    and over white (the legend draws the rest over its frame): every pixel whose colour, with
+    the whole legend drawn over black and over white, differs must be found depending, or a
+    paste over a changed picture would keep old pixels; and it finds few more (a translucent
+    frame: its opaque text)."""
+    from lecture5.plots import _pastes
+
+    checked = depending = 0
+    for name, fig, legends in _legend_figures():
+        renderer = fig.canvas.get_renderer()
+        shape = (int(renderer.height), int(renderer.width), 4)
+        for legend in legends:
+            region, touched, found = _pastes._footprint(legend, shape, fig.dpi, renderer)
+            black = _pastes._alone(legend, shape, fig.dpi, (0, 0, 0, 255))[region]
+            white = _pastes._alone(legend, shape, fig.dpi, (255, 255, 255, 255))[region]
+            exact = touched & np.any(black != white, axis=-1)
+            assert not (exact & ~found).any(), (name, int((exact & ~found).sum()))
+            assert found.sum() <= exact.sum() + 0.05 * touched.sum(), (
+                name, int(found.sum()), int(exact.sum()))
+            checked += 1
+            depending += int(exact.any())
+    # the app's legends (square, opaque: nothing depends) and the three made here
+    assert checked >= 40 and depending >= 3, (checked, depending)
+
+
+def test_every_pixel_an_axis_draws_lies_in_the_box_it_is_pasted_by():
+    """The box of an axis (lecture5.plots._pastes._axis_box) is found from its panel, tick
+    labels and ticks, without drawing it: every pixel the axis touches, drawn alone on a
+    transparent canvas, must lie inside it, or a paste would leave a pixel of the old axis."""
+    from lecture5.plots import _pastes
+
+    checked = 0
+    for name, fig in _figures_with_changing_axes():
+        renderer = fig.canvas.get_renderer()
+        shape = (int(renderer.height), int(renderer.width), 4)
+        for axis in _axes_in(fig):
+            if not axis.get_visible():
+                continue
+            touched = _pastes._alone(axis, shape, fig.dpi, (0, 0, 0, 0))[..., 3] > 0
+            (rows, cols), _, _ = _pastes._axis_box(axis, shape, fig.dpi, renderer)
+            inside = np.zeros_like(touched)
+            inside[rows, cols] = True
+            assert touched.any() and not (touched & ~inside).any(), (
+                name, axis.axis_name, f"{(touched & ~inside).sum()} pixels outside")
+            checked += 1
+    assert checked >= 40, checked
 
 
 def test_a_legend_pasted_into_a_figure_built_afresh_still_places_what_hangs_on_it():

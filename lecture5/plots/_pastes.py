@@ -7,22 +7,25 @@ text while the curves under it move, the axis keeps its limits.  :class:`Pastes`
 such an artist, the pixels under it and the pixels after drawing it; when the artist is in the
 same state (:func:`key`) and the pixels under it are the same, drawing it again would give the same
 pixels, so they are pasted instead.  Exact by construction: the paste happens only when every
-input of the drawing is equal.  The pixels it pastes are every pixel the artist touches (found by
-drawing it alone on a transparent canvas); the pixels under it that must be the same are those
-whose colour depends on what is under them (an opaque legend's inside does not: only its
-antialiased edges would; an axis is taken to depend on all of its pixels).  The frames are
+input of the drawing is equal.  The pixels it pastes are every pixel the artist touches (for a
+legend, found by drawing it alone on a transparent canvas; for an axis, a box that holds its
+panel, ticks and labels); the pixels under it that must be the same are those whose colour
+depends on what is under them (an opaque legend's inside does not: only its antialiased edges
+would; an axis is taken to depend on all of its box).  The frames are
 pixel for pixel what drawing gives (``tests/test_render.py`` compares them with full draws and
 with figures built afresh).
 """
 
 from __future__ import annotations
 
+import math
 import weakref
 
 import numpy as np
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.legend import Legend
+from matplotlib.transforms import Bbox
 
 __all__ = ["Pastes", "key"]
 
@@ -106,26 +109,66 @@ def _alone(artist, shape, dpi, under):
     return pixels.copy()
 
 
-def _footprint(artist, shape, dpi):
+def _footprint(artist, shape, dpi, renderer=None):
     """Where ``artist`` draws: the rows and columns of every pixel it touches, and there, which
     pixels it touches and which of those depend on what was under them; None when it touches
     none.  A touched pixel that comes out the same over opaque black and over opaque white comes
-    out the same over anything (every step of drawing is monotonic in what is under it).
+    out the same over anything (every step of drawing is monotonic in what is under it).  A
+    legend with a frame is drawn alone once, on a transparent canvas (where it draws), and only
+    its frame over black and white.
 
-    An axis is taken to depend on every pixel it touches: its grid lines are translucent and
-    most of its pixels are antialiased text, and it lies under the curves, where what is under
-    it rarely changes; that saves two of the three drawings (about 20 ms each)."""
+    An axis is taken to touch, and to depend on, every pixel of a box around it
+    (:func:`_axis_box`): its grid lines are translucent and most of its pixels are antialiased
+    text, and it lies under the curves, where what is under it rarely changes.  The box is found
+    without drawing the axis again (a drawing costs about 20 ms), and the axis is pasted only
+    when all of the box is as it was."""
+    if isinstance(artist, Axis):
+        return _axis_box(artist, shape, dpi, renderer)
     touched = _alone(artist, shape, dpi, (0, 0, 0, 0))[..., 3] > 0
     rows, cols = np.flatnonzero(touched.any(axis=1)), np.flatnonzero(touched.any(axis=0))
     if not rows.size:
         return None
     region = slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
     touched = touched[region]
-    if isinstance(artist, Axis):
-        return region, touched, touched
+    frame = artist.get_frame() if isinstance(artist, Legend) else None
+    if frame is not None and frame.get_visible() and artist.get_frame_on():
+        # a legend draws its frame first and the rest over it: where the frame alone comes out
+        # the same over black and over white, nothing of the legend depends on what is under it
+        # (drawing the frame alone costs little; the entries' texts are most of a legend)
+        black = _alone(frame, shape, dpi, (0, 0, 0, 255))[region]
+        white = _alone(frame, shape, dpi, (255, 255, 255, 255))[region]
+        return region, touched, touched & np.any(black != white, axis=-1)
     black = _alone(artist, shape, dpi, (0, 0, 0, 255))[region]
     white = _alone(artist, shape, dpi, (255, 255, 255, 255))[region]
     return region, touched, touched & np.any(black != white, axis=-1)
+
+
+#: pixels around an axis's box that antialiasing and glyphs beyond their text box may touch
+_AXIS_MARGIN = 3
+
+
+def _axis_box(axis, shape, dpi, renderer):
+    """Every pixel ``axis`` may touch, as :func:`_footprint` gives it (all touched, all
+    depending): its panel (grid lines, ticks inside), its tick labels, label and offset text
+    (``get_tightbbox``), and the ticks' length and width outside the panel, with a margin of
+    :data:`_AXIS_MARGIN` pixels, within the frame."""
+    boxes = [axis.axes.bbox]
+    labels = axis.get_tightbbox(renderer)
+    if labels is not None:
+        boxes.append(labels)
+    box = Bbox.union(boxes)
+    ticks = [*axis.get_major_ticks()[:1], *axis.get_minor_ticks()[:1]]
+    out = max([t.get_tick_padding() + max(t.tick1line.get_markeredgewidth(),
+                                          t.gridline.get_linewidth()) for t in ticks], default=0)
+    pad = out * dpi / 72 + _AXIS_MARGIN  # points to pixels
+    height, width = shape[:2]  # rows count from the top, figure pixels from the bottom
+    rows = slice(max(0, math.floor(height - box.y1 - pad)),
+                 min(height, math.ceil(height - box.y0 + pad)))
+    cols = slice(max(0, math.floor(box.x0 - pad)), min(width, math.ceil(box.x1 + pad)))
+    if rows.start >= rows.stop or cols.start >= cols.stop:
+        return None
+    everywhere = np.ones((rows.stop - rows.start, cols.stop - cols.start), dtype=bool)
+    return (rows, cols), everywhere, everywhere
 
 
 def _words(pixels: np.ndarray) -> np.ndarray:
@@ -205,7 +248,8 @@ class Pastes:
             return False
         before = words.copy()
         fig.draw_artist(artist)
-        self._remember(k, _footprint(artist, pixels.shape, fig.dpi), before, words)
+        self._remember(k, _footprint(artist, pixels.shape, fig.dpi, fig.canvas.get_renderer()),
+                       before, words)
         return False
 
     def _remember(self, k, footprint, before, words):
