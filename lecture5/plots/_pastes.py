@@ -122,7 +122,7 @@ def _footprint(artist, shape, dpi, renderer=None):
     text, and it lies under the curves, where what is under it rarely changes.  The box is found
     without drawing the axis again (a drawing costs about 20 ms), and the axis is pasted only
     when all of the box is as it was."""
-    if isinstance(artist, Axis):
+    if isinstance(artist, Axis) and _boxed(artist):
         return _axis_box(artist, shape, dpi, renderer)
     touched = _alone(artist, shape, dpi, (0, 0, 0, 0))[..., 3] > 0
     rows, cols = np.flatnonzero(touched.any(axis=1)), np.flatnonzero(touched.any(axis=0))
@@ -130,8 +130,10 @@ def _footprint(artist, shape, dpi, renderer=None):
         return None
     region = slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
     touched = touched[region]
+    if isinstance(artist, Axis):  # one the box may not hold: all it touches depends
+        return region, touched, touched
     frame = artist.get_frame() if isinstance(artist, Legend) else None
-    if frame is not None and frame.get_visible() and artist.get_frame_on():
+    if frame is not None and artist.get_frame_on():
         # a legend draws its frame first and the rest over it: where the frame alone comes out
         # the same over black and over white, nothing of the legend depends on what is under it
         # (drawing the frame alone costs little; the entries' texts are most of a legend)
@@ -145,6 +147,18 @@ def _footprint(artist, shape, dpi, renderer=None):
 
 #: pixels around an axis's box that antialiasing and glyphs beyond their text box may touch
 _AXIS_MARGIN = 3
+
+
+def _boxed(axis) -> bool:
+    """Whether :func:`_axis_box` holds all that ``axis`` draws: not when a text of it has a box
+    drawn around it (``get_window_extent`` leaves that out) or a spine it sits on was moved away
+    from the panel (its ticks go with it); then its footprint is drawn."""
+    ticks = (*axis.majorTicks, *axis.minorTicks)
+    texts = [axis.label, axis.offsetText, *(t for k in ticks for t in (k.label1, k.label2))]
+    sides = ("bottom", "top") if axis.axis_name == "x" else ("left", "right")
+    spines = [axis.axes.spines[side] for side in sides if side in axis.axes.spines]
+    return (all(t.get_bbox_patch() is None for t in texts)
+            and all(sp.get_position() == ("outward", 0.0) for sp in spines))
 
 
 def _axis_box(axis, shape, dpi, renderer):

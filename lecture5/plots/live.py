@@ -258,8 +258,8 @@ def playground_figure(kind="2d", X_train=None, y_train=None, X_test=None, y_test
     # they stay), not with the whole figure (about 150 ms more).  Of a panel's two axes, the
     # one that moves more often lies over the other (a whole draw and a frame both draw them
     # in zorder; where translucent grid lines cross, the order changes the pixels), and an axis
-    # is pasted only over the same pixels: a new epoch axis leaves the cost and accuracy axes
-    # pasted, new counts (another network) the weight axis
+    # is pasted only while all of its box (panel, tick labels, label) is as it was: a new epoch
+    # axis leaves the cost and accuracy axes pasted, new counts (another network) the weight axis
     for under, over in ((ax_cost.yaxis, ax_cost.xaxis), (ax_acc.yaxis, ax_acc.xaxis),
                         (ax_hist.xaxis, ax_hist.yaxis)):
         under.set_zorder(over.get_zorder() - 0.01)
