@@ -374,21 +374,26 @@ def _axes_in(fig):
     return [a for a in getattr(fig, "lecture5_changing", ()) if isinstance(a, Axis)]
 
 
-def _figures_with_changing_axes():
-    """(name, figure drawn once) for every figure whose frames may paste an axis: the builders
-    that change in place, at their first values and after their changes, and the playground."""
-    from lecture5.playground import Playground
-
+def _updated_states(kind):
+    """(name, figure drawn once, its changing artists of ``kind``) for every builder that changes
+    in place and keeps such artists, at its first values and after each of its changes."""
     for name, (builder, first, changes) in sorted(UPDATABLE.items()):
         fig, _ = builder(**first)
-        if not _axes_in(fig):
-            continue
-        render_once(fig)
-        yield name, fig
-        for values in changes:
-            update_in_place(fig, values)
+        artists = [a for a in getattr(fig, "lecture5_changing", ()) if isinstance(a, kind)]
+        for values in ([{}, *changes] if artists else []):
+            if values:
+                update_in_place(fig, values)
             render_once(fig)
-            yield f"{name} {values}", fig
+            yield f"{name} {values}", fig, artists
+
+
+def _figures_with_changing_axes():
+    """(name, figure drawn once) for every figure whose frames may paste an axis: the builders
+    that change in place (:func:`_updated_states`) and the playground."""
+    from lecture5.playground import Playground
+
+    for name, fig, _ in _updated_states(Axis):
+        yield name, fig
     for preset in ("moons, a small network", "overfit 1,000 digits"):
         app = Playground(preset=preset, render=True)
         for _ in range(3):
@@ -423,14 +428,7 @@ def _legend_figures():
     frame with a shadow, a translucent frame, and no frame."""
     from matplotlib.legend import Legend
 
-    for name, (builder, first, changes) in sorted(UPDATABLE.items()):
-        fig, _ = builder(**first)
-        legends = [a for a in getattr(fig, "lecture5_changing", ()) if isinstance(a, Legend)]
-        for values in ([{}, *changes] if legends else []):
-            if values:
-                update_in_place(fig, values)
-            render_once(fig)
-            yield f"{name} {values}", fig, legends
+    yield from _updated_states(Legend)
     for style in ({"fancybox": True, "shadow": True, "framealpha": 1.0}, {"framealpha": 0.5},
                   {"frameon": False}):
         fig = _curve()
