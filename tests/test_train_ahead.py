@@ -5,6 +5,7 @@ retraining apps that train their sliders' other values while the kernel is idle
 import asyncio
 import functools
 import time
+import types
 import warnings
 
 import numpy as np
@@ -124,8 +125,97 @@ def spy_on_slices(monkeypatch):
     """The keys and start times of the slices trained ahead, which train nothing."""
     slices = []
     monkeypatch.setattr(_runs.Runs, "advance",
-                        lambda self, key, s: slices.append((key, time.perf_counter())))
+                        lambda self, key, s, stop=None: slices.append((key, time.perf_counter())))
     return slices
+
+
+def test_a_slice_gives_way_as_soon_as_stop_says_so():
+    trained, asked = [], []
+
+    def steps(n):
+        for i in range(n):
+            trained.append(i)
+            yield
+        return f"{n} mini-batches"
+
+    runs = _runs.Runs(steps, maxsize=2)
+    stop = lambda: asked.append(1) or len(asked) == 3  # noqa: E731 - true the third time
+    assert runs.advance((10,), 60.0, stop=stop) is False  # 60 s would have finished it
+    assert trained == [0, 1, 2] and len(asked) == 3  # asked after every mini-batch
+    assert runs.advance((10,), 60.0, stop=lambda: False) is True  # on from where it stopped
+    assert trained == list(range(10)) and runs(10) == "10 mini-batches"
+
+
+def test_training_ahead_sees_a_message_that_waits_for_the_kernel(monkeypatch):
+    """ipykernel 6's layout: messages wait in the shell socket, then in the kernel's queue."""
+    zmq = pytest.importorskip("zmq")
+    from zmq.eventloop.zmqstream import ZMQStream
+
+    async def scenario():
+        ctx = zmq.Context.instance()
+        shell, frontend = ctx.socket(zmq.PAIR), ctx.socket(zmq.PAIR)
+        shell.bind("inproc://lecture5-train-ahead")
+        frontend.connect("inproc://lecture5-train-ahead")
+        kernel = types.SimpleNamespace(msg_queue=asyncio.Queue(), shell_stream=ZMQStream(shell))
+        kernel.shell_stream.on_recv(kernel.msg_queue.put_nowait)
+        monkeypatch.setattr(_ahead, "_kernel", lambda: kernel)
+        try:
+            assert _ahead._kernel_waiting() is False
+            frontend.send(b"a key press")
+            t0 = time.perf_counter()  # the event loop is not running: as during a slice
+            while not _ahead._kernel_waiting():
+                assert time.perf_counter() - t0 < 5, "the message was never seen"
+            assert kernel.msg_queue.qsize() == 1  # read into the queue, where it cannot be missed
+            assert _ahead._kernel_waiting() is True  # still waiting, now in the queue
+            assert kernel.msg_queue.get_nowait() == [b"a key press"]
+            assert _ahead._kernel_waiting() is False
+        finally:
+            kernel.shell_stream.close()
+            frontend.close()
+        for other in (None, types.SimpleNamespace(), types.SimpleNamespace(msg_queue=None)):
+            monkeypatch.setattr(_ahead, "_kernel", lambda k=other: k)  # no kernel, another kind
+            assert _ahead._kernel_waiting() is False
+
+    run(scenario())
+
+
+def test_the_kernel_the_notebooks_run_in_has_the_layout_training_ahead_looks_at():
+    """Else :func:`_ahead._kernel_waiting` would say False for ever and slices would make key
+    presses wait again, silently."""
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3")
+    printed = []
+    try:
+        reply = kc.execute_interactive(
+            "from lecture5.widgets import _ahead\n"
+            "k = _ahead._kernel()\n"
+            "print(type(k).__name__, k.msg_queue.qsize(), k.shell_stream.socket.closed,"
+            " _ahead._kernel_waiting())", timeout=60,
+            output_hook=lambda msg: printed.append(msg["content"].get("text", "")))
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert reply["content"]["status"] == "ok"
+    assert "".join(printed).split() == ["IPythonKernel", "0", "False", "False"]
+
+
+def test_training_ahead_holds_back_while_a_message_waits(monkeypatch):
+    monkeypatch.setattr(_ahead, "AHEAD_QUIET", 0.0)
+    stops, waiting = [], [True]
+    monkeypatch.setattr(_runs.Runs, "advance", lambda self, key, s, stop=None: stops.append(stop))
+    monkeypatch.setattr(_ahead, "_kernel_waiting", lambda: waiting[0])
+
+    async def scenario():
+        app = widgets.early_stopping_app(3, **{k: v for k, v in TINY.items() if k != "sizes"})
+        await asyncio.sleep(0.2)
+        assert stops == [] and _ahead.queued(app)  # not one slice while the message waits
+        waiting[0] = False
+        await until(lambda: stops, 10)
+        assert stops[0] is _ahead._kernel_waiting  # each slice gives way to the next message
+        app.close()
+
+    run(scenario())
 
 
 def test_dropout_versions_app_trains_its_other_settings_while_idle(monkeypatch):

@@ -111,10 +111,11 @@ class Runs:
                 warnings.warn(w.message, w.category, stacklevel=level)
         return result
 
-    def advance(self, key, seconds) -> bool:
+    def advance(self, key, seconds, stop=None) -> bool:
         """Train the run ``key`` for about ``seconds`` (one mini-batch at least, and the one that
-        crosses ``seconds`` at most: an epoch's evaluation may come with it); True once its
-        result is cached.  Its warnings are kept for the first call that returns it."""
+        crosses ``seconds`` at most: an epoch's evaluation may come with it), or until ``stop()``,
+        asked after every mini-batch, is true; True once its result is cached.  Its warnings are
+        kept for the first call that returns it."""
         if key in self._done:
             return True
         gen, caught = self._partial.pop(key, None) or (self.steps(*key), [])
@@ -123,7 +124,7 @@ class Runs:
             warnings.simplefilter("always")
             try:
                 next(gen)
-                while time.perf_counter() < end:
+                while time.perf_counter() < end and not (stop is not None and stop()):
                     next(gen)
             except StopIteration as stop:
                 self._store(key, stop.value, caught + now)
