@@ -159,6 +159,7 @@ def test_training_ahead_sees_a_message_that_waits_for_the_kernel(monkeypatch):
         kernel = types.SimpleNamespace(msg_queue=asyncio.Queue(), shell_stream=ZMQStream(shell))
         kernel.shell_stream.on_recv(kernel.msg_queue.put_nowait)
         monkeypatch.setattr(_ahead, "_kernel", lambda: kernel)
+        _ahead._kernel_checks.cache_clear()  # looked up once per process: look again
         try:
             assert _ahead._kernel_waiting() is False
             frontend.send(b"a key press")
@@ -172,9 +173,14 @@ def test_training_ahead_sees_a_message_that_waits_for_the_kernel(monkeypatch):
         finally:
             kernel.shell_stream.close()
             frontend.close()
-        for other in (None, types.SimpleNamespace(), types.SimpleNamespace(msg_queue=None)):
-            monkeypatch.setattr(_ahead, "_kernel", lambda k=other: k)  # no kernel, another kind
-            assert _ahead._kernel_waiting() is False
+            _ahead._kernel_checks.cache_clear()
+        try:
+            for other in (None, types.SimpleNamespace(), types.SimpleNamespace(msg_queue=None)):
+                monkeypatch.setattr(_ahead, "_kernel", lambda k=other: k)  # none, another kind
+                _ahead._kernel_checks.cache_clear()
+                assert _ahead._kernel_waiting() is False
+        finally:
+            _ahead._kernel_checks.cache_clear()  # the next test looks at the real one
 
     run(scenario())
 
@@ -191,13 +197,16 @@ def test_the_kernel_the_notebooks_run_in_has_the_layout_training_ahead_looks_at(
             "from lecture5.widgets import _ahead\n"
             "k = _ahead._kernel()\n"
             "print(type(k).__name__, k.msg_queue.qsize(), k.shell_stream.socket.closed,"
-            " _ahead._kernel_waiting())", timeout=60,
+            " _ahead._kernel_waiting())\n"
+            "print(_ahead._kernel_checks() is not None)", timeout=60,
             output_hook=lambda msg: printed.append(msg["content"].get("text", "")))
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
     assert reply["content"]["status"] == "ok"
-    assert "".join(printed).split() == ["IPythonKernel", "0", "False", "False"]
+    first, looked_up = "".join(printed).splitlines()
+    assert first.split() == ["IPythonKernel", "0", "False", "False"]
+    assert looked_up == "True"  # the parts looked at are found, not None (training as before)
 
 
 def test_training_ahead_holds_back_while_a_message_waits(monkeypatch):

@@ -126,8 +126,8 @@ class Runs:
                 next(gen)
                 while time.perf_counter() < end and not (stop is not None and stop()):
                     next(gen)
-            except StopIteration as stop:
-                self._store(key, stop.value, caught + now)
+            except StopIteration as finished:
+                self._store(key, finished.value, caught + now)
                 return True
         self._partial[key] = (gen, caught + now)
         while len(self._partial) > 4:  # the oldest run begun and left (its app moved on)
