@@ -3,6 +3,7 @@ retraining apps that train their sliders' other values while the kernel is idle
 (RetrainApp(ahead=...), lecture5/widgets/_ahead.py)."""
 
 import asyncio
+import concurrent.futures
 import functools
 import time
 import types
@@ -22,6 +23,21 @@ from lecture5.widgets import _ahead
 TINY = {"sizes": (784, 10), "n_train": 100, "epochs": 3, "n_test": 100}
 #: a small version of notebook 07's problem
 SMALL7 = {"sizes": (784, 20, 10), "n_train": 200, "validation": 100, "epochs": 2, "n_test": 200}
+
+
+@pytest.fixture(autouse=True)
+def empty_queue():
+    """Each test starts with nothing queued: an app made by an earlier test on another event
+    loop (Playwright's, after a browser test in this process) must not be worked on here."""
+    def clear():
+        _ahead._queue.clear()
+        if _ahead._timer[0] is not None:
+            _ahead._timer[0].cancel()
+            _ahead._timer[0] = None
+
+    clear()
+    yield
+    clear()
 
 
 def same_run(a, b):
@@ -356,3 +372,112 @@ def test_the_playground_training_or_changed_holds_training_ahead_back():
     app.controls["eta"].value = 0.2
     assert _ahead._last_change[0] > before
 
+
+
+# ------------------------------------------------------------------ drawing ahead (closed form)
+def pixels(png_bytes):
+    import io
+
+    import matplotlib.image
+
+    return matplotlib.image.imread(io.BytesIO(png_bytes), format="png")
+
+
+def test_a_closed_form_app_draws_ahead_the_next_values_and_the_ends(monkeypatch):
+    monkeypatch.setattr(_ahead, "AHEAD_QUIET", 0.0)
+    monkeypatch.setattr(_ahead, "DRAW_QUIET", 0.0)
+    tau_moves = []
+
+    async def scenario():
+        app = widgets.filter_app()  # two sliders: steps tau, lambda
+        shown, caption = widgets.shown_png(app.picture), app.caption.value
+        await until(lambda: not _ahead.queued(app), 30)
+        values = app.values()
+        wanted = {_ahead.frame_key({**values, name: v})
+                  for name in ("tau", "lmbda")
+                  for v in widgets.likely_first(app.controls[name])[:1 + _ahead.DRAW_AHEAD]}
+        assert set(app.drawn) == wanted  # the one shown, one step either way, the two ends
+        # nothing was shown meanwhile, and the figure is back at the values shown
+        assert widgets.shown_png(app.picture) == shown and app.caption.value == caption
+        assert np.array_equal(pixels(app.frames.png(app.figure)), pixels(shown))
+        tau = app.controls["tau"]
+        for v in (widgets.likely_first(tau)[1], widgets.likely_first(tau)[4]):  # a step, an end
+            tau.value = v
+            assert widgets.shown_png(app.picture) == app.drawn[_ahead.frame_key(app.values())][0]
+            tau_moves.append((v, widgets.shown_png(app.picture), app.caption.value))
+            assert np.array_equal(pixels(app.frames.png(app.figure)),  # the figure followed
+                                  pixels(widgets.shown_png(app.picture)))
+        app.close()
+        assert not _ahead.queued(app) and app._plan == []
+
+    run(scenario())
+    # the same moves without drawing ahead show the same pictures and captions
+    monkeypatch.setattr(widgets.FigureApp, "draws_ahead", False)
+    app = widgets.filter_app()
+    for v, png_bytes, caption in tau_moves:
+        app.controls["tau"].value = v
+        assert np.array_equal(pixels(widgets.shown_png(app.picture)), pixels(png_bytes))
+        assert app.caption.value == caption
+    assert not getattr(app, "drawn", None)
+
+
+def test_nothing_is_drawn_ahead_without_an_event_loop_or_by_a_retraining_app():
+    # a script: no event loop (a thread of its own: Playwright may run one in this thread)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        app = pool.submit(widgets.filter_app).result()
+    assert not _ahead.queued(app) and len(app.drawn) == 1  # only the frame it shows
+    retrain = widgets.RetrainApp(lambda x: penalty_figure(), {"x": widgets.float_slider(
+        "x", 1.0, 0.5, 2.0, 0.5)})
+    assert not retrain.draws_ahead and not getattr(retrain, "drawn", None)
+
+
+def test_frames_are_drawn_ahead_sooner_than_runs_are_trained(monkeypatch):
+    monkeypatch.setattr(_ahead, "AHEAD_QUIET", 0.5)
+    monkeypatch.setattr(_ahead, "DRAW_QUIET", 0.0)
+    slices, frames = spy_on_slices(monkeypatch), []
+    draw = _ahead.Frame.__call__
+    monkeypatch.setattr(_ahead.Frame, "__call__",
+                        lambda self: draw(self) or frames.append(time.perf_counter()))
+
+    async def scenario():
+        drawing = widgets.filter_app()
+        training = widgets.early_stopping_app(3, **{k: v for k, v in TINY.items()
+                                                     if k != "sizes"})  # first in the queue
+        _ahead.note_change()  # as the cell that made them, once it has run
+        changed = time.perf_counter()
+        await until(lambda: slices, 20)
+        assert len(frames) == len(drawing.drawn) - 1 > 1  # each frame in one call, none again
+        assert max(frames) < slices[0][1]  # every frame before the first run
+        assert frames[0] - changed < 0.5 <= slices[0][1] - changed  # each after its own quiet
+        assert not _ahead.queued(drawing)
+        training.close()
+        drawing.close()
+
+    run(scenario())
+
+
+def test_a_message_stops_a_frame_between_two_artists(monkeypatch):
+    """The frame drawn ahead gives way, keeps its place in the plan, leaves the figure as
+    shown, and is drawn whole once nothing waits."""
+    monkeypatch.setattr(_ahead, "DRAW_QUIET", 0.0)
+    asked = []
+    waiting = lambda: asked.append(1) or len(asked) == 3  # noqa: E731 - a message, once
+    monkeypatch.setattr(_ahead, "_kernel_waiting", waiting)
+    app = widgets.filter_app()  # a script: nothing is drawn ahead unless called
+    shown = widgets.shown_png(app.picture)
+    _ahead.draw_ahead(app)
+    frame = app._plan[0]
+    frame()
+    assert len(asked) == 3 and app._plan[0] is frame  # stopped before the third artist
+    assert _ahead.frame_key(frame.values) not in app.drawn
+    assert np.array_equal(pixels(app.frames.png(app.figure)), pixels(shown))  # as shown
+    frame()
+    assert app._plan[0] is not frame and len(asked) > 3
+    png_bytes, caption = app.drawn[_ahead.frame_key(frame.values)]
+    for name, value in frame.values.items():  # the move itself shows that picture
+        app.controls[name].value = value
+    assert widgets.shown_png(app.picture) == png_bytes and app.caption.value == caption
+    monkeypatch.setattr(widgets.FigureApp, "draws_ahead", False)
+    fresh = widgets.filter_app(**{k: v for k, v in frame.values.items()})
+    assert np.array_equal(pixels(png_bytes), pixels(widgets.shown_png(fresh.picture)))
+    assert fresh.caption.value == caption

@@ -18,7 +18,7 @@ maths.  A builder returns a Figure, or ``(fig, caption)`` when a line of numbers
 """
 
 from . import draw
-from ._render import Frames, render_once, updatable, update_in_place
+from ._render import Frames, Interrupted, render_once, updatable, update_in_place
 from ._style import (
     DPI,
     FIGSIZE,
@@ -73,6 +73,7 @@ from .notation import hadamard_gate, hadamard_pictures, network_diagram
 
 __all__ = [
     "Frames",
+    "Interrupted",
     "render_once",
     "updatable",
     "update_in_place",

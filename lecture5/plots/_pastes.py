@@ -27,13 +27,17 @@ from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.legend import Legend
 from matplotlib.transforms import Bbox
 
-__all__ = ["Pastes", "key"]
+__all__ = ["Pastes", "key", "Interrupted"]
 
 #: how many pasted regions one app keeps, and in about how many bytes (an axis with its grid
 #: lines covers its panel: about 1 MB with the pixels before and after; the least recently
 #: pasted go first, and the newest may go one region beyond)
 _KEEP = 24
 _KEEP_BYTES = 16 * 2**20
+
+
+class Interrupted(Exception):
+    """A drawing stopped part way because its ``stop`` said so (:meth:`Pastes.draw`)."""
 
 
 def _frozen(value):
@@ -209,12 +213,17 @@ class Pastes:
         self._entries.clear()
         self._last.clear()
 
-    def draw(self, fig, artists, pixels: np.ndarray, first=False) -> None:
+    def draw(self, fig, artists, pixels: np.ndarray, first=False, stop=None) -> None:
         """Draw ``artists`` (in this order) on ``fig``'s canvas, whose pixels are ``pixels``;
         ``first``: the app's first picture, shown before anyone moves a slider: its legends and
-        axes are remembered at once, so the first move pastes those that stay as they were."""
+        axes are remembered at once, so the first move pastes those that stay as they were.
+        ``stop`` (optional) is asked before each artist: if true, :class:`Interrupted` is
+        raised, the picture left half drawn (what is remembered stays exact: an artist is
+        remembered whole or not at all)."""
         self.axes_drawn = []
         for place, artist in enumerate(artists):
+            if stop is not None and stop():
+                raise Interrupted(f"stopped before artist {place} of {len(artists)}")
             if (artist.get_visible() and not self._draw_one(fig, artist, place, pixels, first)
                     and isinstance(artist, Axis)):
                 self.axes_drawn.append(artist)

@@ -38,10 +38,10 @@ import numpy as np
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from ._pastes import Pastes
+from ._pastes import Interrupted, Pastes
 from ._style import projection_on, raise_small_text, style
 
-__all__ = ["Frames", "render_once", "updatable", "update_in_place"]
+__all__ = ["Frames", "Interrupted", "render_once", "updatable", "update_in_place"]
 
 
 def _structure(fig) -> tuple:
@@ -205,14 +205,17 @@ class Frames:
         self._room = {id(a): size for a, size in sized if isinstance(a, Axis)}
         self.stats["layouts"] += 1
 
-    def png(self, fig) -> bytes:
+    def png(self, fig, stop=None) -> bytes:
+        """``fig`` as a PNG.  ``stop`` (optional, for a frame drawn ahead) is asked between the
+        changing artists; if true, :class:`Interrupted` is raised and the picture is not made
+        (the next call draws it whole as usual)."""
         canvas = self._canvas_for(fig)
         self.stats["frames"] += 1
         changing = getattr(fig, "lecture5_changing", ())
         if (changing and fig is self._blitted and self._background is not None
                 and _limits(fig) == self._limits):
             canvas.restore_region(self._background)  # the unchanged picture, then the rest
-            self._draw_changing(fig, changing)
+            self._draw_changing(fig, changing, stop=stop)
             # an axis drawn again may have longer tick labels than the layout was made for:
             # then the whole figure, laid out again if they no longer fit
             if not any(_tick_chars(a, drawn=True) > self._room.get(id(a), 0)
@@ -232,7 +235,7 @@ class Frames:
         if changing:
             self._background = canvas.copy_from_bbox(fig.bbox)
             self._blitted, self._limits = fig, _limits(fig)
-            self._draw_changing(fig, changing, first=self.stats["frames"] == 1)
+            self._draw_changing(fig, changing, first=self.stats["frames"] == 1, stop=stop)
         return _png(canvas, self.compress_level)
 
     def _draw(self, fig, canvas):
@@ -250,9 +253,9 @@ class Frames:
             fig.set_layout_engine(fig._lecture5_own_layout)  # longer texts: laid out again
             self._draw_with_own_layout(fig, canvas)
 
-    def _draw_changing(self, fig, changing, first=False):
+    def _draw_changing(self, fig, changing, first=False, stop=None):
         ordered = sorted(changing, key=lambda a: a.get_zorder())
-        self.pastes.draw(fig, ordered, np.asarray(self._canvas.buffer_rgba()), first)
+        self.pastes.draw(fig, ordered, np.asarray(self._canvas.buffer_rgba()), first, stop)
 
 
 def updatable(fig, update, changing=()):

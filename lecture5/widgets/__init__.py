@@ -9,6 +9,9 @@ The pattern every app follows (it never flickers and never stacks figures):
 * a line of text under the figure gives the numbers for the current setting (:func:`set_caption`);
   an exception in a callback (a diverging eta) is shown there as a message, never a traceback;
 * an app that retrains is a :class:`RetrainApp` (sliders act on release, CSS ``lecture5-retrain``);
+* while the kernel is idle, apps work ahead (:mod:`._ahead`): a :class:`FigureApp` draws the
+  frames of each control's next values and ends, a :class:`RetrainApp` trains the runs they
+  need; a move to such a value then answers at once, and a key press interrupts the work;
 * controls sit in rows above the figure and shrink to the width they have (two sliders a row
   when there is room); in projection mode (:func:`lecture5.plots.projection_mode` or
   ``LECTURE5_PROJECTION=1``) the app has the CSS class ``lecture5-projection``, whose rule in

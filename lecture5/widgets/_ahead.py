@@ -1,15 +1,18 @@
-"""Training ahead: while the kernel is idle, retraining apps train the runs their sliders' other
-values need, so that a later move answers from the cache (:class:`lecture5.widgets.RetrainApp`,
-its ``ahead``; the runs are :func:`lecture5.experiments.next_untrained`'s).
+"""Working ahead: while the kernel is idle, apps prepare what their controls' next values need,
+so that a later move answers at once.  Retraining apps train the runs those values need
+(:class:`lecture5.widgets.RetrainApp`, its ``ahead``; the runs are
+:func:`lecture5.experiments.next_untrained`'s); closed-form apps draw the frames of each control's
+next values and ends (:class:`Frame`, :func:`draw_ahead`).
 
-One queue serves every app of the kernel, the app refreshed last first, one run at a time, in
-slices of about :data:`AHEAD_SLICE` seconds on the event loop.  Idle means: :data:`AHEAD_QUIET`
-seconds since any app's control changed and since the last notebook cell ran.  A slice ends
-after the mini-batch that crosses :data:`AHEAD_SLICE` (or the end of an epoch, whose evaluation
-on 07's problem takes about 20 ms), or as soon as a message waits for the kernel
-(:func:`_kernel_waiting`): a message then waits for one mini-batch, not for the rest of the
-slice and the next one.  On this project's 2-core machine, in a kernel training notebook 07's
-runs ahead, a request every 50 ms was answered in 5 ms median instead of 24 ms.
+One queue serves every app of the kernel: frames first, then runs, each the app refreshed last
+first, in slices on the event loop (a frame, or about :data:`AHEAD_SLICE` seconds of one run).
+Idle means: no app's control changed and no notebook cell ran for :data:`DRAW_QUIET` seconds
+(frames) or :data:`AHEAD_QUIET` seconds (runs).  Either gives way to a message that reaches the
+kernel (:func:`_kernel_waiting`): a slice of training ends after the mini-batch during which it
+came (or the end of an epoch, whose evaluation on 07's problem takes about 20 ms), a frame before
+its next artist; a message then waits for that much, not for the rest of the slice and the next
+one.  On this project's 2-core machine, in a kernel training notebook 07's runs ahead, a request
+every 50 ms was answered in 5 ms median instead of 24 ms.
 """
 
 from __future__ import annotations
@@ -17,27 +20,38 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
+from collections import OrderedDict
+from typing import NamedTuple
 
-from .. import experiments
+from .. import experiments, plots
+from ..plots._style import building_app, projection_on
+from ._sliders import _choices, likely_first
 
 #: seconds without a change to any app (or a cell run) before training ahead, and the length of
 #: one slice of it
 AHEAD_QUIET, AHEAD_SLICE = 1.0, 0.01
+#: seconds without a change before closed-form apps draw frames ahead (:class:`Frame`): a frame
+#: gives way to a message between two of its artists, so it may start sooner than training
+DRAW_QUIET = 0.25
+#: how many of each control's other values a closed-form app draws ahead, in
+#: :func:`lecture5.widgets.likely_first`'s order: one step either way, then the two ends
+DRAW_AHEAD = 4
 
 _last_change = [0.0]  # time.perf_counter() of the last change to an app or cell run
-_queue = []  # apps with runs to train ahead, the one refreshed last first
+_queue = []  # apps with frames to draw or runs to train ahead, the one queued last first
 _timer = [None]
 _watching_cells = [False]
 
 
 def note_change(*_args):
-    """Something happened that the user is waiting for: train nothing ahead for a while."""
+    """Something happened that the user is waiting for: do nothing ahead for a while."""
     _last_change[0] = time.perf_counter()
 
 
 def queue(app):
-    """Train ``app``'s plan (``app._plan``) first, once all is quiet; False without a running
-    event loop (nothing is trained ahead then)."""
+    """Work on ``app``'s plan (``app._plan``: frames or runs) first, once all is quiet and
+    :func:`_quiet_for` it has passed since now; False without a running event loop (nothing is
+    done ahead then)."""
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
@@ -45,8 +59,15 @@ def queue(app):
     _watch_cells()
     unqueue(app)
     _queue.insert(0, app)
-    _schedule(loop, AHEAD_QUIET)
+    app._ahead_from = time.perf_counter() + _quiet_for(app)  # e.g. a second after its figure
+    _schedule(loop, 0)  # _train_ahead works out when the first app's work is due
     return True
+
+
+def _quiet_for(app) -> float:
+    """The quiet ``app``'s next piece of work waits for: frames :data:`DRAW_QUIET`, runs
+    :data:`AHEAD_QUIET`."""
+    return DRAW_QUIET if app._plan and isinstance(app._plan[0], Frame) else AHEAD_QUIET
 
 
 def unqueue(app):
@@ -68,28 +89,40 @@ def _schedule(loop, delay):
 
 
 def _train_ahead():
-    """One slice for the first app in the queue with something left to train, then the next
-    slice after the event loop has handled what came in meanwhile (``call_later(0)`` runs after
-    the messages that arrived, ``call_soon`` before)."""
+    """One slice (a frame, or a few milliseconds of a run) for the first app in the queue that
+    has one due, then the next slice after the event loop has handled what came in meanwhile
+    (``call_later(0)`` runs after the messages that arrived, ``call_soon`` before)."""
     _timer[0] = None
     loop = asyncio.get_running_loop()
-    quiet = _last_change[0] + AHEAD_QUIET - time.perf_counter()
-    if quiet > 0:
-        _schedule(loop, quiet)
+    for app in [a for a in _queue if not a._plan]:
+        _queue.remove(app)
+    now = time.perf_counter()
+    # how long until each app's next piece of work is due: quiet since any change, and since
+    # the app was queued
+    waits = [(max(_last_change[0] + _quiet_for(a), a._ahead_from) - now, a) for a in _queue]
+    # frames first (a few draws per app), then runs (seconds each), each the app queued last
+    due = [a for wait, a in waits if wait <= 0]
+    due.sort(key=lambda a: not isinstance(a._plan[0], Frame))
+    if due and _kernel_waiting():  # it goes first; look again a slice later (not at once: a
+        _schedule(loop, AHEAD_SLICE)  # cell that awaits keeps the queue full: no spinning)
         return
-    if _kernel_waiting():  # it goes first; look again a slice later (not at once: a cell that
-        _schedule(loop, AHEAD_SLICE)  # awaits something keeps the queue full, this must not spin)
-        return
-    while _queue and not _slice(_queue[0]._plan):
-        _queue.pop(0)
-    if _queue:
-        _schedule(loop, 0)
+    for app in due:
+        if _slice(app._plan):
+            _schedule(loop, 0)
+            return
+        _queue.remove(app)
+    later = [wait for wait, a in waits if wait > 0]
+    if later:
+        _schedule(loop, min(later))
 
 
 def _slice(plan) -> bool:
     """Train the first untrained run of ``plan`` (a list of calls, shortened as they are
-    trained) for one slice: False when nothing is left."""
+    trained) for one slice, or draw its first :class:`Frame`: False when nothing is left."""
     while plan:
+        if isinstance(plan[0], Frame):
+            plan[0]()
+            return True
         try:
             job = experiments.next_untrained(plan[0])
             if job is not None:
@@ -168,3 +201,102 @@ def _watch_cells():
     if shell is not None:
         shell.events.register("pre_run_cell", note_change)
         shell.events.register("post_run_cell", note_change)
+
+
+# ---------------------------------------------------------------- drawing ahead
+def frame_key(values: dict) -> tuple:
+    """What a frame drawn ahead is filed under: the controls' values (and projection mode)."""
+    return (*values.items(), projection_on())
+
+
+class Frame(NamedTuple):
+    """A frame a closed-form app (:class:`lecture5.widgets.FigureApp`) may show next, drawn
+    ahead while the kernel is idle: its figure is changed in place to ``values``, drawn as the
+    app draws it (``app.frames``), and changed back to what it shows; the picture and caption
+    are kept in ``app.drawn`` (:func:`drawn`), so a move to ``values`` sends them at once.  The
+    figure being a function of the values, a kept frame is the one the move would draw.
+
+    A message that reaches the kernel meanwhile (:func:`_kernel_waiting`) stops the drawing
+    before the next artist (:class:`lecture5.plots.Interrupted`): the message waits for one
+    artist and for the figure to be changed back, not for the whole frame; the frame stays
+    first in the plan, to be drawn again later."""
+
+    app: object
+    values: dict
+
+    def __call__(self):
+        app, key = self.app, frame_key(self.values)
+        plan = app._plan
+        if app.figure is None or app.error is not None or key in app.drawn:
+            _done(plan, self)
+            return
+        shown = app.values()
+        try:
+            with building_app():
+                caption = plots.update_in_place(app.figure, self.values)
+                if caption is None:  # no figure changed in place: nothing to draw ahead
+                    plan.clear()
+                    return
+                app.drawn[key] = (app.frames.png(app.figure, stop=_kernel_waiting), caption)
+            _done(plan, self)
+        except plots.Interrupted:
+            pass  # drawn again later, unless the message changes the plan
+        except Exception:  # noqa: BLE001 - a value that fails shows its error when moved to
+            _done(plan, self)
+        finally:
+            try:
+                with building_app():
+                    plots.update_in_place(app.figure, shown)
+            except Exception:  # noqa: BLE001 - it failed for the shown value too: shown so
+                pass
+        _trim(app)
+
+
+def _done(plan, frame):
+    if plan and plan[0] is frame:
+        plan.pop(0)
+
+
+def draw_ahead(app) -> None:
+    """Draw ahead, while the kernel is idle, one a slice in :func:`queue`'s turn, the frames of
+    each control's next :data:`DRAW_AHEAD` values in :func:`likely_first`'s order (one step
+    either way, then the ends), the other controls as they are: the first of every control,
+    then the second of every control, and so on; those drawn already are skipped."""
+    if not isinstance(getattr(app, "drawn", None), OrderedDict):
+        app.drawn = OrderedDict()
+    values, ranked = app.values(), []
+    for name, control in app.controls.items():
+        try:
+            others = likely_first(control)[1:]
+        except (AttributeError, TypeError, ValueError, ZeroDivisionError):  # not a slider
+            others = [v for v in _choices(control) if v != values[name]]
+        ranked.append([{**values, name: v} for v in others[:DRAW_AHEAD]])
+    nearby = [r[i] for i in range(DRAW_AHEAD) for r in ranked if i < len(r)]
+    app._plan = [Frame(app, v) for v in nearby if frame_key(v) not in app.drawn]
+    if app._plan:
+        queue(app)
+    else:
+        unqueue(app)
+
+
+def keep(app, png: bytes, caption) -> None:
+    """File the frame ``app`` shows for its current values, as if drawn ahead (a figure
+    changed in place only: the others are not drawn ahead)."""
+    if getattr(app.figure, "lecture5_update", None) is None:
+        return
+    if not isinstance(getattr(app, "drawn", None), OrderedDict):
+        app.drawn = OrderedDict()
+    app.drawn[frame_key(app.values())] = (png, caption)
+    app.drawn.move_to_end(frame_key(app.values()))
+    _trim(app)
+
+
+def _trim(app):
+    while len(app.drawn) > 3 * DRAW_AHEAD * len(app.controls):
+        app.drawn.popitem(last=False)
+
+
+def drawn(app, values: dict):
+    """``(png, caption)`` drawn ahead for ``values``, or None."""
+    found = getattr(app, "drawn", None)
+    return None if found is None else found.get(frame_key(values))

@@ -17,9 +17,11 @@ from ._sliders import (  # noqa: F401  (the apps' modules import them from here)
     _SLIDER_LAYOUT,
     StepSlider,
     _toggle,
+    displayed_value,
     eta_slider,
     float_slider,
     int_slider,
+    likely_first,
     lmbda_slider,
     log_slider,
     one_two_five,
@@ -114,46 +116,6 @@ def placeholder(names, what="slider") -> str:
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     text = f"Run this cell to get the {listed} {what}{'s' if len(names) > 1 else ''}."
     return text if len(text) <= 110 else f"Run this cell to get the app's {len(names)} {what}s."
-
-
-def displayed_value(control):
-    """The value a control shows: a float slider's value rounded as its readout prints it (a
-    caption computed from it then agrees with the readout: 0.5 x 2 / 10 = 0.1, not 0.09976)."""
-    value = control.value
-    if isinstance(control, StepSlider) and isinstance(value, float):
-        try:
-            return float(control.label)  # a stop set from Python shows 3 significant digits
-        except (TypeError, ValueError):
-            return value
-    return _as_read_out(control, value)
-
-
-def likely_first(control) -> list:
-    """Every value the slider ``control`` can show, as :func:`displayed_value` gives it, in the
-    order a retraining app trains them ahead (:class:`RetrainApp`): the current one, the two one
-    step away (an arrow key), the two ends (End and Home, a drag to the end), then the others
-    nearest first (at equal distance the higher first)."""
-    if isinstance(control, StepSlider):
-        stops = [float(label) for label, _ in control._options_full]
-        here = control.index
-    else:
-        count = round((control.max - control.min) / control.step)
-        stops = [_as_read_out(control, control.min + i * control.step) for i in range(count + 1)]
-        here = round((control.value - control.min) / control.step)
-    ends = (0, len(stops) - 1)
-    order = sorted(range(len(stops)), key=lambda i: (abs(i - here) > 1 and i not in ends,
-                                                    abs(i - here), -i))
-    return [stops[i] for i in order]
-
-
-def _as_read_out(control, value):
-    fmt = (getattr(control, "readout_format", None) or "").replace("~", "")  # d3's "trim zeros"
-    if isinstance(value, float) and fmt and fmt[-1] in "gfe" and "%" not in fmt:
-        try:
-            return float(format(value, fmt))
-        except ValueError:
-            return value
-    return value
 
 
 def figure_place(**layout) -> tuple[w.Box, w.Image]:
@@ -309,8 +271,11 @@ class FigureApp(w.VBox):
             return plots.update_in_place(self.figure, self.values())
 
     def refresh(self):
-        """Show the figure for the current control values: changed in place where its builder
-        allows it (a slider's frame then costs one draw), else built afresh."""
+        """Show the figure for the current control values: a frame drawn ahead for them, else
+        changed in place where its builder allows it (a slider's frame then costs one draw),
+        else built afresh; then draw ahead the frames of the values a move reaches next."""
+        if self._show_drawn():
+            return
         try:
             caption = self._update()
             fig = self.figure
@@ -320,6 +285,39 @@ class FigureApp(w.VBox):
             self._show_error(exc)
             return
         self._show(fig, caption)
+        self._draw_ahead()
+
+    # ------------------------------------------------------------------ drawing ahead
+    #: frames for the values one move away are drawn while the kernel is idle (closed form)
+    draws_ahead = True
+
+    def _show_drawn(self) -> bool:
+        """Show the frame drawn ahead for the current values, if there is one; the figure then
+        follows, after the picture is on its way."""
+        hit = _ahead.drawn(self, self.values()) if self.draws_ahead and self.error is None \
+            and self.figure is not None else None
+        if hit is None:
+            return False
+        show_png(self.picture, hit[0])
+        set_caption(self.caption, hit[1])
+        try:
+            self._update()
+        except _SHOWN_ERRORS:
+            pass
+        self._draw_ahead()
+        return True
+
+    def _draw_ahead(self):
+        """Draw ahead, while the kernel is idle, the frames of the values a move reaches next
+        (:func:`lecture5.widgets._ahead.draw_ahead`); nothing without a running event loop."""
+        if self.draws_ahead and self.figure is not None and self.error is None:
+            _ahead.draw_ahead(self)
+
+    def close(self):
+        """Close the app's widgets; nothing more is drawn ahead."""
+        _ahead.unqueue(self)
+        self._plan = []
+        super().close()
 
     def _prime(self):
         """Take once now the path a slider's move takes (the update in place, a frame drawn over
@@ -335,8 +333,11 @@ class FigureApp(w.VBox):
     def _show(self, fig, caption):
         self.error = None
         self.figure = fig
-        show_figure(self.picture, fig, self.frames)
+        png = self.frames.png(fig)
+        show_png(self.picture, png)
         set_caption(self.caption, caption)  # after the picture: the two arrive together
+        if self.draws_ahead:
+            _ahead.keep(self, png, caption)  # a move back answers at once too
 
     def _show_error(self, exc):
         self.error = str(exc)
@@ -388,6 +389,8 @@ class RetrainApp(FigureApp):
             if self.progress is None:
                 return self.builder(**self.values())
             return self.builder(**self.values(), progress=self._advance)
+
+    draws_ahead = False  # its runs are trained ahead instead (_start_ahead)
 
     def _update(self):
         return None  # a new setting means a new training run

@@ -11,7 +11,7 @@ import traitlets
 from ..plots._style import projection_on
 
 __all__ = ["one_two_five", "StepSlider", "log_slider", "float_slider", "int_slider",
-           "eta_slider", "lmbda_slider"]
+           "eta_slider", "lmbda_slider", "displayed_value", "likely_first"]
 
 #: a slider fills the width it is given, up to 560 px, and shrinks with a narrow notebook
 _SLIDER_LAYOUT = {"width": "100%", "max_width": "560px", "min_width": "0"}
@@ -163,3 +163,48 @@ def lmbda_slider(value=1.0, min_exp=-3, max_exp=2, continuous_update=True, named
                    continuous_update=continuous_update, named=named)
     s.add_class("lecture5-lmbda")
     return s
+
+
+def displayed_value(control):
+    """The value a control shows: a float slider's value rounded as its readout prints it (a
+    caption computed from it then agrees with the readout: 0.5 x 2 / 10 = 0.1, not 0.09976)."""
+    value = control.value
+    if isinstance(control, StepSlider) and isinstance(value, float):
+        try:
+            return float(control.label)  # a stop set from Python shows 3 significant digits
+        except (TypeError, ValueError):
+            return value
+    return _as_read_out(control, value)
+
+
+def likely_first(control) -> list:
+    """Every value the slider ``control`` can show, as :func:`displayed_value` gives it, in the
+    order a retraining app trains them ahead (:class:`RetrainApp`): the current one, the two one
+    step away (an arrow key), the two ends (End and Home, a drag to the end), then the others
+    nearest first (at equal distance the higher first)."""
+    if isinstance(control, StepSlider):
+        stops = [float(label) for label, _ in control._options_full]
+        here = control.index
+    else:
+        count = round((control.max - control.min) / control.step)
+        stops = [_as_read_out(control, control.min + i * control.step) for i in range(count + 1)]
+        here = round((control.value - control.min) / control.step)
+    ends = (0, len(stops) - 1)
+    order = sorted(range(len(stops)), key=lambda i: (abs(i - here) > 1 and i not in ends,
+                                                    abs(i - here), -i))
+    return [stops[i] for i in order]
+
+
+def _choices(control) -> list:
+    """The values a selection control (a toggle, a dropdown) can take."""
+    return [o[1] if isinstance(o, tuple) else o for o in getattr(control, "options", ()) or ()]
+
+
+def _as_read_out(control, value):
+    fmt = (getattr(control, "readout_format", None) or "").replace("~", "")  # d3's "trim zeros"
+    if isinstance(value, float) and fmt and fmt[-1] in "gfe" and "%" not in fmt:
+        try:
+            return float(format(value, fmt))
+        except ValueError:
+            return value
+    return value

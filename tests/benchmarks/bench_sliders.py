@@ -6,9 +6,10 @@ Chromium, runs all cells, and then moves every enabled slider of every app with 
 ``--moves`` moves per slider (at least five), each move three ArrowRight (or ArrowLeft) presses on
 the focused handle, the direction alternating so the value stays in range (``--extremes``: two
 moves instead, End then Home, each slider to its maximum and its minimum).  The first move comes
-``--settle`` seconds (default 1) after all cells ran: a retraining app trains its slider's other
-values while the kernel is idle, so a retraining slider's final figure depends on that wait (and on
-the moves before it).  The servers, browser
+``--settle`` seconds (default 1) after all cells ran, and each move after a pause of
+``--pause`` seconds (default 0).  While the kernel is idle, closed-form apps draw the frames of
+their sliders' next values and ends, and a retraining app trains its slider's other values, so
+a slider's times depend on those waits (and on the moves before).  The servers, browser
 settings, notebook copies and page actions are the browser tests' (tests/browser/labkit.py and
 tests/browser/conftest.py, imported here).
 
@@ -91,6 +92,9 @@ def _parse(argv=None):
     p.add_argument("--settle", type=float, default=1.0,
                    help="seconds between running all cells and the first move (a retraining "
                         "app trains its other values ahead meanwhile, as while a lecturer talks)")
+    p.add_argument("--pause", type=float, default=0.0,
+                   help="seconds to wait before every move, the app quiet (a lecturer talking "
+                        "between two moves: the apps work ahead meanwhile)")
     p.add_argument("--json", type=Path, help="also write every measurement to this file")
     p.add_argument("--notebook-dir", type=Path, default=ROOT / "notebooks",
                    help="folder whose notebooks are served (default notebooks/)")
@@ -284,6 +288,8 @@ def kind_of(info: dict) -> str:
 
 def one_move(page, slider, key: str, wire: WireCounter, args) -> dict:
     """Press ``key`` three times on the focused handle; wait until the app is quiet."""
+    if args.pause:
+        page.wait_for_timeout(1000 * args.pause)
     slider.evaluate(_js(_WATCH_JS))
     handle = slider.locator(".noUi-handle").first
     handle.scroll_into_view_if_needed(timeout=10_000)
@@ -427,6 +433,8 @@ def main(argv=None) -> int:
     print(f"# bench_sliders {time.strftime('%Y-%m-%d %H:%M:%S')}  {load_before}")
     moves = "End, then Home" if args.extremes else f"{args.moves} moves"
     moves += f", first move {args.settle:g} s after running all cells"
+    if args.pause:
+        moves += f", each move after a pause of {args.pause:g} s"
     print(f"# {moves} x {KEYS_PER_MOVE} keys per slider; times in ms from the first "
           "keydown; kind by class '%s' or fallback list" % RETRAIN_CLASS)
     from playwright.sync_api import sync_playwright
