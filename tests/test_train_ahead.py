@@ -428,7 +428,59 @@ def test_nothing_is_drawn_ahead_without_an_event_loop_or_by_a_retraining_app():
     assert not _ahead.queued(app) and len(app.drawn) == 1  # only the frame it shows
     retrain = widgets.RetrainApp(lambda x: penalty_figure(), {"x": widgets.float_slider(
         "x", 1.0, 0.5, 2.0, 0.5)})
-    assert not retrain.draws_ahead and not getattr(retrain, "drawn", None)
+    retrain.controls["x"].value = 1.5
+    assert not getattr(retrain, "drawn", None)  # it keeps no pictures, shown or ahead
+
+
+def line_app():
+    """A closed-form app of one line y = x t; a change to x = 3 cannot be made in place (as a
+    figure whose texts outgrow its layout), so the app builds that figure afresh."""
+    from lecture5 import plots
+
+    @plots.styled
+    def build(x=1.0):
+        fig, ax = plots.new_figure()
+        (line,) = ax.plot([0, 1], [0, x])
+        ax.set_ylim(0, 4)
+
+        def update(x):
+            if x == 3.0:
+                return None
+            line.set_ydata([0, x])
+            return f"x = {x:g}"
+
+        return plots.updatable(fig, update, [line]), f"x = {x:g}"
+
+    return widgets.FigureApp(build, {"x": widgets.float_slider("x", 1.0, 0.0, 4.0, 1.0)})
+
+
+def test_a_value_that_needs_a_new_figure_is_skipped_and_the_figure_follows_every_picture():
+    app = line_app()  # a script: the frames are drawn below, by hand
+    x = app.controls["x"]
+    for value in (2.0, 4.0, 3.0, 0.0, 1.0, 2.0, 3.0, 4.0):
+        _ahead.draw_ahead(app)
+        planned = [f.values["x"] for f in app._plan]
+        while app._plan:
+            app._plan[0]()
+        drawn = {v for v in planned if _ahead.drawn(app, {"x": v})}
+        assert drawn == set(planned) - {3.0}  # the others are drawn, in spite of x = 3
+        before = app.figure
+        x.value = value
+        assert (app.figure is not before) == (value == 3.0)  # built afresh for x = 3 only
+        if value == 3.0:  # the pictures drawn on the figure before are not used any more
+            assert all(_ahead.drawn(app, {"x": v}) is None for v in planned if v != 3.0)
+        assert app.caption.value == f"x = {value:g}"
+        # the figure follows the picture shown (drawn ahead or not), as a move away needs
+        assert np.array_equal(pixels(app.frames.png(app.figure)),
+                              pixels(widgets.shown_png(app.picture)))
+
+
+def test_a_closed_app_draws_nothing_more_and_keeps_no_pictures():
+    app = line_app()
+    assert _ahead.drawn(app, {"x": 1.0}) is not None
+    app.close()
+    app.controls["x"].value = 2.0  # a change from code after closing
+    assert not _ahead.queued(app) and app._plan == [] and not app.drawn
 
 
 def test_frames_are_drawn_ahead_sooner_than_runs_are_trained(monkeypatch):
@@ -456,6 +508,27 @@ def test_frames_are_drawn_ahead_sooner_than_runs_are_trained(monkeypatch):
     run(scenario())
 
 
+def test_frames_go_before_runs_when_both_are_due(monkeypatch):
+    monkeypatch.setattr(_ahead, "AHEAD_QUIET", 0.0)
+    monkeypatch.setattr(_ahead, "DRAW_QUIET", 0.0)
+    events = []
+    monkeypatch.setattr(_runs.Runs, "advance",
+                        lambda self, key, s, stop=None: events.append("run"))
+    draw = _ahead.Frame.__call__
+    monkeypatch.setattr(_ahead.Frame, "__call__", lambda self: draw(self) or events.append("frame"))
+
+    async def scenario():
+        drawing = widgets.filter_app()
+        training = widgets.early_stopping_app(3, **{k: v for k, v in TINY.items()
+                                                     if k != "sizes"})  # queued last
+        await until(lambda: "run" in events, 20)
+        assert events.index("run") == len(drawing.drawn) - 1 > 1  # every frame first
+        training.close()
+        drawing.close()
+
+    run(scenario())
+
+
 def test_a_message_stops_a_frame_between_two_artists(monkeypatch):
     """The frame drawn ahead gives way, keeps its place in the plan, leaves the figure as
     shown, and is drawn whole once nothing waits."""
@@ -473,7 +546,7 @@ def test_a_message_stops_a_frame_between_two_artists(monkeypatch):
     assert np.array_equal(pixels(app.frames.png(app.figure)), pixels(shown))  # as shown
     frame()
     assert app._plan[0] is not frame and len(asked) > 3
-    png_bytes, caption = app.drawn[_ahead.frame_key(frame.values)]
+    png_bytes, caption = _ahead.drawn(app, frame.values)
     for name, value in frame.values.items():  # the move itself shows that picture
         app.controls[name].value = value
     assert widgets.shown_png(app.picture) == png_bytes and app.caption.value == caption

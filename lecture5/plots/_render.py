@@ -206,9 +206,10 @@ class Frames:
         self.stats["layouts"] += 1
 
     def png(self, fig, stop=None) -> bytes:
-        """``fig`` as a PNG.  ``stop`` (optional, for a frame drawn ahead) is asked between the
-        changing artists; if true, :class:`Interrupted` is raised and the picture is not made
-        (the next call draws it whole as usual)."""
+        """``fig`` as a PNG.  ``stop`` (optional, for a frame drawn ahead) is asked before each
+        changing artist; if true, :class:`Interrupted` is raised and no picture is made (the
+        next call restores the saved picture and draws the changing artists over it, as
+        always)."""
         canvas = self._canvas_for(fig)
         self.stats["frames"] += 1
         changing = getattr(fig, "lecture5_changing", ())

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import time
 from collections import OrderedDict
 from typing import NamedTuple
@@ -204,9 +205,28 @@ def _watch_cells():
 
 
 # ---------------------------------------------------------------- drawing ahead
+#: bytes of pictures one app keeps (the least recently used go first; 09's distortion app, six
+#: sliders of 150 kB frames, keeps about 50 of its 72)
+DRAWN_BYTES = 8 * 2**20
+
+
 def frame_key(values: dict) -> tuple:
     """What a frame drawn ahead is filed under: the controls' values (and projection mode)."""
     return (*values.items(), projection_on())
+
+
+def _made_on(app) -> tuple:
+    """What a kept picture must have been drawn on to stand for the figure: the same figure,
+    laid out as it is now (a figure built afresh, or laid out again for longer texts, draws
+    every value differently from then on)."""
+    fig = app.figure
+    serial = getattr(fig, "_lecture5_serial", None)
+    if serial is None:  # (not id(fig): a new figure may get the id of one collected)
+        serial = fig._lecture5_serial = next(_serials)
+    return (serial, app.frames.stats["layouts"])
+
+
+_serials = itertools.count()
 
 
 class Frame(NamedTuple):
@@ -214,12 +234,15 @@ class Frame(NamedTuple):
     ahead while the kernel is idle: its figure is changed in place to ``values``, drawn as the
     app draws it (``app.frames``), and changed back to what it shows; the picture and caption
     are kept in ``app.drawn`` (:func:`drawn`), so a move to ``values`` sends them at once.  The
-    figure being a function of the values, a kept frame is the one the move would draw.
+    figure being a function of the values, a kept frame is the one the move would draw.  A value
+    the figure cannot show in place (other limits: the app builds it afresh) is not drawn ahead.
 
     A message that reaches the kernel meanwhile (:func:`_kernel_waiting`) stops the drawing
-    before the next artist (:class:`lecture5.plots.Interrupted`): the message waits for one
-    artist and for the figure to be changed back, not for the whole frame; the frame stays
-    first in the plan, to be drawn again later."""
+    before the next changing artist (:class:`lecture5.plots.Interrupted`); the figure is changed
+    back and the frame stays first in the plan, to be drawn again later.  The message waits for
+    what cannot be stopped: the change to ``values`` (07's expectation samples 4,000 masks for a
+    new p), a whole draw when an axis limit of the saved picture changed, one artist, the
+    change back."""
 
     app: object
     values: dict
@@ -227,17 +250,17 @@ class Frame(NamedTuple):
     def __call__(self):
         app, key = self.app, frame_key(self.values)
         plan = app._plan
-        if app.figure is None or app.error is not None or key in app.drawn:
+        if app.figure is None or app.error is not None or drawn(app, self.values):
             _done(plan, self)
             return
-        shown = app.values()
+        shown, made_on = app.values(), _made_on(app)
         try:
             with building_app():
                 caption = plots.update_in_place(app.figure, self.values)
-                if caption is None:  # no figure changed in place: nothing to draw ahead
-                    plan.clear()
-                    return
-                app.drawn[key] = (app.frames.png(app.figure, stop=_kernel_waiting), caption)
+                if caption is not None:
+                    png = app.frames.png(app.figure, stop=_kernel_waiting)
+                    if _made_on(app) == made_on:  # not laid out again meanwhile
+                        _file(app, key, png, caption)
             _done(plan, self)
         except plots.Interrupted:
             pass  # drawn again later, unless the message changes the plan
@@ -249,7 +272,6 @@ class Frame(NamedTuple):
                     plots.update_in_place(app.figure, shown)
             except Exception:  # noqa: BLE001 - it failed for the shown value too: shown so
                 pass
-        _trim(app)
 
 
 def _done(plan, frame):
@@ -261,9 +283,12 @@ def draw_ahead(app) -> None:
     """Draw ahead, while the kernel is idle, one a slice in :func:`queue`'s turn, the frames of
     each control's next :data:`DRAW_AHEAD` values in :func:`likely_first`'s order (one step
     either way, then the ends), the other controls as they are: the first of every control,
-    then the second of every control, and so on; those drawn already are skipped."""
-    if not isinstance(getattr(app, "drawn", None), OrderedDict):
-        app.drawn = OrderedDict()
+    then the second of every control, and so on; those drawn already are skipped.  Nothing for
+    a figure that is not changed in place (:func:`lecture5.plots.updatable`)."""
+    if getattr(app.figure, "lecture5_update", None) is None:
+        app._plan = []
+        unqueue(app)
+        return
     values, ranked = app.values(), []
     for name, control in app.controls.items():
         try:
@@ -272,7 +297,7 @@ def draw_ahead(app) -> None:
             others = [v for v in _choices(control) if v != values[name]]
         ranked.append([{**values, name: v} for v in others[:DRAW_AHEAD]])
     nearby = [r[i] for i in range(DRAW_AHEAD) for r in ranked if i < len(r)]
-    app._plan = [Frame(app, v) for v in nearby if frame_key(v) not in app.drawn]
+    app._plan = [Frame(app, v) for v in nearby if not drawn(app, v)]
     if app._plan:
         queue(app)
     else:
@@ -282,21 +307,29 @@ def draw_ahead(app) -> None:
 def keep(app, png: bytes, caption) -> None:
     """File the frame ``app`` shows for its current values, as if drawn ahead (a figure
     changed in place only: the others are not drawn ahead)."""
-    if getattr(app.figure, "lecture5_update", None) is None:
-        return
-    if not isinstance(getattr(app, "drawn", None), OrderedDict):
-        app.drawn = OrderedDict()
-    app.drawn[frame_key(app.values())] = (png, caption)
-    app.drawn.move_to_end(frame_key(app.values()))
-    _trim(app)
+    if getattr(app.figure, "lecture5_update", None) is not None:
+        _file(app, frame_key(app.values()), png, caption)
 
 
-def _trim(app):
-    while len(app.drawn) > 3 * DRAW_AHEAD * len(app.controls):
-        app.drawn.popitem(last=False)
+def _file(app, key, png, caption):
+    kept = getattr(app, "drawn", None)
+    if not isinstance(kept, OrderedDict):
+        kept = app.drawn = OrderedDict()
+    made_on = _made_on(app)
+    for stale in [k for k, v in kept.items() if v[2] != made_on]:
+        del kept[stale]  # drawn on a figure or layout no longer shown
+    kept[key] = (png, caption, made_on)
+    while len(kept) > 1 and sum(len(v[0]) for v in kept.values()) > DRAWN_BYTES:
+        kept.popitem(last=False)
 
 
 def drawn(app, values: dict):
-    """``(png, caption)`` drawn ahead for ``values``, or None."""
-    found = getattr(app, "drawn", None)
-    return None if found is None else found.get(frame_key(values))
+    """``(png, caption)`` drawn ahead for ``values`` on the figure ``app`` shows, or None; a
+    picture found counts as used (kept longest)."""
+    kept = getattr(app, "drawn", None)
+    key = frame_key(values)
+    found = None if kept is None else kept.get(key)
+    if found is None or found[2] != _made_on(app):
+        return None
+    kept.move_to_end(key)
+    return found[:2]

@@ -301,9 +301,11 @@ class FigureApp(w.VBox):
         show_png(self.picture, hit[0])
         set_caption(self.caption, hit[1])
         try:
-            self._update()
-        except _SHOWN_ERRORS:
-            pass
+            if self._update() is None:  # (drawn on this figure, so it can follow: not expected)
+                self._show(*self._build())
+        except _SHOWN_ERRORS as exc:
+            self._show_error(exc)
+            return True
         self._draw_ahead()
         return True
 
@@ -314,9 +316,11 @@ class FigureApp(w.VBox):
             _ahead.draw_ahead(self)
 
     def close(self):
-        """Close the app's widgets; nothing more is drawn ahead."""
+        """Close the app's widgets; nothing more is drawn ahead, and what was is dropped."""
+        self.draws_ahead = False
         _ahead.unqueue(self)
         self._plan = []
+        self.drawn = None
         super().close()
 
     def _prime(self):
