@@ -4,7 +4,7 @@ so that a later move answers at once.  Retraining apps train the runs those valu
 :func:`lecture5.experiments.next_untrained`'s); closed-form apps draw the frames of each control's
 next values and ends (:class:`Frame`, :func:`draw_ahead`).
 
-One queue serves every app of the kernel: frames first, then runs, each the app refreshed last
+One queue serves every app of the kernel: frames first, then runs, each the app queued last
 first, in slices on the event loop (a frame, or about :data:`AHEAD_SLICE` seconds of one run).
 Idle means: no app's control changed and no notebook cell ran for :data:`DRAW_QUIET` seconds
 (frames) or :data:`AHEAD_QUIET` seconds (runs).  Either gives way to a message that reaches the
@@ -50,9 +50,9 @@ def note_change(*_args):
 
 
 def queue(app):
-    """Work on ``app``'s plan (``app._plan``: frames or runs) first, once all is quiet and
-    :func:`_quiet_for` it has passed since now; False without a running event loop (nothing is
-    done ahead then)."""
+    """Work on ``app``'s plan (``app._plan``: frames or runs) before the other apps' plans, once
+    :func:`_quiet_for` the plan's first piece has passed both since now and since the last
+    change; False without a running event loop (nothing is done ahead then)."""
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
@@ -205,8 +205,8 @@ def _watch_cells():
 
 
 # ---------------------------------------------------------------- drawing ahead
-#: bytes of pictures one app keeps (the least recently used go first; 09's distortion app, six
-#: sliders of 150 kB frames, keeps about 50 of its 72)
+#: bytes of pictures one app keeps, the least recently used going first (09's distortion app
+#: draws about 110 kB pictures: some 75 of them, three moves' worth of its six sliders' plans)
 DRAWN_BYTES = 8 * 2**20
 
 
