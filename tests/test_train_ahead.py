@@ -137,11 +137,15 @@ def test_likely_first_lists_the_next_stops_the_ends_then_the_rest():
             assert widgets.displayed_value(s) == v
 
 
-def spy_on_slices(monkeypatch):
-    """The keys and start times of the slices trained ahead, which train nothing."""
-    slices = []
-    monkeypatch.setattr(_runs.Runs, "advance",
-                        lambda self, key, s, stop=None: slices.append((key, time.perf_counter())))
+def spy_on_slices(monkeypatch, train=False):
+    """The keys and start times of the slices trained, which train nothing unless ``train``."""
+    slices, advance = [], _runs.Runs.advance
+
+    def spy(self, key, seconds, stop=None):
+        slices.append((key, time.perf_counter()))
+        return advance(self, key, seconds, stop) if train else None
+
+    monkeypatch.setattr(_runs.Runs, "advance", spy)
     return slices
 
 
@@ -280,7 +284,7 @@ def _dropout_runs():
 
 def test_a_change_from_the_browser_stops_training_ahead_until_all_is_quiet(monkeypatch):
     monkeypatch.setattr(_ahead, "AHEAD_QUIET", 1.0)
-    slices = spy_on_slices(monkeypatch)
+    slices = spy_on_slices(monkeypatch, train=True)
 
     async def scenario():
         app = widgets.l1_l2_app(1.0, **{k: v for k, v in TINY.items() if k != "sizes"})
@@ -290,6 +294,7 @@ def test_a_change_from_the_browser_stops_training_ahead_until_all_is_quiet(monke
         assert not _ahead.queued(app) and app._plan == []  # stopped at once
         await until(lambda: "training" not in app.caption.value, 10)
         assert "λ = 2" in app.caption.value and _ahead.queued(app)  # planned again from λ = 2
+        slices.clear()  # (those that trained λ = 2 for the figure)
         assert [c.args for c in app._plan[:4]] == [("l2", 2.0), ("l1_prox", 2.0), ("l2", 5.0),
                                                    ("l1_prox", 5.0)]
         await asyncio.sleep(0.3)  # wakes before the first slice is due (1 s after the figure)
@@ -298,6 +303,51 @@ def test_a_change_from_the_browser_stops_training_ahead_until_all_is_quiet(monke
         _ahead.note_change()  # another app's control moved, or a cell ran
         await until(lambda: slices, 10)
         assert slices[0][1] - moved >= 1.0  # a second of quiet first
+        app.close()
+
+    run(scenario())
+
+
+def test_a_key_press_trains_its_value_at_once_in_slices_that_give_way(monkeypatch):
+    monkeypatch.setattr(_ahead, "AHEAD_QUIET", 60.0)  # nothing ahead: only what the moves need
+    waiting = [False]
+    monkeypatch.setattr(_ahead, "_kernel_waiting", lambda: waiting[0])
+    stops, advance = [], _runs.Runs.advance
+
+    def spy(self, key, seconds, stop=None):
+        stops.append(stop)
+        return advance(self, key, seconds, stop)
+
+    monkeypatch.setattr(_runs.Runs, "advance", spy)
+    small = {"n_train": 120, "epochs": 2, "n_test": 100}  # runs no other test trains
+
+    def trained(lmbda):
+        return [experiments.next_untrained(functools.partial(experiments.l1_l2_run, p, lmbda,
+                                                             **small)) is None
+                for p in ("l2", "l1_prox")]
+
+    async def scenario():
+        app = widgets.l1_l2_app(1.0, **small)
+        lmbda = app.controls["lmbda"]
+
+        def press(value):  # as the browser sends a key press: a state update of the slider
+            lmbda.set_state({"index": lmbda.values.index(value)})
+
+        waiting[0] = True  # a message waits for the kernel (the next key press, say)
+        press(2.0)
+        assert "training (" in app.caption.value and stops == []  # said at once, not trained
+        await asyncio.sleep(0.1)
+        assert stops == [] and trained(2.0) == [False, False]  # the message goes first
+        waiting[0] = False
+        await until(lambda: "training" not in app.caption.value, 30)
+        assert "λ = 2" in app.caption.value and app.error is None
+        assert trained(2.0) == [True, True] and stops
+        assert all(stop is _ahead._kernel_waiting for stop in stops)  # every slice gives way
+        press(5.0)
+        press(10.0)  # before the kernel had a look: one training, for the value pressed last
+        await until(lambda: "training" not in app.caption.value, 30)
+        assert "λ = 10" in app.caption.value and app.error is None
+        assert trained(10.0) == [True, True] and trained(5.0) == [False, False]
         app.close()
 
     run(scenario())

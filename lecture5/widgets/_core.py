@@ -179,9 +179,13 @@ def set_caption(caption: w.HTML, text: str, error: bool = False) -> None:
                      else html.escape(text))
 
 
-#: seconds a retraining app waits after a change from the browser before it trains, so that a
-#: burst of key presses trains once (:meth:`RetrainApp._on_change`)
+#: seconds a retraining app without ``ahead`` waits after a change from the browser before it
+#: trains, so that a burst of key presses trains once (:meth:`RetrainApp._on_change`)
 RETRAIN_DELAY = 0.15
+#: seconds of training between two looks at the kernel's messages when a retraining app with
+#: ``ahead`` trains for a change from the browser (:meth:`RetrainApp._train_now`); a message
+#: stops a slice sooner, after its mini-batch
+NOW_SLICE = 0.1
 
 #: errors a callback shows as a message under the figure instead of a traceback
 _SHOWN_ERRORS = (ValueError, FloatingPointError, OverflowError)
@@ -412,9 +416,11 @@ class RetrainApp(FigureApp):
 
     def _on_change(self, _change):
         """A change from the browser (a key press, a release) says "training…" at once and
-        retrains :data:`RETRAIN_DELAY` seconds later, once for a burst of changes: three quick
-        key presses train one network, for the value the slider ended on.  A change made in
-        Python (a cell, a test) retrains at once, so the next line sees the new figure."""
+        retrains once for a burst of changes: three quick key presses train for the value the
+        slider ended on.  An app with ``ahead`` starts at once, a slice at a time
+        (:meth:`_train_now`), and the next key press stops the slice; the others wait
+        :data:`RETRAIN_DELAY` seconds for more presses.  A change made in Python (a cell, a
+        test) retrains at once, so the next line sees the new figure."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -428,7 +434,31 @@ class RetrainApp(FigureApp):
         self._say_training()
         if self._pending is not None:
             self._pending.cancel()
-        self._pending = loop.call_later(RETRAIN_DELAY, self._retrain_pending)
+        if self.ahead is not None:  # its runs are cached, so a slice can stop and resume
+            self._pending = loop.call_later(0, self._train_now)  # after waiting messages
+        else:
+            self._pending = loop.call_later(RETRAIN_DELAY, self._retrain_pending)
+
+    def _train_now(self):
+        """Train the next run the figure for the current values needs for :data:`NOW_SLICE`
+        seconds, or until a message reaches the kernel (the next key press: it is handled
+        first, and a run begun for a value left behind resumes later where it stopped); once
+        every run is trained, show the figure.  Nothing is trained ahead meanwhile."""
+        self._pending = None
+        loop = asyncio.get_running_loop()
+        _ahead.note_change()  # the user is waiting: no other app works ahead meanwhile
+        if _ahead._kernel_waiting():
+            self._pending = loop.call_later(_ahead.AHEAD_SLICE, self._train_now)
+            return
+        try:
+            job = experiments.next_untrained(self._build)  # (builds the figure once all are
+            if job is not None:                               # trained: refresh builds it again)
+                job[0].advance(job[1], NOW_SLICE, stop=_ahead._kernel_waiting)
+                self._pending = loop.call_later(0, self._train_now)
+                return
+        except Exception:  # noqa: BLE001  the refresh below shows why the setting cannot train
+            pass
+        self._retrain_pending()
 
     def _retrain_pending(self):
         self._pending = None
@@ -440,6 +470,9 @@ class RetrainApp(FigureApp):
     def refresh(self):
         """Say "training…", retrain for the current control values, then redraw; then train
         ahead when the kernel is idle."""
+        if self._pending is not None:  # a change made in Python while a browser's waited
+            self._pending.cancel()
+            self._pending = None
         self._stop_ahead()
         self._say_training()
         super().refresh()
