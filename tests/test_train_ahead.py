@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from widget_helpers import run, until
 
-from lecture5 import experiments, widgets
+from lecture5 import experiments, plots, widgets
 from lecture5.datasets import load_mnist
-from lecture5.experiments import _runs
+from lecture5.experiments import _runs, _worker
 from lecture5.training import TrainingWarning
 from lecture5.widgets import _ahead
 
@@ -38,6 +38,7 @@ def empty_queue():
     clear()
     yield
     clear()
+    _worker.stop()  # (a key press in a test may have started the second process)
 
 
 def same_run(a, b):
@@ -326,6 +327,10 @@ def test_a_key_press_trains_its_value_at_once_in_slices_that_give_way(monkeypatc
                                                              **small)) is None
                 for p in ("l2", "l1_prox")]
 
+    drawn, histograms = [], plots.l1_l2_histograms
+    monkeypatch.setattr(plots, "l1_l2_histograms",
+                        lambda runs, lmbda: drawn.append(lmbda) or histograms(runs, lmbda))
+
     async def scenario():
         app = widgets.l1_l2_app(1.0, **small)
         lmbda = app.controls["lmbda"]
@@ -343,14 +348,49 @@ def test_a_key_press_trains_its_value_at_once_in_slices_that_give_way(monkeypatc
         assert "λ = 2" in app.caption.value and app.error is None
         assert trained(2.0) == [True, True] and stops
         assert all(stop is _ahead._kernel_waiting for stop in stops)  # every slice gives way
+        drawn.clear()
         press(5.0)
         press(10.0)  # before the kernel had a look: one training, for the value pressed last
         await until(lambda: "training" not in app.caption.value, 30)
         assert "λ = 10" in app.caption.value and app.error is None
-        assert trained(10.0) == [True, True] and trained(5.0) == [False, False]
+        assert trained(10.0) == [True, True] and set(drawn) == {10.0}  # no figure for λ = 5
         app.close()
 
     run(scenario())
+
+
+@pytest.fixture
+def second_process():
+    yield _worker
+    _worker.stop()
+
+
+@pytest.mark.filterwarnings("ignore:Training diverged")
+def test_a_run_trained_in_the_second_process_is_the_one_the_kernel_trains(second_process):
+    settings = {**TINY, "n_train": 110, "eta": 1e300}  # diverges: a warning to carry back
+    runs, key = experiments.next_untrained(lambda: experiments.training_run(**settings))
+    assert second_process.send(runs, key) and second_process.flying(runs, key)
+    assert not second_process.send(runs, key)  # one run at a time
+    deadline = time.perf_counter() + 60
+    while second_process.flying(runs, key) and time.perf_counter() < deadline:
+        time.sleep(0.05)
+        second_process.collect()
+    assert runs.cached(*key) and not second_process.flying(runs, key)
+    with pytest.warns(TrainingWarning, match="diverged"):  # shown when first returned
+        there = experiments.training_run(**settings)
+    assert all(not w.flags.writeable for w in there.weights)  # read-only, as the cache gives
+    runs._done.pop(key)
+    here = experiments.training_run(**settings)  # trained again, in this process
+    same_run(there, here)
+
+
+def test_a_call_waits_for_the_run_the_second_process_trains(second_process, monkeypatch):
+    settings = {**TINY, "n_train": 130}
+    runs, key = experiments.next_untrained(lambda: experiments.training_run(**settings))
+    assert second_process.send(runs, key)
+    monkeypatch.setattr(runs, "steps", None)  # the kernel cannot train it: it must wait
+    run_ = experiments.training_run(**settings)
+    assert runs.cached(*key) and run_.history["epoch"] == (1, 2, 3)
 
 
 def test_one_app_at_a_time_the_last_refreshed_first(monkeypatch):

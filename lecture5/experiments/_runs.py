@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from .. import _validate
 from ..training import _user_stacklevel
+from . import _worker
 
 __all__ = ["Runs", "runs_cache", "train_steps", "next_untrained"]
 
@@ -90,12 +91,14 @@ class Runs:
     def __call__(self, *key):
         if key in self._done and _LOOKING.get():
             return self._done[key][0]  # a look from next_untrained(): not a use, nothing shown
+        if key not in self._done:
+            if _LOOKING.get():
+                raise _Later(self, key)
+            _worker.wait(self, key)  # (a second process may be training it: its result is used)
         if key in self._done:
             self._done.move_to_end(key)
             self.hits += 1
         else:
-            if _LOOKING.get():
-                raise _Later(self, key)
             self.misses += 1
             gen, caught = self._partial.pop(key, None) or (self.steps(*key), [])
             try:

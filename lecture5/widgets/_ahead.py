@@ -25,6 +25,7 @@ from collections import OrderedDict
 from typing import NamedTuple
 
 from .. import experiments, plots
+from ..experiments import _worker
 from ..plots._style import building_app, projection_on
 from ._sliders import _choices, likely_first
 
@@ -119,20 +120,44 @@ def _train_ahead():
 
 def _slice(plan) -> bool:
     """Train the first untrained run of ``plan`` (a list of calls, shortened as they are
-    trained) for one slice, or draw its first :class:`Frame`: False when nothing is left."""
-    while plan:
-        if isinstance(plan[0], Frame):
-            plan[0]()
-            return True
+    trained) for one slice, or draw its first :class:`Frame`: False when nothing is left to do
+    here.  A run the second process trains (:mod:`lecture5.experiments._worker`) is left to it."""
+    if plan and isinstance(plan[0], Frame):
+        plan[0]()
+        return True
+    _worker.collect()
+    i = 0
+    while i < len(plan):
         try:
-            job = experiments.next_untrained(plan[0])
+            job = experiments.next_untrained(plan[i])
+            if job is not None and _worker.flying(*job):
+                i += 1
+                continue
             if job is not None:
                 job[0].advance(job[1], AHEAD_SLICE, stop=_kernel_waiting)
                 return True
         except Exception:  # noqa: BLE001  a setting that cannot train: its figure will say why
             pass
-        plan.pop(0)
+        plan.pop(i)
     return False
+
+
+def next_jobs(call, plan, many=8):
+    """``(first, other)``: the next run ``call`` (a figure) needs, None when it needs nothing
+    more; and the first untrained run of ``plan``'s first ``many`` calls that is neither ``first``
+    nor trained by the second process (:mod:`lecture5.experiments._worker`), or None."""
+    _worker.collect()
+    first = experiments.next_untrained(call)
+    if first is None:
+        return None, None
+    for c in plan[:many]:
+        try:
+            job = experiments.next_untrained(c)
+        except Exception:  # noqa: BLE001
+            continue
+        if job is not None and job != first and not _worker.flying(*job):
+            return first, job
+    return first, None
 
 
 def _shell():

@@ -11,6 +11,7 @@ import html
 import ipywidgets as w
 
 from .. import experiments, plots
+from ..experiments import _worker
 from ..plots._style import building_app, projection_on
 from . import _ahead
 from ._sliders import (  # noqa: F401  (the apps' modules import them from here)
@@ -391,6 +392,8 @@ class RetrainApp(FigureApp):
         self._pending = None  # the retraining a burst of key presses has scheduled
         super().__init__(builder, controls, title=title, extra=extra)
         self.add_class("lecture5-retrain")
+        if ahead is not None and _ahead._kernel() is not None:
+            _worker.warm()  # so that the first change can share its runs with it (_train_now)
 
     def _build(self):
         with building_app():
@@ -442,8 +445,10 @@ class RetrainApp(FigureApp):
     def _train_now(self):
         """Train the next run the figure for the current values needs for :data:`NOW_SLICE`
         seconds, or until a message reaches the kernel (the next key press: it is handled
-        first, and a run begun for a value left behind resumes later where it stopped); once
-        every run is trained, show the figure.  Nothing is trained ahead meanwhile."""
+        first, and a run begun for a value left behind resumes later where it stopped), and
+        give the plan's next untrained run (the figure's next, or a neighbour's) to a second
+        process where one can run (:mod:`lecture5.experiments._worker`); once every run is
+        trained, show the figure.  Nothing is trained ahead in the kernel meanwhile."""
         self._pending = None
         loop = asyncio.get_running_loop()
         _ahead.note_change()  # the user is waiting: no other app works ahead meanwhile
@@ -451,9 +456,18 @@ class RetrainApp(FigureApp):
             self._pending = loop.call_later(_ahead.AHEAD_SLICE, self._train_now)
             return
         try:
-            job = experiments.next_untrained(self._build)  # (builds the figure once all are
-            if job is not None:                               # trained: refresh builds it again)
-                job[0].advance(job[1], NOW_SLICE, stop=_ahead._kernel_waiting)
+            plan = list(self.ahead(**self.values()))  # (its first calls: the values shown)
+            first, other = _ahead.next_jobs(self._build, plan)  # (builds the figure once all
+            if first is not None:                                 # are trained: built again)
+                job, seconds = first, NOW_SLICE
+                if not _worker.flying(*first):
+                    if other is not None:
+                        _worker.send(*other)
+                else:  # the second process trains the figure's next run: the kernel trains
+                    # the plan's next meanwhile (the figure's third seed, say), or else the
+                    # same run (whichever result comes first is kept), in short slices
+                    job, seconds = other or first, _ahead.AHEAD_SLICE
+                job[0].advance(job[1], seconds, stop=_ahead._kernel_waiting)
                 self._pending = loop.call_later(0, self._train_now)
                 return
         except Exception:  # noqa: BLE001  the refresh below shows why the setting cannot train
@@ -522,5 +536,3 @@ def _curves_app(make_trainers, controls, epochs, curves, reference, title) -> Re
     app = RetrainApp(build, controls, title=title, progress=True)
     app.trainers, app.reference = trainers, reference
     return app
-
-
