@@ -101,8 +101,8 @@ def collect():
 def stop():
     """End the second process (it is started again when needed)."""
     _flying.clear()
-    if _pool[0]:
-        _pool[0].shutdown(wait=False, cancel_futures=True)
+    if _pool[0]:  # (waits for a run under way: at most a run's time; leaks nothing)
+        _pool[0].shutdown(wait=True, cancel_futures=True)
     _pool[0] = None
 
 
