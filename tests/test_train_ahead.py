@@ -311,6 +311,7 @@ def test_a_change_from_the_browser_stops_training_ahead_until_all_is_quiet(monke
 
 def test_a_key_press_trains_its_value_at_once_in_slices_that_give_way(monkeypatch):
     monkeypatch.setattr(_ahead, "AHEAD_QUIET", 60.0)  # nothing ahead: only what the moves need
+    monkeypatch.setattr(_worker, "send", lambda runs, key: False)  # the kernel trains them all
     waiting = [False]
     monkeypatch.setattr(_ahead, "_kernel_waiting", lambda: waiting[0])
     stops, advance = [], _runs.Runs.advance
@@ -361,6 +362,8 @@ def test_a_key_press_trains_its_value_at_once_in_slices_that_give_way(monkeypatc
 
 @pytest.fixture
 def second_process():
+    if not _worker._executor():
+        pytest.skip("no second process can be started here")
     yield _worker
     _worker.stop()
 
@@ -370,7 +373,10 @@ def test_a_run_trained_in_the_second_process_is_the_one_the_kernel_trains(second
     settings = {**TINY, "n_train": 110, "eta": 1e300}  # diverges: a warning to carry back
     runs, key = experiments.next_untrained(lambda: experiments.training_run(**settings))
     assert second_process.send(runs, key) and second_process.flying(runs, key)
-    assert not second_process.send(runs, key)  # one run at a time
+    other = experiments.next_untrained(lambda: experiments.training_run(**{**settings,
+                                                                           "n_train": 111}))
+    assert not second_process.send(*other)  # one run at a time
+    assert second_process.in_flight() == {(runs, key)}
     deadline = time.perf_counter() + 60
     while second_process.flying(runs, key) and time.perf_counter() < deadline:
         time.sleep(0.05)
@@ -391,6 +397,113 @@ def test_a_call_waits_for_the_run_the_second_process_trains(second_process, monk
     monkeypatch.setattr(runs, "steps", None)  # the kernel cannot train it: it must wait
     run_ = experiments.training_run(**settings)
     assert runs.cached(*key) and run_.history["epoch"] == (1, 2, 3)
+
+
+def test_the_package_imports_where_no_process_can_start():
+    """JupyterLite's Pyodide has no _multiprocessing: the package must import, and train in the
+    kernel."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['_multiprocessing'] = None\n"
+            "import lecture5, lecture5.widgets\n"
+            "from lecture5 import experiments\n"
+            "from lecture5.experiments import _worker\n"
+            "call = lambda: experiments.training_run(sizes=(784, 10), n_train=20, epochs=1,"
+            " n_test=20)\n"
+            "runs, key = experiments.next_untrained(call)\n"
+            "assert _worker.send(runs, key) is False and not _worker._executor()\n"
+            "assert call().history['epoch'] == (1,)\n"
+            "print('ok')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
+
+
+def test_looking_past_a_run_finds_the_next_one_a_call_needs():
+    settings = {**TINY, "n_train": 140}
+    calls = [functools.partial(experiments.training_run, **{**settings, "epochs": e})
+             for e in (1, 2)]
+    first = experiments.next_untrained(lambda: [c() for c in calls])
+    second = experiments.next_untrained(lambda: [c() for c in calls], past={first})
+    assert first != second and second == experiments.next_untrained(calls[1])
+    assert experiments.next_untrained(lambda: [c() for c in calls], past={first, second}) \
+        is None  # (nothing left but what it looks past)
+
+
+class FakeSecondProcess:
+    """Stands in for lecture5.experiments._worker: takes runs and finishes them when told."""
+
+    def __init__(self, monkeypatch):
+        self.sent, self.flying_ = [], set()
+        for name in ("send", "flying", "in_flight", "collect"):
+            monkeypatch.setattr(_worker, name, getattr(self, name))
+
+    def send(self, runs, key):
+        if self.flying_:
+            return False
+        self.sent.append(key)
+        self.flying_.add((runs, key))
+        return True
+
+    def flying(self, runs, key):
+        return (runs, key) in self.flying_
+
+    def in_flight(self):
+        return frozenset(self.flying_)
+
+    def collect(self):
+        pass
+
+    def finish(self):
+        """The second process's runs come back (trained here, as the real one would)."""
+        for runs, key in list(self.flying_):
+            self.flying_.discard((runs, key))
+            if not runs.cached(*key):
+                runs.advance(key, float("inf"))
+
+
+def test_while_the_second_process_trains_one_seed_the_kernel_trains_the_others(monkeypatch):
+    monkeypatch.setattr(_ahead, "AHEAD_QUIET", 60.0)
+    monkeypatch.setattr(_ahead, "_kernel_waiting", lambda: False)
+    second = FakeSecondProcess(monkeypatch)
+    slices = spy_on_slices(monkeypatch, train=True)
+    small = {**SMALL7, "n_train": 210}  # runs no other test trains
+    seeds = (0, 1, 2)
+
+    async def scenario():
+        app = widgets.dropout_versions_app(0.5, seeds=seeds, **small)
+        p = app.controls["p_drop"]
+        keys = [experiments.next_untrained(functools.partial(
+            experiments.slides_dropout_run, 0.8, "slides", seed=s, **small))[1] for s in seeds]
+        p.set_state({"value": 0.8})  # a key press in the browser
+        await until(lambda: keys[0] in {k for k, _ in slices} and second.sent, 30)
+        assert second.sent == [keys[1]]  # the figure's second seed goes to the second process
+        await until(lambda: keys[2] in {k for k, _ in slices}, 30)
+        assert "training (" in app.caption.value  # the figure waits for the second process
+        trained = [k for k, _ in slices]
+        assert keys[1] not in trained  # the kernel took the third seed, not the second's
+        assert set(trained) <= {keys[0], keys[2]}  # and nothing the figure does not need
+        await asyncio.sleep(0.3)  # seeds 0 and 2 done: the kernel trains seed 1 too meanwhile
+        assert keys[1] in {k for k, _ in slices}
+        second.finish()
+        await until(lambda: "training (" not in app.caption.value, 30)
+        assert "p = 0.8" in app.caption.value and app.error is None
+        app.close()
+
+    run(scenario())
+
+
+def test_training_ahead_leaves_the_second_process_its_run(monkeypatch):
+    second = FakeSecondProcess(monkeypatch)
+    slices = spy_on_slices(monkeypatch)
+    settings = {**TINY, "n_train": 150}
+    plan = [functools.partial(experiments.training_run, **{**settings, "epochs": e})
+            for e in (1, 2)]
+    runs, key = experiments.next_untrained(plan[0])
+    second.flying_.add((runs, key))
+    assert _ahead._slice(plan) and slices[0][0] == experiments.next_untrained(plan[1])[1]
+    assert len(plan) == 2  # the run in flight stays in the plan
 
 
 def test_one_app_at_a_time_the_last_refreshed_first(monkeypatch):

@@ -47,12 +47,15 @@ class _Later(Exception):
 _LOOKING = contextvars.ContextVar("lecture5_looking", default=False)
 
 
-def next_untrained(call):
+def next_untrained(call, past=()):
     """The next run ``call()`` would train, as ``(runs, key)`` for ``runs.advance(key, s)``, or
     None when everything ``call`` needs is trained.  Nothing is trained here: ``call`` stops at
     its first untrained run.  The checks ``call`` makes before it raise as usual; settings that
-    only the training itself rejects raise from ``advance``."""
-    token = _LOOKING.set(True)
+    only the training itself rejects raise from ``advance``.
+
+    ``past``: runs ``(runs, key)`` to look past (a second process trains them): ``call`` gets
+    None for them and goes on to its next run, if it can without their results."""
+    token = _LOOKING.set(frozenset(past) if past else True)
     try:
         call()
     except _Later as later:
@@ -92,7 +95,10 @@ class Runs:
         if key in self._done and _LOOKING.get():
             return self._done[key][0]  # a look from next_untrained(): not a use, nothing shown
         if key not in self._done:
-            if _LOOKING.get():
+            looking = _LOOKING.get()
+            if isinstance(looking, frozenset) and (self, key) in looking:
+                return None  # a run to look past (next_untrained's past)
+            if looking:
                 raise _Later(self, key)
             _worker.wait(self, key)  # (a second process may be training it: its result is used)
         if key in self._done:
@@ -146,6 +152,7 @@ class Runs:
     def cache_clear(self):
         self._done.clear()
         self._partial.clear()
+        _worker.forget(self)
 
     def _store(self, key, result, caught):
         self._done[key] = (result, list(caught))

@@ -6,10 +6,12 @@ trains one of them in a second process meanwhile, so the figure comes about twic
 result is stored in the same cache (:class:`lecture5.experiments._runs.Runs`) as if the kernel had
 trained it: the same steps from the same seeds, hence the same numbers (a test holds them equal).
 
-The process is started (``spawn``) by :func:`warm` (a retraining app shown in a kernel calls it) or
-the first :func:`send`; one run at a time goes to it, and :func:`collect` stores what it has
-finished.  Where no process can be started (JupyterLite,
-a locked-down hub) :func:`send` returns False and the kernel trains everything itself, as before.
+The process is started (``spawn``) by :func:`warm` (a retraining app with ``ahead`` calls it when
+it is made in a kernel) or by the first :func:`send`; one run at a time goes to it (the figure's
+next, else the next one its slider may ask for), and :func:`collect` stores what it has finished.
+It ignores "Interrupt kernel"; one that dies is replaced (at most :data:`MAX_STARTS` times).  Where
+no process can be started (JupyterLite, whose Pyodide has no ``_multiprocessing``; a locked-down
+hub) :func:`send` returns False and the kernel trains everything itself, as before.
 """
 
 from __future__ import annotations
@@ -17,24 +19,50 @@ from __future__ import annotations
 import atexit
 import importlib
 import math
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+import signal
 
 import numpy as np
 
-__all__ = ["warm", "send", "collect", "flying", "wait", "stop"]
+__all__ = ["warm", "send", "collect", "flying", "in_flight", "wait", "forget", "stop"]
 
-_pool = [None]  # the executor once started; False once starting one failed
+_pool = [None]  # the executor once started; False once it cannot be (or failed too often)
 _flying = {}  # (runs, key) -> the Future of the run the second process trains
+_starts = [0]  # processes started: one that died is replaced, but not more than MAX_STARTS
+MAX_STARTS = 3
 
 
 def _executor():
     if _pool[0] is None:
-        try:
-            _pool[0] = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        if _starts[0] >= MAX_STARTS:
+            _pool[0] = False
+            return False
+        try:  # (imported here: Pyodide has no _multiprocessing, and the package must import)
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            _pool[0] = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=_ignore_interrupts)
+            _starts[0] += 1
         except Exception:  # noqa: BLE001 - no processes here (Pyodide, a sandbox): train in the kernel
             _pool[0] = False
     return _pool[0]
+
+
+def _broken():
+    """The process died or cannot start: drop it (the next use starts another, a few times)."""
+    pool, _pool[0] = _pool[0], None
+    _flying.clear()
+    if pool:
+        try:
+            pool.shutdown(wait=False, cancel_futures=True)
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _ignore_interrupts():
+    """In the second process: "Interrupt kernel" signals the kernel's whole process group; the
+    kernel stops what it does, the second process goes on."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def warm():
@@ -45,7 +73,7 @@ def warm():
         try:
             pool.submit(_import)
         except Exception:  # noqa: BLE001
-            _pool[0] = False
+            _broken()
 
 
 def send(runs, key) -> bool:
@@ -60,10 +88,17 @@ def send(runs, key) -> bool:
     try:
         future = pool.submit(_train, runs.steps.__module__, runs.__name__, key)
     except Exception:  # noqa: BLE001 - the process died or cannot start: train in the kernel
-        _pool[0] = False
+        _broken()
         return False
     _flying[(runs, key)] = future
     return True
+
+
+def forget(runs):
+    """Drop the runs of ``runs`` under way there (its cache was cleared): their results are not
+    stored when they come."""
+    for item in [item for item in _flying if item[0] is runs]:
+        del _flying[item]
 
 
 def flying(runs, key) -> bool:
@@ -71,13 +106,18 @@ def flying(runs, key) -> bool:
     return (runs, key) in _flying
 
 
+def in_flight() -> frozenset:
+    """The runs ``(runs, key)`` the second process is training."""
+    return frozenset(_flying)
+
+
 def wait(runs, key):
     """If the second process is training ``runs(*key)``, wait for it and store it."""
     future = _flying.get((runs, key))
     if future is not None:
         try:
-            future.result()
-        except Exception:  # noqa: BLE001 - collect() drops it: the kernel trains it
+            future.exception()  # waits; a failure there is collect()'s to drop
+        except Exception:  # noqa: BLE001 - (cancelled)
             pass
         collect()
 
@@ -89,10 +129,15 @@ def collect():
         if not future.done():
             continue
         del _flying[(runs, key)]
-        try:
-            result, caught = future.result()
-        except Exception:  # noqa: BLE001
+        if future.cancelled():
             continue
+        exc = future.exception()
+        if exc is not None:  # the run failed there (the kernel trains it, and says why), or
+            if type(exc) is not RuntimeError:  # the process died (BrokenProcessPool): the
+                _broken()                       # next use starts another
+                return
+            continue
+        result, caught = future.result()
         if not runs.cached(*key):
             runs._partial.pop(key, None)  # (a start the kernel made on it, if any)
             runs._store(key, _read_only(result), caught)
@@ -104,6 +149,7 @@ def stop():
     if _pool[0]:  # (waits for a run under way: at most a run's time; leaks nothing)
         _pool[0].shutdown(wait=True, cancel_futures=True)
     _pool[0] = None
+    _starts[0] = 0
 
 
 atexit.register(stop)
@@ -116,8 +162,11 @@ def _import():
 def _train(module, name, key):
     """In the second process: train ``runs(*key)`` and return its result and warnings."""
     runs = getattr(importlib.import_module(module), name)
-    runs.advance(key, math.inf)
-    result, caught = runs._done[key]
+    try:
+        runs.advance(key, math.inf)
+    except BaseException as exc:  # noqa: BLE001 - crosses back as a plain error: the kernel
+        raise RuntimeError(f"{type(exc).__name__}: {exc}") from None  # then trains it itself
+    result, caught = runs._done.pop(key)  # (kept here, it would only take memory)
     return result, [_Caught(w.message, w.category) for w in caught]
 
 

@@ -121,7 +121,8 @@ def _train_ahead():
 def _slice(plan) -> bool:
     """Train the first untrained run of ``plan`` (a list of calls, shortened as they are
     trained) for one slice, or draw its first :class:`Frame`: False when nothing is left to do
-    here.  A run the second process trains (:mod:`lecture5.experiments._worker`) is left to it."""
+    here.  A run the second process trains (:mod:`lecture5.experiments._worker`) is left to it
+    (a figure a student waits for is another matter: :meth:`RetrainApp._train_now`)."""
     if plan and isinstance(plan[0], Frame):
         plan[0]()
         return True
@@ -143,21 +144,30 @@ def _slice(plan) -> bool:
 
 
 def next_jobs(call, plan, many=8):
-    """``(first, other)``: the next run ``call`` (a figure) needs, None when it needs nothing
-    more; and the first untrained run of ``plan``'s first ``many`` calls that is neither ``first``
-    nor trained by the second process (:mod:`lecture5.experiments._worker`), or None."""
+    """``(first, second, other)`` for a figure ``call`` a student waits for: ``first``, the next
+    run it needs (None: it needs nothing more); ``second``, the one after, looking past ``first``
+    and the runs the second process trains (:mod:`lecture5.experiments._worker`), if ``call``
+    gets that far without their results; ``other``, the first untrained run of ``plan``'s first
+    ``many`` calls that is none of these (what a slider may ask for next), or None."""
     _worker.collect()
     first = experiments.next_untrained(call)
     if first is None:
-        return None, None
+        return None, None, None
+    busy = _worker.in_flight() | {first}
+    try:
+        second = experiments.next_untrained(call, past=busy)
+    except Exception:  # noqa: BLE001  it needs their results to go on: none known
+        second = None
+    other = None
     for c in plan[:many]:
         try:
             job = experiments.next_untrained(c)
         except Exception:  # noqa: BLE001
             continue
-        if job is not None and job != first and not _worker.flying(*job):
-            return first, job
-    return first, None
+        if job is not None and job != second and job not in busy:
+            other = job
+            break
+    return first, second, other
 
 
 def _shell():

@@ -393,7 +393,8 @@ class RetrainApp(FigureApp):
         super().__init__(builder, controls, title=title, extra=extra)
         self.add_class("lecture5-retrain")
         if ahead is not None and _ahead._kernel() is not None:
-            _worker.warm()  # so that the first change can share its runs with it (_train_now)
+            _worker.warm()  # so that the first change can share its runs with it (_train_now):
+            # started when the app is made, it costs a process of some 130 MB
 
     def _build(self):
         with building_app():
@@ -446,9 +447,10 @@ class RetrainApp(FigureApp):
         """Train the next run the figure for the current values needs for :data:`NOW_SLICE`
         seconds, or until a message reaches the kernel (the next key press: it is handled
         first, and a run begun for a value left behind resumes later where it stopped), and
-        give the plan's next untrained run (the figure's next, or a neighbour's) to a second
-        process where one can run (:mod:`lecture5.experiments._worker`); once every run is
-        trained, show the figure.  Nothing is trained ahead in the kernel meanwhile."""
+        give another untrained run (the figure's next, else the one the slider may ask for
+        next) to a second process where one can run (:mod:`lecture5.experiments._worker`); once
+        every run is trained, show the figure.  Nothing is trained ahead in the kernel
+        meanwhile."""
         self._pending = None
         loop = asyncio.get_running_loop()
         _ahead.note_change()  # the user is waiting: no other app works ahead meanwhile
@@ -457,16 +459,16 @@ class RetrainApp(FigureApp):
             return
         try:
             plan = list(self.ahead(**self.values()))  # (its first calls: the values shown)
-            first, other = _ahead.next_jobs(self._build, plan)  # (builds the figure once all
-            if first is not None:                                 # are trained: built again)
-                job, seconds = first, NOW_SLICE
+            first, second, other = _ahead.next_jobs(self._build, plan)  # (builds the figure
+            if first is not None:                           # once all are trained: built again)
                 if not _worker.flying(*first):
-                    if other is not None:
-                        _worker.send(*other)
-                else:  # the second process trains the figure's next run: the kernel trains
-                    # the plan's next meanwhile (the figure's third seed, say), or else the
-                    # same run (whichever result comes first is kept), in short slices
-                    job, seconds = other or first, _ahead.AHEAD_SLICE
+                    job, seconds = first, NOW_SLICE
+                    if second is not None or other is not None:
+                        _worker.send(*(second or other))
+                elif second is not None:  # the figure's next run is the second process's
+                    job, seconds = second, NOW_SLICE
+                else:  # only it is left: the kernel trains it too, in short slices, and the
+                    job, seconds = first, _ahead.AHEAD_SLICE  # first result to come is kept
                 job[0].advance(job[1], seconds, stop=_ahead._kernel_waiting)
                 self._pending = loop.call_later(0, self._train_now)
                 return
