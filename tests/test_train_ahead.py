@@ -17,7 +17,7 @@ from lecture5 import experiments, plots, widgets
 from lecture5.datasets import load_mnist
 from lecture5.experiments import _runs, _worker
 from lecture5.training import TrainingWarning
-from lecture5.widgets import _ahead
+from lecture5.widgets import _ahead, _core
 
 #: a small MNIST problem for training_run (notebooks 06 and 08 use the same cache)
 TINY = {"sizes": (784, 10), "n_train": 100, "epochs": 3, "n_test": 100}
@@ -328,12 +328,16 @@ def test_a_key_press_trains_its_value_at_once_in_slices_that_give_way(monkeypatc
                                                              **small)) is None
                 for p in ("l2", "l1_prox")]
 
-    drawn, histograms = [], plots.l1_l2_histograms
-    monkeypatch.setattr(plots, "l1_l2_histograms",
-                        lambda runs, lmbda: drawn.append(lmbda) or histograms(runs, lmbda))
+    drawn = []  # the λ of every figure the app shows
+
+    def spy_on_shows(app):
+        show = app._show
+        app._show = lambda fig, caption: drawn.append(
+            float(caption.split("λ = ")[1].split(":")[0].split(" ")[0])) or show(fig, caption)
 
     async def scenario():
         app = widgets.l1_l2_app(1.0, **small)
+        spy_on_shows(app)
         lmbda = app.controls["lmbda"]
 
         def press(value):  # as the browser sends a key press: a state update of the slider
@@ -355,6 +359,14 @@ def test_a_key_press_trains_its_value_at_once_in_slices_that_give_way(monkeypatc
         await until(lambda: "training" not in app.caption.value, 30)
         assert "λ = 10" in app.caption.value and app.error is None
         assert trained(10.0) == [True, True] and set(drawn) == {10.0}  # no figure for λ = 5
+        drawn.clear()
+        monkeypatch.setattr(_core, "RETRAIN_DELAY", 1.0)  # (room for a loaded machine)
+        press(2.0)  # trained: its figure is drawn once the burst is over, and it is not
+        await asyncio.sleep(0.2)
+        assert drawn == []
+        press(10.0)
+        await until(lambda: "training" not in app.caption.value, 30)
+        assert drawn == [10.0] and "λ = 10" in app.caption.value
         app.close()
 
     run(scenario())
@@ -465,6 +477,7 @@ class FakeSecondProcess:
 
 def test_while_the_second_process_trains_one_seed_the_kernel_trains_the_others(monkeypatch):
     monkeypatch.setattr(_ahead, "AHEAD_QUIET", 60.0)
+    monkeypatch.setattr(_core, "RETRAIN_DELAY", 0.0)  # (a small run is over within it)
     monkeypatch.setattr(_ahead, "_kernel_waiting", lambda: False)
     second = FakeSecondProcess(monkeypatch)
     slices = spy_on_slices(monkeypatch, train=True)
@@ -560,7 +573,6 @@ def test_a_plan_that_cannot_be_made_leaves_the_figure_alone():
 
 
 def penalty_figure():
-    from lecture5 import plots
     return plots.penalty_step_figure(lmbda=1.0)
 
 
@@ -638,7 +650,6 @@ def test_nothing_is_drawn_ahead_without_an_event_loop_or_by_a_retraining_app():
 def line_app():
     """A closed-form app of one line y = x t; a change to x = 3 cannot be made in place (as a
     figure whose texts outgrow its layout), so the app builds that figure afresh."""
-    from lecture5 import plots
 
     @plots.styled
     def build(x=1.0):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import html
+import time
 
 import ipywidgets as w
 
@@ -390,6 +391,7 @@ class RetrainApp(FigureApp):
             if hasattr(c, "continuous_update"):
                 c.continuous_update = False
         self._pending = None  # the retraining a burst of key presses has scheduled
+        self._changed_at = 0.0  # time.perf_counter() of the last change from the browser
         super().__init__(builder, controls, title=title, extra=extra)
         self.add_class("lecture5-retrain")
         if ahead is not None and _ahead._kernel() is not None:
@@ -421,10 +423,11 @@ class RetrainApp(FigureApp):
     def _on_change(self, _change):
         """A change from the browser (a key press, a release) says "training…" at once and
         retrains once for a burst of changes: three quick key presses train for the value the
-        slider ended on.  An app with ``ahead`` starts at once, a slice at a time
-        (:meth:`_train_now`), and the next key press stops the slice; the others wait
-        :data:`RETRAIN_DELAY` seconds for more presses.  A change made in Python (a cell, a
-        test) retrains at once, so the next line sees the new figure."""
+        slider ended on.  An app with ``ahead`` starts training at once, a slice at a time
+        (:meth:`_train_now`), and the next key press stops the slice; it draws the figure, and
+        asks the second process for help, once :data:`RETRAIN_DELAY` seconds have passed
+        without a change.  The others wait that long before they train.  A change made in
+        Python (a cell, a test) retrains at once, so the next line sees the new figure."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -436,6 +439,7 @@ class RetrainApp(FigureApp):
             return
         self._stop_ahead()
         self._say_training()
+        self._changed_at = time.perf_counter()
         if self._pending is not None:
             self._pending.cancel()
         if self.ahead is not None:  # its runs are cached, so a slice can stop and resume
@@ -460,10 +464,16 @@ class RetrainApp(FigureApp):
         try:
             plan = list(self.ahead(**self.values()))  # (its first calls: the values shown)
             first, second, other = _ahead.next_jobs(self._build, plan)  # (builds the figure
-            if first is not None:                           # once all are trained: built again)
+            # once all are trained: built again below); a burst of key presses is over once
+            # RETRAIN_DELAY passed: its values in between are neither drawn nor sent away
+            wait = self._changed_at + RETRAIN_DELAY - time.perf_counter()
+            if first is None and wait > 0:
+                self._pending = loop.call_later(wait, self._train_now)
+                return
+            if first is not None:
                 if not _worker.flying(*first):
                     job, seconds = first, NOW_SLICE
-                    if second is not None or other is not None:
+                    if wait <= 0 and (second is not None or other is not None):
                         _worker.send(*(second or other))
                 elif second is not None:  # the figure's next run is the second process's
                     job, seconds = second, NOW_SLICE
