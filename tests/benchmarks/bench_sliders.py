@@ -178,6 +178,21 @@ _WATCH_JS = """
              fig: figSig(), resp: respSig()};
   w.onKey = () => { if (w.t0 === null) w.t0 = performance.now(); };
   document.addEventListener('keydown', w.onKey, true);
+  // compare the figure and the response with the last ones seen; true if either changed
+  const sample = (t) => {
+    let changed = false;
+    const f = figSig(), r = respSig();
+    if (!same(f, w.fig)) {
+      w.fig = f; w.figFrames += 1; w.lastFig = t; changed = true;
+      if (w.firstFig === null) w.firstFig = t;
+      if (w.firstResp === null) w.firstResp = t;
+    }
+    if (r !== w.resp) {
+      w.resp = r; w.respFrames += 1; w.lastResp = t; changed = true;
+      if (w.firstResp === null) w.firstResp = t;
+    }
+    return changed;
+  };
   const tick = () => {
     if (!w.run) return;
     const t = performance.now();
@@ -189,18 +204,17 @@ _WATCH_JS = """
       const imgs = [...root.querySelectorAll('.FIGURE img')];
       if (!imgs.length && !root.querySelector('.FIGURE canvas')
           || imgs.some(i => !i.naturalWidth)) w.blank += 1;
-      const f = figSig(), r = respSig();
-      if (!same(f, w.fig)) {
-        w.fig = f; w.figFrames += 1; w.lastFig = t;
-        if (w.firstFig === null) w.firstFig = t;
-        if (w.firstResp === null) w.firstResp = t;
-      }
-      if (r !== w.resp) {
-        w.resp = r; w.respFrames += 1; w.lastResp = t;
-        if (w.firstResp === null) w.firstResp = t;
-      }
+      sample(t);
     }
     requestAnimationFrame(tick);
+  };
+  // headless Chromium sometimes stops calling requestAnimationFrame for a while (seen on 5 of
+  // about 90 retraining moves: the page had the new figure, the loop had not seen it); each
+  // read of the state samples too, so a change is then timed at most one read (~0.1 s) late,
+  // and counted in lateSamples
+  w.lateSamples = 0;
+  w.sample = () => {
+    if (w.run && w.t0 !== null && sample(performance.now())) w.lateSamples += 1;
   };
   w.root = root;
   window.__bench_sliders = w;
@@ -212,6 +226,7 @@ _WATCH_STATE_JS = """
 async () => {
   const w = window.__bench_sliders;
   if (!w) return null;
+  w.sample();
   const rel = (t) => (t === null || w.t0 === null) ? null : t - w.t0;
   // the PNG bytes shown: a data: URL (an output area) or a blob: URL (an ipywidgets Image)
   let pngBytes = 0;
@@ -224,7 +239,7 @@ async () => {
   return {now: rel(performance.now()), t0: w.t0, firstResp: rel(w.firstResp),
           firstFig: rel(w.firstFig), lastFig: rel(w.lastFig), lastResp: rel(w.lastResp),
           figFrames: w.figFrames, respFrames: w.respFrames, frames: w.frames, blank: w.blank,
-          pngBytes,
+          pngBytes, lateSamples: w.lateSamples,
           // a retraining app says so in its caption until its new figure is there: it trains
           // on a timer after the last key press, while the kernel reports itself idle
           training: [...w.root.querySelectorAll('.CAPTION')].some(
