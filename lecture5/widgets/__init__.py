@@ -24,9 +24,10 @@ Apps are plain functions returning a widget; the callbacks they install are reac
 (``app.refresh()``; sliders as ``app.controls[name]``) so tests can drive them without a browser.
 Numbering: the backprop slides' (Nielsen's), input = layer 1.
 
-Modules: ``_core`` (sliders, FigureApp, RetrainApp, the projection stylesheet), ``backprop``
-(01-03), ``descent`` (04-05), ``regularization`` (06-08), ``more_data`` (09); every name is
-importable from ``lecture5.widgets``.
+Modules: ``_core`` (FigureApp, RetrainApp), ``_display`` (the figure's place, the projection
+stylesheet), ``_sliders``, ``_ahead`` (working ahead), ``backprop`` (01-03), ``descent`` (04-05),
+``regularization`` (06-08), ``more_data`` (09); every name is importable from
+``lecture5.widgets``.
 """
 from ._core import (  # noqa: F401  (re-exported)
     PROJECTION_CLASS,

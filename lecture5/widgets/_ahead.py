@@ -32,6 +32,9 @@ from ._sliders import _choices, likely_first
 #: seconds without a change to any app (or a cell run) before training ahead, and the length of
 #: one slice of it
 AHEAD_QUIET, AHEAD_SLICE = 1.0, 0.01
+#: seconds of training between two looks at the kernel's messages while a student waits for a
+#: retraining app's new figure (:func:`train_now`); a message stops a slice after its mini-batch
+NOW_SLICE = 0.1
 #: seconds without a change before closed-form apps draw frames ahead (:class:`Frame`): a frame
 #: gives way to a message between two of its artists, so it may start sooner than training
 DRAW_QUIET = 0.25
@@ -168,6 +171,32 @@ def next_jobs(call, plan, many=8):
             other = job
             break
     return first, second, other
+
+
+def train_now(build, plan, wait) -> float | None:
+    """One slice of the training a retraining app's new figure ``build`` needs, while a student
+    waits: the kernel trains the figure's next run for :data:`NOW_SLICE` seconds, or until a
+    message reaches the kernel (the next key press: a run begun for a value left behind resumes
+    later where it stopped); once the burst of key presses is over (``wait``, its seconds still
+    to go, is past) another untrained run (:func:`next_jobs`) goes to the second process
+    (:mod:`lecture5.experiments._worker`).  Returns the seconds until the next slice, or None
+    once the figure needs nothing more and the burst is over: show it."""
+    note_change()  # the student is waiting: no app works ahead in the kernel meanwhile
+    if _kernel_waiting():
+        return AHEAD_SLICE
+    first, second, other = next_jobs(build, plan)  # (builds the figure when all are trained)
+    if first is None:  # values passed in a burst are not drawn
+        return wait if wait > 0 else None
+    if not _worker.flying(*first):
+        job, seconds = first, NOW_SLICE
+        if wait <= 0 and (second is not None or other is not None):
+            _worker.send(*(second or other))
+    elif second is not None:  # the figure's next run is the second process's
+        job, seconds = second, NOW_SLICE
+    else:  # only it is left: the kernel trains it too, in short slices, and the first result
+        job, seconds = first, AHEAD_SLICE  # to come is kept
+    job[0].advance(job[1], seconds, stop=_kernel_waiting)
+    return 0
 
 
 def _shell():

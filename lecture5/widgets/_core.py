@@ -1,12 +1,11 @@
-"""The core of every app: :class:`FigureApp`, :class:`RetrainApp`, where the figure is shown,
-the stylesheet of projection mode (see :mod:`lecture5.widgets`; the sliders are in
-:mod:`lecture5.widgets._sliders`)."""
+"""The core of every app: :class:`FigureApp` and :class:`RetrainApp` (see :mod:`lecture5.widgets`).
+The sliders are in :mod:`lecture5.widgets._sliders`; where the figure is shown, and the
+stylesheet of projection mode, in :mod:`lecture5.widgets._display`; working ahead in
+:mod:`lecture5.widgets._ahead`."""
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import html
 import time
 
 import ipywidgets as w
@@ -15,6 +14,24 @@ from .. import experiments, plots
 from ..experiments import _worker
 from ..plots._style import building_app, projection_on
 from . import _ahead
+from ._display import (  # noqa: F401  (the apps' modules import them from here)
+    _FIGURE_BUDGET,
+    _NOTEBOOK_WIDTH,
+    _SLIDER_BASIS,
+    PROJECTION_CLASS,
+    STYLESHEET,
+    _projected_width,
+    clear_figure,
+    dress,
+    figure_place,
+    placeholder,
+    set_caption,
+    show_figure,
+    show_png,
+    shown_png,
+    stylesheet_widget,
+    title_html,
+)
 from ._sliders import (  # noqa: F401  (the apps' modules import them from here)
     _SLIDER_LAYOUT,
     StepSlider,
@@ -37,157 +54,9 @@ __all__ = ["figure_place", "show_figure", "show_png", "shown_png", "clear_figure
            "STYLESHEET", "stylesheet_widget", "dress", "displayed_value", "likely_first",
            "placeholder"]
 
-#: the width a slider asks for in a row of controls (two a row in a notebook of 760 px or more)
-_SLIDER_BASIS = 380
-#: the notebook's width for outputs on a 1280x720 projector at 125 % (JupyterLab, side bars
-#: collapsed), measured by tests/browser/test_projector.py
-_NOTEBOOK_WIDTH = 840
-#: average width of a character of control text at 18 px, and what a button adds to its text
-_CHAR_PX, _BUTTON_PX = 10, 36
-#: CSS class of every app in projection mode
-PROJECTION_CLASS = "lecture5-projection"
-#: how much of the page's height an app's figure may not use in projection mode, by the app's
-#: rows of controls: JupyterLab's bars (about 125 px at 1280x720 and 125 %), the title and the
-#: controls, so that the controls and the whole figure are on screen together
-_FIGURE_BUDGET = {1: 215, 2: 260, 3: 305, 4: 350}
-#: one stylesheet for every app (an HTML widget holding <style>, shipped inside each app, so it
-#: reaches JupyterLab, Voila and a static page alike); its rules apply only inside an app
-STYLESHEET = (
-    "<style>"
-    # every control's text 18 px, rows tall enough for it, readouts as wide as their text
-    f".{PROJECTION_CLASS}{{--jp-widgets-font-size:18px;--jp-widgets-inline-height:36px;"
-    "--jp-widgets-inline-width-tiny:5.5em;--jp-widgets-slider-handle-size:22px;"
-    "--jp-ui-font-size1:18px;font-size:18px}"
-    f".{PROJECTION_CLASS} .widget-label,.{PROJECTION_CLASS} .widget-readout,"
-    f".{PROJECTION_CLASS} .widget-toggle-button,.{PROJECTION_CLASS} .jupyter-button,"
-    f".{PROJECTION_CLASS} .widget-dropdown select,.{PROJECTION_CLASS} .widget-html-content,"
-    f".{PROJECTION_CLASS} .widget-text input,.{PROJECTION_CLASS} .widget-label-basic"
-    "{font-size:18px !important;line-height:1.3}"
-    f".{PROJECTION_CLASS} .widget-readout{{min-width:5.5em;width:auto;overflow:visible}}"
-    f".{PROJECTION_CLASS} .widget-dropdown select{{min-width:0;height:auto}}"
-    f".{PROJECTION_CLASS} .widget-button{{width:auto !important;min-width:6em;padding:0 12px}}"
-    f".{PROJECTION_CLASS} .lecture5-caption{{font-size:18px}}"
-    # a toggle's label beside its buttons, not above them (one row, as _control_rows counts)
-    f".{PROJECTION_CLASS} .widget-toggle-buttons{{display:flex;flex-flow:row nowrap;"
-    "align-items:center}"
-    # never wider than the notebook: pictures shrink to the width they have
-    ".lecture5-app .lecture5-figure img{max-width:100%;height:auto}"
-    ".lecture5-app .widget-inline-hbox{min-width:0}"
-    + "".join(f".{PROJECTION_CLASS}.lecture5-rows-{n} .lecture5-figure img"
-              f"{{max-height:calc(100vh - {b}px);width:auto;object-fit:contain}}"
-              for n, b in _FIGURE_BUDGET.items())
-    + "</style>")
-
-
-def _projected_width(control) -> int:
-    """About how wide ``control`` is in projection mode (px): a slider its flex basis, a toggle
-    or a button its 18 px text."""
-    if isinstance(control, w.ToggleButtons):
-        labels = [str(o[0] if isinstance(o, tuple) else o) for o in control.options]
-        return (12 + _CHAR_PX * len(control.description)
-                + sum(_CHAR_PX * len(t) + _BUTTON_PX for t in labels))
-    if isinstance(control, w.Button):
-        return _CHAR_PX * len(control.description) + _BUTTON_PX + 12
-    return _SLIDER_BASIS
-
-
-def stylesheet_widget() -> w.HTML:
-    """The app stylesheet as an invisible widget (a <style> applies wherever it sits)."""
-    sheet = w.HTML(STYLESHEET, layout=w.Layout(display="none"))
-    sheet.add_class("lecture5-stylesheet")
-    return sheet
-
-
-def dress(app, rows=1):
-    """Give ``app`` the classes the stylesheet knows: ``lecture5-app``, and in projection mode
-    ``lecture5-projection`` and ``lecture5-rows-<rows>`` (rows of controls above the figure; the
-    figure's height is then capped to fit; ``rows=None``: no cap)."""
-    app.add_class("lecture5-app")
-    if projection_on():
-        app.add_class(PROJECTION_CLASS)
-        if rows is not None:
-            app.add_class(f"lecture5-rows-{min(max(int(rows), 1), max(_FIGURE_BUDGET))}")
-    return app
-
-
-def placeholder(names, what="slider") -> str:
-    """The text/plain of an app before its cell runs: "Run this cell to get the η slider"."""
-    names = [n for n in names if n]
-    if not names:
-        return "Run this cell to get the app."
-    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    text = f"Run this cell to get the {listed} {what}{'s' if len(names) > 1 else ''}."
-    return text if len(text) <= 110 else f"Run this cell to get the app's {len(names)} {what}s."
-
-
-def figure_place(**layout) -> tuple[w.Box, w.Image]:
-    """Where an app shows its figure: a box with the CSS class ``lecture5-figure`` holding one
-    :class:`ipywidgets.Image` (hidden until it has a picture).
-
-    A new picture is one state update of the Image, sent as a binary message, and the browser
-    swaps it inside the same ``<img>``: no output area is rebuilt, so nothing stacks, and
-    nothing is printed (a printed figure can land in JupyterLab's Log Console when callbacks run
-    on a kernel subshell).  The picture goes as a ``data:`` URL, which Chromium decodes as it
-    is set; the Image's usual ``blob:`` URL loads asynchronously and can leave a frame blank.
-    """
-    image = w.Image(format="url", layout=w.Layout(display="none"))
-    box = w.Box([image], layout=w.Layout(**layout))
-    box.add_class("lecture5-figure")
-    return box, image
-
-
-_DATA_URL = b"data:image/png;base64,"
-
-
-def show_figure(image: w.Image, fig, frames: plots.Frames | None = None) -> None:
-    """Show ``fig`` in ``image`` (from :func:`figure_place`), replacing what it showed.
-
-    The picture is rendered here: by ``frames``, an app's :class:`lecture5.plots.Frames` (one
-    draw, the app's remembered layout, fast compression), else once with the figure's own
-    layout.  It is one state update of the Image, never a blank frame in between.
-    """
-    show_png(image, frames.png(fig) if frames is not None else plots.render_once(fig))
-
-
-def show_png(image: w.Image, png: bytes) -> None:
-    """Show the picture ``png`` in ``image`` (from :func:`figure_place`)."""
-    image.value = _DATA_URL + base64.b64encode(png)
-    image.layout.display = None
-
-
-def shown_png(image: w.Image) -> bytes:
-    """The PNG that ``image`` (from :func:`figure_place`) shows; b"" when it shows none."""
-    value = bytes(image.value)
-    return base64.b64decode(value[len(_DATA_URL):]) if value.startswith(_DATA_URL) else b""
-
-
-def clear_figure(image: w.Image) -> None:
-    """Show no picture (a notebook saved afterwards keeps no stale one)."""
-    image.layout.display = "none"
-    image.value = b""
-
-
-def title_html(title: str) -> str:
-    """An app's title in bold; ``title`` is HTML (so <sup>/<sub> work), written by the package."""
-    size = "20px" if plots.style()["font.size"] > 14 else "15px"
-    return f"<b style='font-size:{size}'>{title}</b>"
-
-
-def set_caption(caption: w.HTML, text: str, error: bool = False) -> None:
-    """Show ``text`` (plain text, escaped here) as the line of numbers under a figure: red for an
-    error, and as large as the figures' text in projection mode."""
-    caption.style.font_size = "18px" if plots.style()["font.size"] > 14 else "14px"
-    caption.value = (f"<span style='color:#b00'>{html.escape(text)}</span>" if error
-                     else html.escape(text))
-
-
-#: seconds a retraining app without ``ahead`` waits after a change from the browser before it
-#: trains, so that a burst of key presses trains once (:meth:`RetrainApp._on_change`)
+#: seconds without a change from the browser that end a burst of key presses: a retraining app
+#: trains (without ``ahead``) or draws (with it) only then (:meth:`RetrainApp._on_change`)
 RETRAIN_DELAY = 0.15
-#: seconds of training between two looks at the kernel's messages when a retraining app with
-#: ``ahead`` trains for a change from the browser (:meth:`RetrainApp._train_now`); a message
-#: stops a slice sooner, after its mini-batch
-NOW_SLICE = 0.1
 
 #: errors a callback shows as a message under the figure instead of a traceback
 _SHOWN_ERRORS = (ValueError, FloatingPointError, OverflowError)
@@ -391,12 +260,12 @@ class RetrainApp(FigureApp):
             if hasattr(c, "continuous_update"):
                 c.continuous_update = False
         self._pending = None  # the retraining a burst of key presses has scheduled
-        self._changed_at = 0.0  # time.perf_counter() of the last change from the browser
+        self._changed_at, self._now_plan = 0.0, []  # the last change from the browser, and
+        # ahead's plan for its values (_train_now)
         super().__init__(builder, controls, title=title, extra=extra)
         self.add_class("lecture5-retrain")
         if ahead is not None and _ahead._kernel() is not None:
-            _worker.warm()  # so that the first change can share its runs with it (_train_now):
-            # started when the app is made, it costs a process of some 130 MB
+            _worker.warm()  # (about 135 MB) so that the first change can share its runs
 
     def _build(self):
         with building_app():
@@ -422,12 +291,10 @@ class RetrainApp(FigureApp):
 
     def _on_change(self, _change):
         """A change from the browser (a key press, a release) says "training…" at once and
-        retrains once for a burst of changes: three quick key presses train for the value the
-        slider ended on.  An app with ``ahead`` starts training at once, a slice at a time
-        (:meth:`_train_now`), and the next key press stops the slice; it draws the figure, and
-        asks the second process for help, once :data:`RETRAIN_DELAY` seconds have passed
-        without a change.  The others wait that long before they train.  A change made in
-        Python (a cell, a test) retrains at once, so the next line sees the new figure."""
+        retrains for the value a burst of changes ends on.  An app with ``ahead`` starts
+        training at once, a slice at a time that the next key press stops
+        (:func:`lecture5.widgets._ahead.train_now`); others wait :data:`RETRAIN_DELAY`.  A
+        change made in Python (a cell, a test) retrains at once, for the next line to see."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -443,48 +310,24 @@ class RetrainApp(FigureApp):
         if self._pending is not None:
             self._pending.cancel()
         if self.ahead is not None:  # its runs are cached, so a slice can stop and resume
+            self._now_plan = list(self.ahead(**self.values()))  # (first: the values shown)
             self._pending = loop.call_later(0, self._train_now)  # after waiting messages
         else:
             self._pending = loop.call_later(RETRAIN_DELAY, self._retrain_pending)
 
     def _train_now(self):
-        """Train the next run the figure for the current values needs for :data:`NOW_SLICE`
-        seconds, or until a message reaches the kernel (the next key press: it is handled
-        first, and a run begun for a value left behind resumes later where it stopped), and
-        give another untrained run (the figure's next, else the one the slider may ask for
-        next) to a second process where one can run (:mod:`lecture5.experiments._worker`); once
-        every run is trained, show the figure.  Nothing is trained ahead in the kernel
-        meanwhile."""
+        """One slice of the training the new figure needs (:func:`_ahead.train_now`); the
+        figure once all is trained and the burst of key presses is over."""
         self._pending = None
-        loop = asyncio.get_running_loop()
-        _ahead.note_change()  # the user is waiting: no other app works ahead meanwhile
-        if _ahead._kernel_waiting():
-            self._pending = loop.call_later(_ahead.AHEAD_SLICE, self._train_now)
-            return
         try:
-            plan = list(self.ahead(**self.values()))  # (its first calls: the values shown)
-            first, second, other = _ahead.next_jobs(self._build, plan)  # (builds the figure
-            # once all are trained: built again below); a burst of key presses is over once
-            # RETRAIN_DELAY passed: its values in between are neither drawn nor sent away
             wait = self._changed_at + RETRAIN_DELAY - time.perf_counter()
-            if first is None and wait > 0:
-                self._pending = loop.call_later(wait, self._train_now)
-                return
-            if first is not None:
-                if not _worker.flying(*first):
-                    job, seconds = first, NOW_SLICE
-                    if wait <= 0 and (second is not None or other is not None):
-                        _worker.send(*(second or other))
-                elif second is not None:  # the figure's next run is the second process's
-                    job, seconds = second, NOW_SLICE
-                else:  # only it is left: the kernel trains it too, in short slices, and the
-                    job, seconds = first, _ahead.AHEAD_SLICE  # first result to come is kept
-                job[0].advance(job[1], seconds, stop=_ahead._kernel_waiting)
-                self._pending = loop.call_later(0, self._train_now)
-                return
+            delay = _ahead.train_now(self._build, self._now_plan, wait)
         except Exception:  # noqa: BLE001  the refresh below shows why the setting cannot train
-            pass
-        self._retrain_pending()
+            delay = None
+        if delay is None:
+            self._retrain_pending()
+        else:
+            self._pending = asyncio.get_running_loop().call_later(delay, self._train_now)
 
     def _retrain_pending(self):
         self._pending = None
